@@ -1,0 +1,181 @@
+package ast
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// SegKind is the kind of one piece of a string pattern.
+type SegKind int
+
+// The kinds of pattern segment.
+const (
+	Text  SegKind = iota + 1 // literal text
+	Star                     // * : any run of characters, the empty run included
+	Quest                    // ? : exactly one character
+)
+
+// Seg is one piece of a decoded string constant.
+type Seg struct {
+	Kind SegKind
+	Text string // for Text: the literal characters, escapes resolved
+	// From and To are byte offsets into the raw literal (quotes included) of the source text
+	// the segment comes from.
+	From, To int
+}
+
+// Pattern is the meaning of a string constant: literal text and wildcards.
+type Pattern struct {
+	Segs []Seg
+}
+
+// IsLiteral reports whether the pattern has no wildcard, so that it matches exactly one string.
+func (p Pattern) IsLiteral() bool {
+	for _, s := range p.Segs {
+		if s.Kind != Text {
+			return false
+		}
+	}
+	return true
+}
+
+// Literal returns the text the pattern stands for with wildcards written as the characters
+// themselves: the exact string for a pattern without wildcards.
+func (p Pattern) Literal() string {
+	var b strings.Builder
+	for _, s := range p.Segs {
+		switch s.Kind {
+		case Text:
+			b.WriteString(s.Text)
+		case Star:
+			b.WriteByte('*')
+		case Quest:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// EscapeProblem is a backslash in a string constant that is not one of the escapes \\ \' \* \?.
+// Offset is the byte offset of the backslash in the raw literal; Trailing is set for a
+// backslash at the very end of an unterminated string, which escapes nothing.
+type EscapeProblem struct {
+	Offset   int
+	Char     rune // the character after the backslash, when not Trailing
+	Trailing bool
+}
+
+// DecodeString decodes a raw string literal, quotes included (the closing one may be missing).
+// Wildcards become [Star] and [Quest] segments; the escapes \\ \' \* \? become literal text.
+// A backslash before any other character is reported and kept as a literal backslash followed
+// by that character, so that a filter with a bad escape still has a meaning for tools that go
+// on after the error.
+func DecodeString(raw string) (Pattern, []EscapeProblem) {
+	var p Pattern
+	var probs []EscapeProblem
+	body := raw
+	start := 0
+	if strings.HasPrefix(body, "'") {
+		start = 1
+	}
+	end := len(body)
+	if end > start && body[end-1] == '\'' && !escapedAt(body, start, end-1) {
+		end--
+	}
+	var text strings.Builder
+	textFrom := -1
+	flush := func(to int) {
+		if textFrom >= 0 {
+			p.Segs = append(p.Segs, Seg{Kind: Text, Text: text.String(), From: textFrom, To: to})
+			text.Reset()
+			textFrom = -1
+		}
+	}
+	addText := func(at int, s string) {
+		if textFrom < 0 {
+			textFrom = at
+		}
+		text.WriteString(s)
+	}
+	for i := start; i < end; {
+		c := body[i]
+		switch c {
+		case '\\':
+			if i+1 >= end {
+				probs = append(probs, EscapeProblem{Offset: i, Trailing: true})
+				addText(i, `\`)
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(body[i+1:])
+			switch r {
+			case '\\', '\'', '*', '?':
+				addText(i, string(r))
+			default:
+				probs = append(probs, EscapeProblem{Offset: i, Char: r})
+				addText(i, `\`+body[i+1:i+1+n])
+			}
+			i += 1 + n
+		case '*', '?':
+			flush(i)
+			k := Star
+			if c == '?' {
+				k = Quest
+			}
+			p.Segs = append(p.Segs, Seg{Kind: k, From: i, To: i + 1})
+			i++
+		default:
+			_, n := utf8.DecodeRuneInString(body[i:])
+			addText(i, body[i:i+n])
+			i += n
+		}
+	}
+	flush(end)
+	return p, probs
+}
+
+// escapedAt reports whether the byte at i is preceded by an odd number of backslashes counted
+// back to from.
+func escapedAt(s string, from, i int) bool {
+	n := 0
+	for j := i - 1; j >= from && s[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+// QuoteString writes text as a string literal that matches it exactly: quotes, backslashes and
+// the wildcard characters are escaped.
+func QuoteString(text string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range text {
+		switch r {
+		case '\\', '\'', '*', '?':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// QuotePattern writes the pattern back as a string literal: wildcards as * and ?, and the
+// literal text escaped.
+func QuotePattern(p Pattern) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, s := range p.Segs {
+		switch s.Kind {
+		case Star:
+			b.WriteByte('*')
+		case Quest:
+			b.WriteByte('?')
+		default:
+			q := QuoteString(s.Text)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}

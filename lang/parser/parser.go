@@ -1,0 +1,229 @@
+// Package parser turns the text of a KATA event filter into an [ast.Expr]. It is the only
+// package of katafilter that knows the parsing library (participle): the grammar structs are
+// private and converted at once into package ast. Syntax errors come back as diagnostics with
+// positions; the parser never panics, whatever the input.
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+// Parse parses one filter. On a syntax error the tree is nil and the diagnostics say what was
+// expected where. Other lexical problems (bad escapes, unterminated strings, double quotes, an
+// integer out of range) come back as diagnostics beside a usable tree.
+func Parse(src string) (x ast.Expr, diags diag.List) {
+	defer func() {
+		if r := recover(); r != nil { // a bug in the parsing library must not cross our API
+			x = nil
+			diags = diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
+				Code: diag.SyntaxError, Message: fmt.Sprintf("internal parser error: %v", r)}}
+		}
+	}()
+	if strings.TrimSpace(src) == "" {
+		return nil, diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
+			Code: diag.SyntaxError, Message: "empty filter: expected a comparison such as EventType == 'process'"}}
+	}
+	g, err := grammar.ParseString("", src)
+	if err != nil {
+		return nil, diag.List{syntaxError(src, err)}
+	}
+	c := &converter{src: src}
+	x = c.or(g)
+	return x, c.diags
+}
+
+type converter struct {
+	src   string
+	diags diag.List
+}
+
+func (c *converter) or(g *gOr) ast.Expr {
+	x := c.and(g.Left)
+	for _, r := range g.Rest {
+		x = &ast.Binary{Op: ast.Or, OpSpan: tokSpan(r.Op.Pos, r.Op.EndPos), X: x, Y: c.and(r.Right)}
+	}
+	return x
+}
+
+func (c *converter) and(g *gAnd) ast.Expr {
+	x := c.not(g.Left)
+	for _, r := range g.Rest {
+		x = &ast.Binary{Op: ast.And, OpSpan: tokSpan(r.Op.Pos, r.Op.EndPos), X: x, Y: c.not(r.Right)}
+	}
+	return x
+}
+
+func (c *converter) not(g *gNot) ast.Expr {
+	x := c.primary(g.X)
+	for i := len(g.Nots) - 1; i >= 0; i-- {
+		x = &ast.Not{NotSpan: tokSpan(g.Nots[i].Pos, g.Nots[i].EndPos), X: x}
+	}
+	return x
+}
+
+func (c *converter) primary(g *gPrimary) ast.Expr {
+	switch {
+	case g.Paren != nil:
+		return &ast.Paren{Lparen: g.Paren.Pos.Offset, Rparen: g.Paren.End.Pos.Offset, X: c.or(g.Paren.X)}
+	case g.Call != nil:
+		in := &ast.In{Field: field(g.Call.Field), Call: true, InSpan: tokSpan(g.Call.Kw.Pos, g.Call.Kw.EndPos),
+			Lparen: c.nextParen(g.Call.Kw.EndPos.Offset), Rparen: g.Call.End.Pos.Offset}
+		in.Values = c.values(g.Call.Values)
+		return in
+	default:
+		f := field(g.Cmp.Field)
+		if l := g.Cmp.In; l != nil {
+			return &ast.In{Field: f, InSpan: tokSpan(l.Kw.Pos, l.Kw.EndPos), Lparen: c.nextParen(l.Kw.EndPos.Offset),
+				Rparen: l.End.Pos.Offset, Values: c.values(l.Values)}
+		}
+		return &ast.Compare{Field: f, Op: ast.ParseCmpOp(g.Cmp.Op.Text), OpSpan: tokSpan(g.Cmp.Op.Pos, g.Cmp.Op.EndPos),
+			Value: c.value(g.Cmp.Value)}
+	}
+}
+
+// nextParen finds the offset of the "(" that the grammar guarantees after off.
+func (c *converter) nextParen(off int) int {
+	if i := strings.IndexByte(c.src[off:], '('); i >= 0 {
+		return off + i
+	}
+	return off
+}
+
+func (c *converter) values(gs []*gValue) []*ast.Literal {
+	out := make([]*ast.Literal, len(gs))
+	for i, g := range gs {
+		out[i] = c.value(g)
+	}
+	return out
+}
+
+func (c *converter) value(g *gValue) *ast.Literal {
+	sp := tokSpan(g.Pos, g.EndPos)
+	switch {
+	case g.String != nil:
+		return &ast.Literal{Kind: ast.String, Raw: *g.String, LitSpan: sp}
+	case g.BadString != nil:
+		raw := *g.BadString
+		c.unterminated(sp, raw)
+		return &ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp, Unterminated: true}
+	case g.DQString != nil:
+		raw := *g.DQString
+		d := diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.DoubleQuotes,
+			Message: "string constants are written in single quotes"}
+		if len(raw) >= 2 && strings.HasSuffix(raw, `"`) {
+			body := raw[1 : len(raw)-1]
+			body = strings.ReplaceAll(body, `\"`, `"`)
+			body = strings.ReplaceAll(body, `'`, `\'`)
+			d.Fixes = []diag.Fix{{Title: "use single quotes", Safe: true,
+				Edits: []diag.Edit{{Span: sp, NewText: "'" + body + "'"}}}}
+		}
+		c.diags = append(c.diags, d)
+		return &ast.Literal{Kind: ast.String, Raw: "'" + strings.Trim(raw, `"`) + "'", LitSpan: sp}
+	case g.Int != nil:
+		if _, err := strconv.ParseInt(*g.Int, 10, 64); err != nil {
+			c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,
+				Message: fmt.Sprintf("integer %s does not fit in 64 bits", *g.Int)})
+		}
+		return &ast.Literal{Kind: ast.Int, Raw: *g.Int, LitSpan: sp}
+	default:
+		return &ast.Literal{Kind: ast.Bool, Raw: *g.Bool, LitSpan: sp}
+	}
+}
+
+// unterminated explains a string that runs to the end of the input. The common cause is a
+// backslash before the closing quote (a Windows path ending in \), which escapes the quote.
+func (c *converter) unterminated(sp ast.Span, raw string) {
+	if i := strings.LastIndex(raw, `\'`); i > 0 && !escapedBefore(raw, i) {
+		at := sp.Start + i
+		c.diags = append(c.diags, diag.Diagnostic{Span: ast.Span{Start: at, End: at + 2}, Severity: diag.Error,
+			Code:    diag.TrailingBackslash,
+			Message: `this backslash escapes the quote after it, so the string never ends; write \\ for a backslash`,
+			Fixes: []diag.Fix{{Title: `write the backslash as \\`, Safe: true,
+				Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}})
+		return
+	}
+	c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.UnterminatedString,
+		Message: "string constant has no closing quote",
+		Fixes: []diag.Fix{{Title: "add the closing quote",
+			Edits: []diag.Edit{{Span: ast.Span{Start: sp.End, End: sp.End}, NewText: "'"}}}}})
+}
+
+// escapedBefore reports whether the backslash at i is itself escaped.
+func escapedBefore(s string, i int) bool {
+	n := 0
+	for j := i - 1; j > 0 && s[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+func field(g *gIdent) *ast.Field {
+	return &ast.Field{Name: g.Name, NameSpan: tokSpan(g.Pos, g.EndPos)}
+}
+
+func tokSpan(start, end lexer.Position) ast.Span {
+	return ast.Span{Start: start.Offset, End: end.Offset}
+}
+
+// syntaxError turns participle's error into a diagnostic in our words.
+func syntaxError(src string, err error) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: diag.Error, Code: diag.SyntaxError}
+	var perr participle.Error
+	off := len(src)
+	if errors.As(err, &perr) {
+		off = perr.Position().Offset
+	}
+	off = max(0, min(off, len(src)))
+	tok := tokenAt(src, off)
+	d.Span = ast.Span{Start: off, End: off + len(tok)}
+	found := "end of filter"
+	if tok != "" {
+		found = strconv.Quote(tok)
+	}
+	expected := ContextAt(src, off).Describe()
+	switch tok {
+	case "=":
+		d.Code = diag.SingleEquals
+		d.Message = "= is not an operator: compare with =="
+		d.Fixes = []diag.Fix{{Title: "replace = with ==", Safe: true, Edits: []diag.Edit{{Span: d.Span, NewText: "=="}}}}
+		return d
+	case "&&", "||", "!":
+		word := map[string]string{"&&": "AND", "||": "OR", "!": "NOT"}[tok]
+		d.Code = diag.LogicalSymbol
+		d.Message = fmt.Sprintf("%s is not an operator: write %s", tok, word)
+		d.Fixes = []diag.Fix{{Title: "replace " + tok + " with " + word, Safe: true,
+			Edits: []diag.Edit{{Span: d.Span, NewText: " " + word + " "}}}}
+		return d
+	}
+	if expected == "" {
+		d.Message = fmt.Sprintf("unexpected %s", found)
+	} else {
+		d.Message = fmt.Sprintf("expected %s, found %s", expected, found)
+	}
+	return d
+}
+
+// tokenAt returns the token text that starts at off, as the lexer would cut it.
+func tokenAt(src string, off int) string {
+	if off >= len(src) {
+		return ""
+	}
+	lx, err := filterLexer.LexString("", src[off:])
+	if err != nil {
+		return src[off : off+1]
+	}
+	t, err := lx.Next()
+	if err != nil || t.EOF() {
+		return ""
+	}
+	return t.Value
+}

@@ -1,0 +1,288 @@
+// Package schema describes the fields a KATA event filter may name: each field's type, its
+// description, the values it is known to take and the event types known to carry it. The
+// default schema is the vendor's field table, kept as data (fields.json) and embedded in the
+// binary; users extend it from a file of the same shape without a rebuild.
+package schema
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Type is the type of a field.
+type Type int
+
+// The field types.
+const (
+	String Type = iota + 1
+	Integer
+	Boolean
+)
+
+func (t Type) String() string {
+	switch t {
+	case String:
+		return "string"
+	case Integer:
+		return "integer"
+	case Boolean:
+		return "boolean"
+	}
+	return "invalid"
+}
+
+// ParseType reads "string", "integer" (or "int") and "boolean" (or "bool").
+func ParseType(s string) (Type, bool) {
+	switch strings.ToLower(s) {
+	case "string":
+		return String, true
+	case "integer", "int":
+		return Integer, true
+	case "boolean", "bool":
+		return Boolean, true
+	}
+	return 0, false
+}
+
+// Value is one value a field is known to take.
+type Value struct {
+	// Text is the value as a string: the string itself, or an integer in decimal.
+	Text        string
+	Description string
+}
+
+// Field is one field of the schema.
+type Field struct {
+	Name        string
+	Aliases     []string // other spellings that name the same field, e.g. hostName
+	Type        Type
+	Description string
+	Values      []Value  // the known values, if any
+	Closed      bool     // Values lists every value the field can take
+	Array       bool     // the path crosses a JSON array, so the field may hold several values
+	EventTypes  []string // event types known to carry the field; empty means any
+	Path        []string // Name split at the dots
+}
+
+// HasValue reports whether text is one of the known values.
+func (f *Field) HasValue(text string) bool {
+	return slices.ContainsFunc(f.Values, func(v Value) bool { return v.Text == text })
+}
+
+// CarriedBy reports whether events of type et are known to carry the field.
+func (f *Field) CarriedBy(et string) bool {
+	return len(f.EventTypes) == 0 || slices.Contains(f.EventTypes, et)
+}
+
+// Schema is an immutable set of fields. Share it freely between goroutines.
+type Schema struct {
+	fields []*Field
+	byName map[string]*Field
+	byFold map[string][]*Field
+}
+
+//go:embed fields.json
+var defaultData []byte
+
+var defaultSchema = sync.OnceValue(func() *Schema {
+	s, err := (&Schema{}).Extend(defaultData, "fields.json")
+	if err != nil {
+		panic("schema: the embedded fields.json is invalid: " + err.Error())
+	}
+	return s
+})
+
+// Default returns the built-in schema: the fields of the vendor's table.
+func Default() *Schema { return defaultSchema() }
+
+// Fields returns the fields in schema order. The slice must not be modified.
+func (s *Schema) Fields() []*Field { return s.fields }
+
+// Lookup returns the field named exactly name, or by one of its aliases.
+func (s *Schema) Lookup(name string) (*Field, bool) {
+	f, ok := s.byName[name]
+	return f, ok
+}
+
+// LookupFold returns the fields whose name or alias equals name without regard to case.
+func (s *Schema) LookupFold(name string) []*Field { return s.byFold[strings.ToLower(name)] }
+
+// EventTypeField is the name of the field that selects the event type.
+const EventTypeField = "EventType"
+
+// EventTypes returns the known event types.
+func (s *Schema) EventTypes() []Value {
+	if f, ok := s.Lookup(EventTypeField); ok {
+		return f.Values
+	}
+	return nil
+}
+
+// file is the shape of fields.json and of a user's schema extension.
+type file struct {
+	Version int         `json:"version"`
+	Fields  []fileField `json:"fields"`
+}
+
+type fileField struct {
+	Name        string      `json:"name"`
+	Aliases     []string    `json:"aliases"`
+	Type        string      `json:"type"`
+	Description string      `json:"description"`
+	Values      []fileValue `json:"values"`
+	Closed      *bool       `json:"closed"`
+	Array       *bool       `json:"array"`
+	EventTypes  []string    `json:"event_types"`
+}
+
+type fileValue struct {
+	Value       json.RawMessage `json:"value"`
+	Description string          `json:"description"`
+}
+
+// Extend returns a new schema: s with the fields of data (JSON, or YAML of the same shape) added.
+// A field already in s gets the new values, aliases and event types added, and its description,
+// closed and array flags replaced when given; its type cannot change. name is used in errors.
+func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
+	var f file
+	if err := decode(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out := &Schema{}
+	for _, fd := range s.fields {
+		c := *fd
+		c.Aliases, c.Values, c.EventTypes = slices.Clone(fd.Aliases), slices.Clone(fd.Values), slices.Clone(fd.EventTypes)
+		out.fields = append(out.fields, &c)
+	}
+	out.index()
+	for i, ff := range f.Fields {
+		ff.Name = strings.TrimSuffix(strings.TrimSpace(ff.Name), ".")
+		where := fmt.Sprintf("%s: field %d (%s)", name, i+1, ff.Name)
+		if !validName(ff.Name) {
+			return nil, fmt.Errorf("%s: invalid field name %q", where, ff.Name)
+		}
+		fd, exists := out.byName[ff.Name]
+		if !exists {
+			t, ok := ParseType(ff.Type)
+			if !ok {
+				return nil, fmt.Errorf("%s: type must be string, integer or boolean, not %q", where, ff.Type)
+			}
+			fd = &Field{Name: ff.Name, Type: t, Path: strings.Split(ff.Name, ".")}
+			out.fields = append(out.fields, fd)
+		} else if ff.Type != "" {
+			if t, ok := ParseType(ff.Type); !ok || t != fd.Type {
+				return nil, fmt.Errorf("%s: the field is already a %s field", where, fd.Type)
+			}
+		}
+		if ff.Description != "" {
+			fd.Description = ff.Description
+		}
+		if ff.Closed != nil {
+			fd.Closed = *ff.Closed
+		}
+		if ff.Array != nil {
+			fd.Array = *ff.Array
+		}
+		for _, a := range ff.Aliases {
+			if !validName(a) {
+				return nil, fmt.Errorf("%s: invalid alias %q", where, a)
+			}
+			if !slices.Contains(fd.Aliases, a) {
+				fd.Aliases = append(fd.Aliases, a)
+			}
+		}
+		for _, et := range ff.EventTypes {
+			if !slices.Contains(fd.EventTypes, et) {
+				fd.EventTypes = append(fd.EventTypes, et)
+			}
+		}
+		for _, v := range ff.Values {
+			text, err := valueText(v.Value, fd.Type)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			if i := slices.IndexFunc(fd.Values, func(x Value) bool { return x.Text == text }); i >= 0 {
+				if v.Description != "" {
+					fd.Values[i].Description = v.Description
+				}
+				continue
+			}
+			fd.Values = append(fd.Values, Value{Text: text, Description: v.Description})
+		}
+		out.index()
+	}
+	return out, nil
+}
+
+func (s *Schema) index() {
+	s.byName = make(map[string]*Field, 2*len(s.fields))
+	s.byFold = make(map[string][]*Field, 2*len(s.fields))
+	for _, f := range s.fields {
+		for _, n := range append([]string{f.Name}, f.Aliases...) {
+			s.byName[n] = f
+			k := strings.ToLower(n)
+			if !slices.Contains(s.byFold[k], f) {
+				s.byFold[k] = append(s.byFold[k], f)
+			}
+		}
+	}
+}
+
+func decode(data []byte, v any) error {
+	trimmed := bytes.TrimSpace(data)
+	if !bytes.HasPrefix(trimmed, []byte("{")) {
+		j, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			return err
+		}
+		data = j
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+func valueText(raw json.RawMessage, t Type) (string, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		if t == Integer {
+			if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+				return "", fmt.Errorf("value %q is not an integer", s)
+			}
+		}
+		return s, nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err == nil {
+		if _, err := strconv.ParseInt(n.String(), 10, 64); err != nil || t != Integer {
+			return "", fmt.Errorf("value %s does not fit a %s field", n, t)
+		}
+		return n.String(), nil
+	}
+	return "", fmt.Errorf("value %s is neither a string nor a number", raw)
+}
+
+func validName(n string) bool {
+	if n == "" {
+		return false
+	}
+	for _, seg := range strings.Split(n, ".") {
+		if seg == "" {
+			return false
+		}
+		for i, c := range seg {
+			if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}

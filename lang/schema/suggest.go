@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"slices"
+	"strings"
+)
+
+// Suggest returns up to three names (field names and aliases) close to name by edit distance,
+// closest first, for "did you mean" messages.
+func (s *Schema) Suggest(name string) []string {
+	var names []string
+	for _, f := range s.fields {
+		names = append(names, f.Name)
+	}
+	return Closest(name, names, 3)
+}
+
+// Closest returns up to n of the candidates within a small edit distance of word, ignoring case,
+// closest first (ties keep candidate order). The distance allowed grows with the word's length.
+func Closest(word string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	lw := strings.ToLower(word)
+	limit := max(1, min(4, len([]rune(word))/3))
+	var out []scored
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := Distance(lw, lc)
+		// A candidate that contains the word, or the word's last segment, is close too.
+		if d > limit && len(lw) >= 4 && strings.Contains(lc, lw) {
+			d = limit
+		}
+		if d <= limit {
+			out = append(out, scored{c, d})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int { return a.d - b.d })
+	var res []string
+	for _, o := range out {
+		if len(res) == n {
+			break
+		}
+		if !slices.Contains(res, o.s) {
+			res = append(res, o.s)
+		}
+	}
+	return res
+}
+
+// Distance is the Levenshtein distance of a and b counted in characters, with a transposition
+// of two neighbours counting as one edit.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
