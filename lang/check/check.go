@@ -1,0 +1,335 @@
+// Package check is the schema-aware type checker of KATA event filters. It reports every
+// problem of a parsed filter in one pass as diagnostics with spans, stable codes and suggested
+// fixes, and records what it resolved (fields, decoded constants) in an [Info] side table that
+// the evaluator, the formatter and the editors read. It never writes into the tree.
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+// Options configures the checker.
+type Options struct {
+	// Schema is the field schema; nil means [schema.Default].
+	Schema *schema.Schema
+	// Strict turns multiple-event-type warnings into errors, and also reports a filter that
+	// does not pin a single event type at all.
+	Strict bool
+	// IgnoreCase matches strings without regard to case, as the evaluator will; the value checks
+	// follow it.
+	IgnoreCase bool
+	// AllowUnknownFields reports unknown fields as warnings instead of errors, for events that
+	// carry fields the schema does not list. Such fields are typed by the constant they are
+	// compared with.
+	AllowUnknownFields bool
+}
+
+// Info is what the checker learned about a filter.
+type Info struct {
+	// Fields maps each field reference to its schema field; unresolved references are absent.
+	Fields map[*ast.Field]*schema.Field
+	// Patterns holds the decoded meaning of each string constant.
+	Patterns map[*ast.Literal]ast.Pattern
+	// Ints holds the value of each integer constant that fits in 64 bits.
+	Ints map[*ast.Literal]int64
+	// EventTypes lists the known event types for which the filter can be true, in schema order.
+	EventTypes []string
+	// PinsEventType is set when the filter compares EventType at all.
+	PinsEventType bool
+}
+
+// Path returns the JSON path that the field reference f reads: the canonical name of its
+// schema field (an alias such as hostName reads HostName), or the name as written.
+func (in *Info) Path(f *ast.Field) []string {
+	if sf, ok := in.Fields[f]; ok {
+		return sf.Path
+	}
+	return strings.Split(f.Name, ".")
+}
+
+// Type returns the type of field reference f, and false for a field the schema does not know.
+func (in *Info) Type(f *ast.Field) (schema.Type, bool) {
+	if sf, ok := in.Fields[f]; ok {
+		return sf.Type, true
+	}
+	return 0, false
+}
+
+// Check checks the filter x (which may be nil after a syntax error: then nothing is reported)
+// and returns what it learned with the diagnostics, sorted.
+func Check(x ast.Expr, opt Options) (*Info, diag.List) {
+	if opt.Schema == nil {
+		opt.Schema = schema.Default()
+	}
+	c := &checker{opt: opt, info: &Info{
+		Fields:   map[*ast.Field]*schema.Field{},
+		Patterns: map[*ast.Literal]ast.Pattern{},
+		Ints:     map[*ast.Literal]int64{},
+	}}
+	if x == nil {
+		return c.info, nil
+	}
+	c.expr(x)
+	if !c.diags.HasErrors() { // reasoning about a filter with errors only adds noise
+		c.logic(x)
+	}
+	c.diags.Sort()
+	return c.info, c.diags
+}
+
+type checker struct {
+	opt   Options
+	info  *Info
+	diags diag.List
+}
+
+func (c *checker) report(sp ast.Span, sev diag.Severity, code diag.Code, format string, args ...any) *diag.Diagnostic {
+	c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+	return &c.diags[len(c.diags)-1]
+}
+
+func (c *checker) expr(x ast.Expr) {
+	switch x := x.(type) {
+	case *ast.Binary:
+		c.expr(x.X)
+		c.expr(x.Y)
+	case *ast.Not:
+		c.expr(x.X)
+	case *ast.Paren:
+		c.expr(x.X)
+	case *ast.Compare:
+		f := c.field(x.Field)
+		c.literal(x.Value)
+		c.compare(f, x.Field, x.Op, x.OpSpan, x.Value)
+	case *ast.In:
+		f := c.field(x.Field)
+		if len(x.Values) == 0 {
+			c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
+		}
+		seen := map[string]*ast.Literal{}
+		for i, v := range x.Values {
+			c.literal(v)
+			c.compare(f, x.Field, ast.Eq, x.InSpan, v)
+			key := v.Kind.String() + ":" + c.canonical(v)
+			if prev, dup := seen[key]; dup {
+				_ = prev
+				d := c.report(v.LitSpan, diag.Warning, diag.DuplicateValue, "%s appears twice in the in list", v.Raw)
+				// Remove ", value" (from the end of the previous value to the end of this one).
+				from := x.Values[i-1].LitSpan.End
+				d.Fixes = []diag.Fix{{Title: "remove the duplicate " + v.Raw, Safe: true,
+					Edits: []diag.Edit{{Span: ast.Span{Start: from, End: v.LitSpan.End}}}}}
+				continue
+			}
+			seen[key] = v
+		}
+	}
+}
+
+// canonical is the comparable meaning of a constant, for duplicate and contradiction checks.
+func (c *checker) canonical(v *ast.Literal) string {
+	switch v.Kind {
+	case ast.String:
+		s := ast.QuotePattern(c.info.Patterns[v])
+		if c.opt.IgnoreCase {
+			s = strings.ToLower(s)
+		}
+		return s
+	case ast.Int:
+		if n, ok := c.info.Ints[v]; ok {
+			return strconv.FormatInt(n, 10)
+		}
+	case ast.Bool:
+		return strings.ToLower(v.Raw)
+	}
+	return v.Raw
+}
+
+// field resolves a field reference.
+func (c *checker) field(f *ast.Field) *schema.Field {
+	s := c.opt.Schema
+	if sf, ok := s.Lookup(f.Name); ok {
+		c.info.Fields[f] = sf
+		return sf
+	}
+	if strings.Contains(f.Name, "..") || strings.HasSuffix(f.Name, ".") {
+		clean := cleanName(f.Name)
+		d := c.report(f.NameSpan, diag.Error, diag.FieldMalformed, "field name %s has an empty segment", f.Name)
+		if sf, ok := s.Lookup(clean); ok {
+			d.Message += fmt.Sprintf("; did you mean %s?", sf.Name)
+			d.Fixes = []diag.Fix{{Title: "write " + sf.Name, Safe: true, Edits: []diag.Edit{{Span: f.NameSpan, NewText: sf.Name}}}}
+			c.info.Fields[f] = sf
+			return sf
+		}
+		return nil
+	}
+	if fold := s.LookupFold(f.Name); len(fold) == 1 {
+		sf := fold[0]
+		d := c.report(f.NameSpan, diag.Error, diag.FieldCase, "field names are case-sensitive: %s is written %s", f.Name, sf.Name)
+		d.Fixes = []diag.Fix{{Title: "write " + sf.Name, Safe: true, Edits: []diag.Edit{{Span: f.NameSpan, NewText: sf.Name}}}}
+		c.info.Fields[f] = sf
+		return sf
+	}
+	sev := diag.Error
+	if c.opt.AllowUnknownFields {
+		sev = diag.Warning
+	}
+	d := c.report(f.NameSpan, sev, diag.UnknownField, "unknown field %s", f.Name)
+	if sugg := s.Suggest(f.Name); len(sugg) > 0 {
+		d.Message += fmt.Sprintf("; did you mean %s?", strings.Join(sugg, " or "))
+		for _, sg := range sugg {
+			d.Fixes = append(d.Fixes, diag.Fix{Title: "write " + sg, Edits: []diag.Edit{{Span: f.NameSpan, NewText: sg}}})
+		}
+	}
+	return nil
+}
+
+func cleanName(n string) string {
+	var segs []string
+	for _, s := range strings.Split(n, ".") {
+		if s != "" {
+			segs = append(segs, s)
+		}
+	}
+	return strings.Join(segs, ".")
+}
+
+// literal decodes a constant and reports bad escapes.
+func (c *checker) literal(v *ast.Literal) {
+	switch v.Kind {
+	case ast.String:
+		p, probs := ast.DecodeString(v.Raw)
+		c.info.Patterns[v] = p
+		for _, pr := range probs {
+			at := v.LitSpan.Start + pr.Offset
+			if pr.Trailing {
+				continue // the parser reports the unterminated string
+			}
+			n := len(string(pr.Char))
+			d := c.report(ast.Span{Start: at, End: at + 1 + n}, diag.Error, diag.UnknownEscape,
+				`unknown escape \%c: only \\ \' \* \? are escapes; write \\ for a backslash`, pr.Char)
+			d.Fixes = []diag.Fix{{Title: `write the backslash as \\`, Safe: true,
+				Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}
+		}
+	case ast.Int:
+		if n, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {
+			c.info.Ints[v] = n
+		}
+	}
+}
+
+// compare checks one comparison of field f (nil when unresolved) with constant v.
+func (c *checker) compare(f *schema.Field, ref *ast.Field, op ast.CmpOp, opSpan ast.Span, v *ast.Literal) {
+	if op.Ordering() {
+		if f != nil && f.Type != schema.Integer {
+			c.report(opSpan, diag.Error, diag.OrderingOnString, "%s compares integers only, and %s is a %s field", op, f.Name, f.Type)
+			return
+		}
+		if v.Kind != ast.Int {
+			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s compares integers only, and %s is a %s", op, v.Raw, v.Kind)
+			return
+		}
+	}
+	if f == nil {
+		return
+	}
+	switch f.Type {
+	case schema.String:
+		switch v.Kind {
+		case ast.Int:
+			d := c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is a string field, and %s is an integer: write it as a string", f.Name, v.Raw)
+			d.Fixes = []diag.Fix{{Title: "quote " + v.Raw, Edits: []diag.Edit{{Span: v.LitSpan, NewText: "'" + v.Raw + "'"}}}}
+			return
+		case ast.Bool:
+			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is a string field, and %s is a boolean", f.Name, v.Raw)
+			return
+		}
+		c.knownValue(f, v)
+	case schema.Integer:
+		switch v.Kind {
+		case ast.String:
+			p := c.info.Patterns[v]
+			if !p.IsLiteral() {
+				c.report(v.LitSpan, diag.Error, diag.WildcardOnNumber, "%s is an integer field: wildcards apply to strings only", f.Name)
+				return
+			}
+			d := c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is an integer field, and %s is a string", f.Name, v.Raw)
+			if _, err := strconv.ParseInt(p.Literal(), 10, 64); err == nil {
+				d.Fixes = []diag.Fix{{Title: "write the integer " + p.Literal(), Edits: []diag.Edit{{Span: v.LitSpan, NewText: p.Literal()}}}}
+			}
+			return
+		case ast.Bool:
+			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is an integer field, and %s is a boolean", f.Name, v.Raw)
+			return
+		}
+		c.knownValue(f, v)
+	case schema.Boolean:
+		if v.Kind != ast.Bool {
+			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is a boolean field: compare it with true or false, not %s", f.Name, v.Raw)
+		}
+	}
+}
+
+// knownValue checks a constant against the known values of f.
+func (c *checker) knownValue(f *schema.Field, v *ast.Literal) {
+	if len(f.Values) == 0 || v.Unterminated {
+		return
+	}
+	sev := diag.Warning
+	if f.Closed {
+		sev = diag.Error
+	}
+	var texts []string
+	for _, kv := range f.Values {
+		texts = append(texts, kv.Text)
+	}
+	if v.Kind == ast.Int {
+		if n, ok := c.info.Ints[v]; ok && !f.HasValue(strconv.FormatInt(n, 10)) && f.Closed {
+			c.report(v.LitSpan, sev, diag.UnknownValue, "%s is not a known value of %s (known: %s)", v.Raw, f.Name, strings.Join(texts, ", "))
+		}
+		return
+	}
+	p := c.info.Patterns[v]
+	m := NewMatcher(p, c.opt.IgnoreCase)
+	if slices.ContainsFunc(texts, m.Match) {
+		return
+	}
+	if !p.IsLiteral() {
+		c.report(v.LitSpan, sev, diag.UnknownValue, "%s matches none of the known values of %s", v.Raw, f.Name)
+		return
+	}
+	d := c.report(v.LitSpan, sev, diag.UnknownValue, "%s is not a known value of %s", v.Raw, f.Name)
+	lit := p.Literal()
+	var sugg []string
+	for _, t := range texts { // a case slip first
+		if strings.EqualFold(t, lit) {
+			sugg = append(sugg, t)
+		}
+	}
+	if len(sugg) == 0 {
+		sugg = schema.Closest(lit, texts, 3)
+	}
+	if len(sugg) > 0 {
+		d.Message += fmt.Sprintf("; did you mean %s?", quoteAll(sugg))
+		for _, s := range sugg {
+			q := ast.QuoteString(s)
+			d.Fixes = append(d.Fixes, diag.Fix{Title: "write " + q, Edits: []diag.Edit{{Span: v.LitSpan, NewText: q}}})
+		}
+	} else if len(texts) <= 20 {
+		d.Message += fmt.Sprintf(" (known: %s)", strings.Join(texts, ", "))
+	}
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = ast.QuoteString(s)
+	}
+	return strings.Join(q, " or ")
+}

@@ -1,0 +1,324 @@
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+// tri is a truth value of Kleene's three-valued logic.
+type tri int8
+
+const (
+	triFalse tri = iota
+	triUnknown
+	triTrue
+)
+
+func (t tri) not() tri { return 2 - t }
+
+// logic runs the whole-filter analyses: which event types the filter can select, and which
+// conjunctions can never be true.
+func (c *checker) logic(x ast.Expr) {
+	reported := c.conjunctions(x)
+	types := c.opt.Schema.EventTypes()
+	if len(types) == 0 {
+		return
+	}
+	var first ast.Node
+	ast.Inspect(x, func(n ast.Node) bool {
+		if f, ok := n.(*ast.Field); ok && first == nil && c.isEventType(f) {
+			first = f
+		}
+		return true
+	})
+	c.info.PinsEventType = first != nil
+	anyPossible := false
+	for _, et := range types {
+		if c.eventTypeTruth(x, et.Text) != triFalse {
+			c.info.EventTypes = append(c.info.EventTypes, et.Text)
+		}
+	}
+	anyPossible = len(c.info.EventTypes) > 0
+	if !c.info.PinsEventType {
+		if c.opt.Strict {
+			d := c.report(x.Span(), diag.Error, diag.MultipleEventTypes,
+				"the filter does not select one event type: KATA wants one request per event type (add EventType == '...')")
+			_ = d
+		}
+		return
+	}
+	if !anyPossible && c.eventTypeTruth(x, "") == triFalse {
+		if !reported {
+			c.report(x.Span(), diag.Warning, diag.NeverTrue, "the filter can never be true: no event type satisfies its EventType conditions")
+		}
+		return
+	}
+	if n := len(c.info.EventTypes); n > 1 {
+		sev := diag.Warning
+		if c.opt.Strict {
+			sev = diag.Error
+		}
+		list := c.info.EventTypes
+		more := ""
+		if n > 4 {
+			list, more = list[:4], fmt.Sprintf(" and %d more", n-4)
+		}
+		c.report(first.Span(), sev, diag.MultipleEventTypes,
+			"the filter selects %d event types (%s%s): KATA wants a separate request for each event type", n, strings.Join(list, ", "), more)
+	}
+}
+
+func (c *checker) isEventType(f *ast.Field) bool {
+	sf, ok := c.info.Fields[f]
+	return ok && sf.Name == schema.EventTypeField
+}
+
+// eventTypeTruth evaluates x for an event whose EventType is et ("" stands for an unknown,
+// other value), every other comparison being unknown.
+func (c *checker) eventTypeTruth(x ast.Expr, et string) tri {
+	switch x := x.(type) {
+	case *ast.Paren:
+		return c.eventTypeTruth(x.X, et)
+	case *ast.Not:
+		return c.eventTypeTruth(x.X, et).not()
+	case *ast.Binary:
+		a, b := c.eventTypeTruth(x.X, et), c.eventTypeTruth(x.Y, et)
+		if x.Op == ast.And {
+			return min(a, b)
+		}
+		return max(a, b)
+	case *ast.Compare:
+		if !c.isEventType(x.Field) || x.Value.Kind != ast.String || x.Op.Ordering() {
+			return triUnknown
+		}
+		t := c.etMatch(x.Value, et)
+		if x.Op == ast.Ne {
+			return t.not()
+		}
+		return t
+	case *ast.In:
+		if !c.isEventType(x.Field) {
+			return triUnknown
+		}
+		t := triFalse
+		for _, v := range x.Values {
+			if v.Kind == ast.String {
+				t = max(t, c.etMatch(v, et))
+			}
+		}
+		return t
+	}
+	return triUnknown
+}
+
+func (c *checker) etMatch(v *ast.Literal, et string) tri {
+	if et == "" {
+		return triUnknown
+	}
+	if NewMatcher(c.info.Patterns[v], c.opt.IgnoreCase).Match(et) {
+		return triTrue
+	}
+	return triFalse
+}
+
+// conjunctions looks in every chain of ANDs for a field constrained in ways no single value
+// satisfies, such as EventType == 'process' AND EventType == 'module', or FileSize > 10 AND
+// FileSize < 5. Fields that may hold several values (paths through arrays) are skipped: there
+// two different values can both be present. It reports whether it found one.
+func (c *checker) conjunctions(x ast.Expr) bool {
+	found := false
+	var walk func(x ast.Expr, inChain bool)
+	walk = func(x ast.Expr, inChain bool) {
+		x = ast.Unparen(x)
+		switch b := x.(type) {
+		case *ast.Binary:
+			if b.Op == ast.And {
+				if !inChain {
+					if c.chain(b) {
+						found = true
+					}
+				}
+				walk(b.X, true)
+				walk(b.Y, true)
+				return
+			}
+			walk(b.X, false)
+			walk(b.Y, false)
+		case *ast.Not:
+			walk(b.X, false)
+		}
+	}
+	walk(x, false)
+	return found
+}
+
+// constraint is what a chain of ANDs demands of one field.
+type constraint struct {
+	allowed  []string // the value must be one of these (nil: no such demand)
+	excluded []string
+	lo, hi   int64 // integer bounds, inclusive
+	ints     bool
+	patterns []Matcher // == with wildcards: the value must match each
+}
+
+func (c *checker) chain(b *ast.Binary) bool {
+	var conj []ast.Expr
+	var flatten func(x ast.Expr)
+	flatten = func(x ast.Expr) {
+		x = ast.Unparen(x)
+		if bb, ok := x.(*ast.Binary); ok && bb.Op == ast.And {
+			flatten(bb.X)
+			flatten(bb.Y)
+			return
+		}
+		conj = append(conj, x)
+	}
+	flatten(b)
+	cons := map[*schema.Field]*constraint{}
+	get := func(f *schema.Field) *constraint {
+		k := cons[f]
+		if k == nil {
+			k = &constraint{lo: -1 << 63, hi: 1<<63 - 1}
+			cons[f] = k
+		}
+		return k
+	}
+	for _, e := range conj {
+		var f *schema.Field
+		var why string
+		switch e := e.(type) {
+		case *ast.Compare:
+			f = c.info.Fields[e.Field]
+			if f == nil || f.Array || c.typeErr(f, e.Value) {
+				continue
+			}
+			k := get(f)
+			why = c.apply(k, f, e.Op, []*ast.Literal{e.Value})
+		case *ast.In:
+			f = c.info.Fields[e.Field]
+			if f == nil || f.Array || len(e.Values) == 0 || slices.ContainsFunc(e.Values, func(v *ast.Literal) bool { return c.typeErr(f, v) }) {
+				continue
+			}
+			why = c.apply(get(f), f, ast.Eq, e.Values)
+		default:
+			continue
+		}
+		if why != "" {
+			c.report(e.Span(), diag.Warning, diag.NeverTrue, "this condition can never be true together with the others of its AND chain: %s", why)
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) typeErr(f *schema.Field, v *ast.Literal) bool {
+	switch f.Type {
+	case schema.String:
+		return v.Kind != ast.String
+	case schema.Integer:
+		_, ok := c.info.Ints[v]
+		return !ok
+	}
+	return v.Kind != ast.Bool
+}
+
+// apply adds "f op values" (values OR-ed) to k and says why k became unsatisfiable, or "".
+func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*ast.Literal) string {
+	fold := func(s string) string {
+		if c.opt.IgnoreCase {
+			return strings.ToLower(s)
+		}
+		return s
+	}
+	if f.Type == schema.Integer && op.Ordering() {
+		n := c.info.Ints[vals[0]]
+		k.ints = true
+		switch op {
+		case ast.Gt:
+			if n == 1<<63-1 {
+				return fmt.Sprintf("no integer is greater than %d", n)
+			}
+			k.lo = max(k.lo, n+1)
+		case ast.Ge:
+			k.lo = max(k.lo, n)
+		case ast.Lt:
+			if n == -1<<63 {
+				return fmt.Sprintf("no integer is less than %d", n)
+			}
+			k.hi = min(k.hi, n-1)
+		case ast.Le:
+			k.hi = min(k.hi, n)
+		}
+	} else {
+		var exact []string
+		var pats []Matcher
+		for _, v := range vals {
+			switch v.Kind {
+			case ast.String:
+				p := c.info.Patterns[v]
+				if p.IsLiteral() {
+					exact = append(exact, fold(p.Literal()))
+				} else if len(vals) == 1 {
+					pats = append(pats, NewMatcher(p, c.opt.IgnoreCase))
+				} else {
+					return "" // an in list with wildcards: too loose to reason about
+				}
+			case ast.Int:
+				exact = append(exact, strconv.FormatInt(c.info.Ints[v], 10))
+			case ast.Bool:
+				exact = append(exact, strings.ToLower(v.Raw))
+			}
+		}
+		switch {
+		case op == ast.Ne:
+			if len(exact) == 1 {
+				k.excluded = append(k.excluded, exact[0])
+			}
+		case len(pats) > 0:
+			k.patterns = append(k.patterns, pats...)
+		case k.allowed == nil:
+			k.allowed = exact
+		default:
+			var keep []string
+			for _, a := range k.allowed {
+				if slices.Contains(exact, a) {
+					keep = append(keep, a)
+				}
+			}
+			if keep == nil {
+				keep = []string{}
+			}
+			k.allowed = keep
+		}
+	}
+	if k.lo > k.hi {
+		return fmt.Sprintf("%s cannot be both ≥ %d and ≤ %d", f.Name, k.lo, k.hi)
+	}
+	if k.allowed == nil {
+		return ""
+	}
+	var left []string
+	for _, a := range k.allowed {
+		if slices.Contains(k.excluded, a) {
+			continue
+		}
+		if k.ints {
+			if n, err := strconv.ParseInt(a, 10, 64); err == nil && (n < k.lo || n > k.hi) {
+				continue
+			}
+		}
+		if !slices.ContainsFunc(k.patterns, func(m Matcher) bool { return !m.Match(a) }) {
+			left = append(left, a)
+		}
+	}
+	if len(left) == 0 {
+		return fmt.Sprintf("%s cannot equal all of the values the chain requires", f.Name)
+	}
+	return ""
+}
