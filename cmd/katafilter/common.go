@@ -1,0 +1,103 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+// newFlags returns a flag set for subcommand name that prints its usage (synopsis, then the
+// flags) to stdout on --help and reports errors to stderr.
+func newFlags(env *cmdEnv, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: katafilter %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; it returns the exit status to stop with (0 after --help, 2 after a
+// usage error) and false, or true to go on.
+func parseFlags(env *cmdEnv, fs *flag.FlagSet, args []string) (int, bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(env.stdout)
+			fs.Usage()
+			return 0, false
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2, false
+	}
+	return 0, true
+}
+
+// langFlags are the flags that configure the language core, shared by every subcommand that
+// checks or evaluates filters.
+type langFlags struct {
+	schemaFile     string
+	strict         bool
+	ignoreCase     bool
+	allowUnknown   bool
+	withIgnoreCase bool
+}
+
+func addLangFlags(fs *flag.FlagSet, withIgnoreCase bool) *langFlags {
+	lf := &langFlags{withIgnoreCase: withIgnoreCase}
+	fs.StringVar(&lf.schemaFile, "schema", "", "extend the built-in field schema with this JSON or YAML `file`")
+	fs.BoolVar(&lf.strict, "strict", false, "make a filter that does not select exactly one event type an error")
+	fs.BoolVar(&lf.allowUnknown, "allow-unknown-fields", false, "report fields missing from the schema as warnings, not errors")
+	if withIgnoreCase {
+		fs.BoolVar(&lf.ignoreCase, "ignore-case", false, "compare strings without regard to case")
+	}
+	return lf
+}
+
+// config builds the language configuration, loading the schema extension if one was given.
+func (lf *langFlags) config() (lang.Config, error) {
+	cfg := lang.Config{Strict: lf.strict, IgnoreCase: lf.ignoreCase, AllowUnknownFields: lf.allowUnknown}
+	if lf.schemaFile != "" {
+		s, err := loadSchema(lf.schemaFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Schema = s
+	}
+	return cfg, nil
+}
+
+func loadSchema(path string) (*schema.Schema, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return schema.Default().Extend(data, path)
+}
+
+// useColor reports whether output to w may be coloured: only on a terminal, and never with
+// NO_COLOR set.
+func useColor(env *cmdEnv, w io.Writer) bool {
+	if env.getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// printDiags renders diagnostics compiler-style. src is the whole text the spans refer to.
+func printDiags(env *cmdEnv, w io.Writer, filename, src string, diags diag.List) {
+	_ = diag.Render(w, ast.NewLineTable(src), diags, diag.RenderOptions{Filename: filename, Color: useColor(env, w)})
+}
