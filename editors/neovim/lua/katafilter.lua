@@ -1,0 +1,104 @@
+-- katafilter: Neovim support for KATA event filters (*.kfl).
+--
+-- The ftplugin calls start() for every katafilter buffer; it runs
+-- `katafilter lsp` over stdio with vim.lsp.start (Neovim 0.8 or newer) and
+-- passes { schemaFile, ignoreCase, strict } as initializationOptions.
+--
+-- Configure before the first .kfl buffer opens, either with
+--   require('katafilter').setup({ schemaFile = '~/kata/extra-fields.json' })
+-- or with the global table vim.g.katafilter = { ... } (same keys).
+local M = {}
+
+local INSTALL_HINT = 'go install github.com/katafilter/katafilter/cmd/katafilter@latest'
+
+M.defaults = {
+  -- Set to false to keep the language server off (highlighting stays).
+  enabled = true,
+  -- The server command; the binary is expected on PATH.
+  cmd = { 'katafilter', 'lsp' },
+  -- initializationOptions.
+  schemaFile = '',
+  ignoreCase = false,
+  strict = false,
+  -- Files whose directory marks the workspace root; the file's own directory otherwise.
+  root_markers = { '.git' },
+}
+
+M.config = nil
+
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', {}, M.defaults, opts or {})
+  return M.config
+end
+
+local function config()
+  if M.config then
+    return M.config
+  end
+  local g = vim.g.katafilter
+  return vim.tbl_deep_extend('force', {}, M.defaults, type(g) == 'table' and g or {})
+end
+
+local warned = {}
+local function warn_once(key, msg)
+  if not warned[key] then
+    warned[key] = true
+    vim.notify('katafilter: ' .. msg, vim.log.levels.WARN)
+  end
+end
+
+-- init_options returns the initializationOptions for the server.
+function M.init_options(cfg)
+  cfg = cfg or config()
+  local schema = cfg.schemaFile or ''
+  if schema ~= '' then
+    schema = vim.fn.fnamemodify(vim.fn.expand(schema), ':p')
+  end
+  return {
+    schemaFile = schema,
+    ignoreCase = cfg.ignoreCase == true,
+    strict = cfg.strict == true,
+  }
+end
+
+local function root_dir(bufnr, markers)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local dir = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
+  if vim.fs and vim.fs.find then
+    local found = vim.fs.find(markers, { upward = true, path = dir })[1]
+    if found then
+      return vim.fs.dirname(found)
+    end
+  end
+  return dir
+end
+
+-- start attaches the katafilter language server to buffer bufnr. It returns
+-- the client id, or nil (with one warning per session) when the server
+-- cannot run.
+function M.start(bufnr)
+  local cfg = config()
+  if not cfg.enabled then
+    return nil
+  end
+  if not (vim.lsp and vim.lsp.start) then
+    warn_once('nvim', 'the language server needs Neovim 0.8 or newer (vim.lsp.start); highlighting only')
+    return nil
+  end
+  local cmd = cfg.cmd
+  if type(cmd) == 'string' then
+    cmd = { cmd, 'lsp' }
+  end
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    warn_once('exe', string.format('%s not found on PATH; install it with `%s`', cmd[1], INSTALL_HINT))
+    return nil
+  end
+  return vim.lsp.start({
+    name = 'katafilter',
+    cmd = cmd,
+    root_dir = root_dir(bufnr, cfg.root_markers),
+    init_options = M.init_options(cfg),
+  }, { bufnr = bufnr })
+end
+
+return M

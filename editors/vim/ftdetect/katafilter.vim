@@ -1,0 +1,2 @@
+" KATA event filter files (katafilter).
+autocmd BufRead,BufNewFile *.kfl setfiletype katafilter
