@@ -183,15 +183,19 @@ func syntaxError(src string, err error) diag.Diagnostic {
 		off = perr.Position().Offset
 	}
 	off = max(0, min(off, len(src)))
+	ctx, off := firstRejected(src, off)
 	tok := tokenAt(src, off)
 	d.Span = ast.Span{Start: off, End: off + len(tok)}
 	found := "end of filter"
 	if tok != "" {
 		found = strconv.Quote(tok)
 	}
-	expected := ContextAt(src, off).Describe()
+	expected := ctx.Describe()
 	switch tok {
 	case "=":
+		if ctx.Expect != ExpectOperator {
+			break // after >, say: the generic message is clearer than a fix that makes >==
+		}
 		d.Code = diag.SingleEquals
 		d.Message = "= is not an operator: compare with =="
 		d.Fixes = []diag.Fix{{Title: "replace = with ==", Safe: true, Edits: []diag.Edit{{Span: d.Span, NewText: "=="}}}}

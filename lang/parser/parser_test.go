@@ -1,0 +1,303 @@
+package parser_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/parser"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// sexpr renders a tree fully parenthesised, so that a table shows the grouping the parser chose.
+func sexpr(x ast.Node) string {
+	switch x := x.(type) {
+	case nil:
+		return "<nil>"
+	case *ast.Binary:
+		return fmt.Sprintf("(%s %s %s)", x.Op, sexpr(x.X), sexpr(x.Y))
+	case *ast.Not:
+		return fmt.Sprintf("(NOT %s)", sexpr(x.X))
+	case *ast.Paren:
+		return fmt.Sprintf("[%s]", sexpr(x.X))
+	case *ast.Compare:
+		return fmt.Sprintf("(%s %s %s)", x.Op, x.Field.Name, x.Value.Raw)
+	case *ast.In:
+		kw := "in"
+		if x.Call {
+			kw = "in()"
+		}
+		var vs []string
+		for _, v := range x.Values {
+			vs = append(vs, fmt.Sprintf("%s:%s", v.Kind, v.Raw))
+		}
+		return fmt.Sprintf("(%s %s {%s})", kw, x.Field.Name, strings.Join(vs, " "))
+	case *ast.Bad:
+		return "<bad>"
+	}
+	return fmt.Sprintf("<%T>", x)
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct{ src, want string }{
+		// every comparison operator
+		{`A == 1`, `(== A 1)`},
+		{`A != 1`, `(!= A 1)`},
+		{`A > 1`, `(> A 1)`},
+		{`A >= 1`, `(>= A 1)`},
+		{`A < 1`, `(< A 1)`},
+		{`A <= 1`, `(<= A 1)`},
+		{`A==1`, `(== A 1)`},
+		{`A<=-1`, `(<= A -1)`},
+		// literals
+		{`A == 'x'`, `(== A 'x')`},
+		{`A == ''`, `(== A '')`},
+		{`A == -42`, `(== A -42)`},
+		{`A == 0`, `(== A 0)`},
+		{`A == -9223372036854775808`, `(== A -9223372036854775808)`},
+		{`A == true`, `(== A true)`},
+		{`A == FALSE`, `(== A FALSE)`},
+		{`A == True`, `(== A True)`},
+		{`A == 'a\\b'`, `(== A 'a\\b')`},
+		{`A == 'it\'s'`, `(== A 'it\'s')`},
+		{`A == '\*'`, `(== A '\*')`},
+		{`A == '\?'`, `(== A '\?')`},
+		{`A == '*x?'`, `(== A '*x?')`},
+		{`UserName == 'Иванов'`, `(== UserName 'Иванов')`},
+		{`UserName == 'CORP\\Пётр'`, `(== UserName 'CORP\\Пётр')`},
+		{"A == 'two\nlines'", "(== A 'two\nlines')"},
+		// dotted names
+		{`Ioa.Rules.Name == 'x'`, `(== Ioa.Rules.Name 'x')`},
+		{`System.EventID.value == '4624'`, `(== System.EventID.value '4624')`},
+		{`_x9.y_1 == 1`, `(== _x9.y_1 1)`},
+		// keywords in any case
+		{`A == 1 AND B == 2`, `(AND (== A 1) (== B 2))`},
+		{`A == 1 and B == 2`, `(AND (== A 1) (== B 2))`},
+		{`A == 1 And B == 2`, `(AND (== A 1) (== B 2))`},
+		{`A == 1 OR B == 2`, `(OR (== A 1) (== B 2))`},
+		{`A == 1 or B == 2`, `(OR (== A 1) (== B 2))`},
+		{`NOT A == 1`, `(NOT (== A 1))`},
+		{`not A == 1`, `(NOT (== A 1))`},
+		{`nOt A == 1`, `(NOT (== A 1))`},
+		{`NOT NOT A == 1`, `(NOT (NOT (== A 1)))`},
+		{`A IN (1)`, `(in A {integer:1})`},
+		{`A In (1)`, `(in A {integer:1})`},
+		// precedence NOT > AND > OR, left associativity
+		{`A == 1 OR B == 2 AND C == 3`, `(OR (== A 1) (AND (== B 2) (== C 3)))`},
+		{`A == 1 AND B == 2 OR C == 3`, `(OR (AND (== A 1) (== B 2)) (== C 3))`},
+		{`NOT A == 1 AND B == 2`, `(AND (NOT (== A 1)) (== B 2))`},
+		{`NOT A == 1 OR B == 2`, `(OR (NOT (== A 1)) (== B 2))`},
+		{`A == 1 AND NOT B == 2 OR NOT C == 3 AND D == 4`, `(OR (AND (== A 1) (NOT (== B 2))) (AND (NOT (== C 3)) (== D 4)))`},
+		{`A == 1 OR B == 2 OR C == 3`, `(OR (OR (== A 1) (== B 2)) (== C 3))`},
+		{`A == 1 AND B == 2 AND C == 3`, `(AND (AND (== A 1) (== B 2)) (== C 3))`},
+		// parentheses
+		{`(A == 1)`, `[(== A 1)]`},
+		{`((A == 1))`, `[[(== A 1)]]`},
+		{`(A == 1 OR B == 2) AND C == 3`, `(AND [(OR (== A 1) (== B 2))] (== C 3))`},
+		{`A == 1 AND (B == 2 OR C == 3)`, `(AND (== A 1) [(OR (== B 2) (== C 3))])`},
+		{`NOT (A == 1 OR B == 2)`, `(NOT [(OR (== A 1) (== B 2))])`},
+		{`NOT(A == 1)`, `(NOT [(== A 1)])`},
+		// in, infix and call form
+		{`A in ('x', 'y')`, `(in A {string:'x' string:'y'})`},
+		{`A in (1, -2, 3)`, `(in A {integer:1 integer:-2 integer:3})`},
+		{`A in ()`, `(in A {})`},
+		{`A in ('x*', true)`, `(in A {string:'x*' boolean:true})`},
+		{`in(A, 'x', 'y')`, `(in() A {string:'x' string:'y'})`},
+		{`IN(A, 1)`, `(in() A {integer:1})`},
+		{`in(A)`, `(in() A {})`},
+		{`in (A, 'x')`, `(in() A {string:'x'})`},
+		{`NOT in(A, 'x') AND B in ('y')`, `(AND (NOT (in() A {string:'x'})) (in B {string:'y'}))`},
+		// white space of every kind
+		{" \t\r\nA\n==\t1 \n", `(== A 1)`},
+		// the vendor's example
+		{`EventType=='threatdetect' OR EventType=='threatprocessingresult'`, `(OR (== EventType 'threatdetect') (== EventType 'threatprocessingresult'))`},
+	}
+	for _, tt := range tests {
+		x, diags := parser.Parse(tt.src)
+		if len(diags) > 0 {
+			t.Errorf("Parse(%q): unexpected diagnostics:\n%s", tt.src, diags.String("", tt.src))
+			continue
+		}
+		if got := sexpr(x); got != tt.want {
+			t.Errorf("Parse(%q)\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// spans lists every node of the tree with the source text its span covers.
+func spans(src string, x ast.Node) string {
+	var out []string
+	ast.Inspect(x, func(n ast.Node) bool {
+		sp := n.Span()
+		name := strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast.")
+		out = append(out, fmt.Sprintf("%s%v%q", name, sp, src[sp.Start:sp.End]))
+		return true
+	})
+	return strings.Join(out, " ")
+}
+
+func TestSpans(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`A == 1`, `Compare[0,6)"A == 1" Field[0,1)"A" Literal[5,6)"1"`},
+		{`  Ioa.Rules.Name=='x'  `, `Compare[2,21)"Ioa.Rules.Name=='x'" Field[2,16)"Ioa.Rules.Name" Literal[18,21)"'x'"`},
+		{`NOT (A == -1)`, `Not[0,13)"NOT (A == -1)" Paren[4,13)"(A == -1)" Compare[5,12)"A == -1" Field[5,6)"A" Literal[10,12)"-1"`},
+		{`A == 1 or B != 'é'`, `Binary[0,19)"A == 1 or B != 'é'" Compare[0,6)"A == 1" Field[0,1)"A" Literal[5,6)"1" Compare[10,19)"B != 'é'" Field[10,11)"B" Literal[15,19)"'é'"`},
+		{`A in ('x', 2)`, `In[0,13)"A in ('x', 2)" Field[0,1)"A" Literal[6,9)"'x'" Literal[11,12)"2"`},
+		{`in( A , true )`, `In[0,14)"in( A , true )" Field[4,5)"A" Literal[8,12)"true"`},
+		{"A == 'Имя'\nAND\n B == 1", `Binary[0,25)"A == 'Имя'\nAND\n B == 1" Compare[0,13)"A == 'Имя'" Field[0,1)"A" Literal[5,13)"'Имя'" Compare[19,25)"B == 1" Field[19,20)"B" Literal[24,25)"1"`},
+	}
+	for _, tt := range tests {
+		x, diags := parser.Parse(tt.src)
+		if len(diags) > 0 {
+			t.Errorf("Parse(%q): unexpected diagnostics:\n%s", tt.src, diags.String("", tt.src))
+			continue
+		}
+		if got := spans(tt.src, x); got != tt.want {
+			t.Errorf("spans of %q\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestOperatorSpans checks the spans of the keyword and operator tokens kept in the tree.
+func TestOperatorSpans(t *testing.T) {
+	src := `NOT A >= 1 aNd in(B, 'x') Or C in ('y')`
+	x, diags := parser.Parse(src)
+	if len(diags) > 0 {
+		t.Fatal(diags.String("", src))
+	}
+	var got []string
+	text := func(sp ast.Span) string { return src[sp.Start:sp.End] }
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Binary:
+			got = append(got, text(n.OpSpan))
+		case *ast.Not:
+			got = append(got, text(n.NotSpan))
+		case *ast.Compare:
+			got = append(got, text(n.OpSpan))
+		case *ast.In:
+			got = append(got, fmt.Sprintf("%s%c%c", text(n.InSpan), src[n.Lparen], src[n.Rparen]))
+		}
+		return true
+	})
+	want := "Or aNd NOT >= in() in()"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("operator spans: got %q, want %q", g, want)
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{``, `1:1 KF0100 empty filter: expected a comparison such as EventType == 'process'`},
+		{"  \n ", `1:1 KF0100 empty filter: expected a comparison such as EventType == 'process'`},
+		{`EventType ==`, `1:13 KF0100 expected a value (a 'string', an integer, true or false), found end of filter`},
+		{`EventType 'x'`, `1:11 KF0100 expected a comparison operator (== != > >= < <=) or in, found "'x'"`},
+		{`EventType`, `1:10 KF0100 expected a comparison operator (== != > >= < <=) or in, found end of filter`},
+		{`(A == 1`, `1:8 KF0100 expected AND, OR or ")", found end of filter`},
+		{`A == 1)`, `1:7 KF0100 expected AND, OR or the end of the filter, found ")"`},
+		{`A == 1 B == 2`, `1:8 KF0100 expected AND, OR or the end of the filter, found "B"`},
+		{`A == 1 AND`, `1:11 KF0100 expected a field name, NOT or "(", found end of filter`},
+		{`A == 1 AND OR B == 1`, `1:12 KF0100 expected a field name, NOT or "(", found "OR"`},
+		{`NOT`, `1:4 KF0100 expected a field name, NOT or "(", found end of filter`},
+		{`()`, `1:2 KF0100 expected a field name, NOT or "(", found ")"`},
+		{`A in 1`, `1:6 KF0100 expected "(" after in, found "1"`},
+		{`A in (1,`, `1:9 KF0100 expected a value, found end of filter`},
+		{`A in (1,)`, `1:9 KF0100 expected a value, found ")"`},
+		{`A in (1 2)`, `1:9 KF0100 expected "," or ")", found "2"`},
+		{`A in (1`, `1:8 KF0100 expected "," or ")", found end of filter`},
+		{`A in (B)`, `1:7 KF0100 expected a value or ")", found "B"`},
+		{`in(A 1)`, `1:6 KF0100 expected ",", found "1"`},
+		{`in('x', A)`, `1:4 KF0100 expected a field name, found "'x'"`},
+		{`in(A, 1`, `1:8 KF0100 expected "," or ")", found end of filter`},
+		{`A == B`, `1:6 KF0100 expected a value (a 'string', an integer, true or false), found "B"`},
+		{`A == 1.5`, `1:7 KF0100 expected AND, OR or the end of the filter, found "."`},
+		{`A == 'x' OR OR`, `1:13 KF0100 expected a field name, NOT or "(", found "OR"`},
+		{`A == 'x' NOT B == 1`, `1:10 KF0100 expected AND, OR or the end of the filter, found "NOT"`},
+		{`1 == A`, `1:1 KF0100 expected a field name, NOT or "(", found "1"`},
+		{`Имя == 1`, `1:1 KF0100 expected a field name, NOT or "(", found "И"`},
+		{`A == 'Имя' Б`, `1:12 KF0100 expected AND, OR or the end of the filter, found "Б"`},
+		{"A == 1 AND\n  B ==\n  == 2", `3:3 KF0100 expected a value (a 'string', an integer, true or false), found "=="`},
+		{"A == 1\r\nOR\r\n(B == 2", `3:8 KF0100 expected AND, OR or ")", found end of filter`},
+		{`A = 1`, `1:3 KF0105 = is not an operator: compare with ==`},
+		{`A >== 1`, `1:5 KF0100 expected a value (a 'string', an integer, true or false), found "="`},
+		{`A == 1 && B == 2`, `1:8 KF0107 && is not an operator: write AND`},
+		{`A == 1 || B == 2`, `1:8 KF0107 || is not an operator: write OR`},
+		{`!A == 1`, `1:1 KF0107 ! is not an operator: write NOT`},
+		{`A == 1 ; B == 2`, `1:8 KF0100 expected AND, OR or the end of the filter, found ";"`},
+	}
+	for _, tt := range tests {
+		x, diags := parser.Parse(tt.src)
+		if x != nil {
+			t.Errorf("Parse(%q): got a tree %s despite the syntax error", tt.src, sexpr(x))
+		}
+		if len(diags) != 1 {
+			t.Errorf("Parse(%q): want one diagnostic, got %d:\n%s", tt.src, len(diags), diags.String("", tt.src))
+			continue
+		}
+		d := diags[0]
+		pos := ast.NewLineTable(tt.src).Position(d.Span.Start)
+		got := fmt.Sprintf("%d:%d %s %s", pos.Line, pos.Column, d.Code, d.Message)
+		if got != tt.want {
+			t.Errorf("Parse(%q)\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+		if d.Span.Start < 0 || d.Span.End > len(tt.src) || d.Span.Start > d.Span.End {
+			t.Errorf("Parse(%q): span %v outside the input", tt.src, d.Span)
+		}
+	}
+}
+
+// TestLexicalProblems checks the problems that leave a usable tree beside their diagnostic.
+func TestLexicalProblems(t *testing.T) {
+	tests := []struct{ src, tree, want string }{
+		{`A == 'x`, `(== A 'x)`, `1:6 KF0101 string constant has no closing quote`},
+		{`A == 'C:\'`, `(== A 'C:\')`, `1:9 KF0103 this backslash escapes the quote after it, so the string never ends; write \\ for a backslash`},
+		{`A == "x"`, `(== A 'x')`, `1:6 KF0106 string constants are written in single quotes`},
+		{`A == 99999999999999999999`, `(== A 99999999999999999999)`, `1:6 KF0104 integer 99999999999999999999 does not fit in 64 bits`},
+		{`A == -9223372036854775809`, `(== A -9223372036854775809)`, `1:6 KF0104 integer -9223372036854775809 does not fit in 64 bits`},
+	}
+	for _, tt := range tests {
+		x, diags := parser.Parse(tt.src)
+		if got := sexpr(x); got != tt.tree {
+			t.Errorf("Parse(%q): tree %s, want %s", tt.src, got, tt.tree)
+		}
+		var got []string
+		for _, d := range diags {
+			pos := ast.NewLineTable(tt.src).Position(d.Span.Start)
+			got = append(got, fmt.Sprintf("%d:%d %s %s", pos.Line, pos.Column, d.Code, d.Message))
+		}
+		if g := strings.Join(got, "\n"); g != tt.want {
+			t.Errorf("Parse(%q)\n got %s\nwant %s", tt.src, g, tt.want)
+		}
+	}
+}
+
+// TestEBNF keeps grammar/katafilter.ebnf equal to the grammar the parser is built from; run
+// with -update to rewrite it after a grammar change.
+func TestEBNF(t *testing.T) {
+	const header = "(* The grammar of KATA event filters, generated from the parser (lang/parser) by\n" +
+		"   go test ./lang/parser -run TestEBNF -update. Do not edit. *)\n\n"
+	want := header + parser.EBNF()
+	path := filepath.Join("..", "..", "grammar", "katafilter.ebnf")
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lang/parser -run TestEBNF -update)", err)
+	}
+	if string(got) != want {
+		t.Errorf("%s is out of date: run go test ./lang/parser -run TestEBNF -update", path)
+	}
+	for _, prod := range []string{"Or = ", "And = ", "Not = ", "InList = ", `"NOT"`, `"AND"`, `"OR"`, `"IN"`} {
+		if !strings.Contains(want, prod) {
+			t.Errorf("EBNF lacks %s", prod)
+		}
+	}
+}

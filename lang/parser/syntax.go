@@ -1,0 +1,53 @@
+package parser
+
+import "strings"
+
+// firstRejected finds where a syntax error really is. The parsing library may report an error
+// at a token the grammar accepts there: having failed further on, it backs out of a repetition
+// (the "," of "A in (1,") and blames where the repetition began. Starting from the library's
+// offset off, firstRejected follows the tokens with the grammatical context and returns the
+// context before the first token the grammar rejects, and that token's offset (len(src) when
+// every remaining token is acceptable: then the filter ended too early).
+func firstRejected(src string, off int) (Context, int) {
+	var before []Token
+	toks := Tokens(src)
+	i := 0
+	for ; i < len(toks) && toks[i].Span.End <= off; i++ {
+		before = append(before, toks[i])
+	}
+	ctx := contextAfter(before)
+	for ; i < len(toks); i++ {
+		t := toks[i]
+		if t.Span.Start < off || !ctx.accepts(t) {
+			return ctx, max(off, t.Span.Start)
+		}
+		before = append(before, t)
+		ctx = contextAfter(before)
+	}
+	return ctx, len(src)
+}
+
+// accepts reports whether the grammar allows token t in context c.
+func (c Context) accepts(t Token) bool {
+	value := t.Kind == TokString || t.Kind == TokNumber || t.Kind == TokBool
+	switch c.Expect {
+	case ExpectTerm:
+		return t.Kind == TokField || t.Kind == TokIn || t.Text == "(" ||
+			t.Kind == TokKeyword && strings.EqualFold(t.Text, "NOT")
+	case ExpectOperator:
+		return t.Kind == TokOperator || t.Kind == TokIn
+	case ExpectValue, ExpectListNext:
+		return value
+	case ExpectInParen:
+		return t.Text == "("
+	case ExpectListValue:
+		return value || t.Text == ")"
+	case ExpectListSep, ExpectCallComma:
+		return t.Text == "," || t.Text == ")"
+	case ExpectCallField:
+		return t.Kind == TokField
+	case ExpectConnective:
+		return t.Kind == TokKeyword && !strings.EqualFold(t.Text, "NOT") || t.Text == ")" && c.Depth > 0
+	}
+	return false
+}
