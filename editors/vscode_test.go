@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -310,6 +311,12 @@ func TestVSCodePackage(t *testing.T) {
 	if err != nil {
 		t.Skip("npx is not on PATH; the VS Code extension cannot be packaged here")
 	}
+	// @vscode/vsce 3 needs Node.js 20 or newer.
+	if out, err := exec.Command("node", "--version").Output(); err != nil {
+		t.Skipf("node does not run (%v); the VS Code extension cannot be packaged here", err)
+	} else if v := strings.TrimSpace(string(out)); nodeMajor(v) < 20 {
+		t.Skipf("node %s is older than 20, which @vscode/vsce needs", v)
+	}
 
 	// The same layout as the repository, so prepare-grammar finds ../../grammar.
 	tmp := t.TempDir()
@@ -409,6 +416,17 @@ func TestVSCodePackage(t *testing.T) {
 			t.Errorf("the .vsix contains %s", name)
 		}
 	}
+}
+
+// nodeMajor returns the major version of a `node --version` answer such as
+// "v20.20.2", or 0.
+func nodeMajor(v string) int {
+	major, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // copyTree copies the regular files under src to dst, leaving out what npm
