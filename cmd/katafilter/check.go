@@ -1,0 +1,215 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+func init() {
+	register(&command{name: "check", summary: "report the problems of filters (-e FILTER or .kfl files)", run: runCheck})
+}
+
+const checkSynopsis = `check [--format text|json] [--schema FILE] [--strict] [--ignore-case]
+                  [--allow-unknown-fields] (-e FILTER | FILE...)
+
+Check reports every problem of the filter given with -e, or of every filter of each FILE.
+A FILE is read as a filter file (.kfl) whatever its name: one filter per line, indented
+lines continue the filter above, blank lines and lines starting with # are skipped.
+"-" reads standard input. Positions are line:column in the file (columns count characters).
+
+Text output goes to stdout, compiler style, with a summary line on stderr. With
+--format json, stdout is one JSON document listing every diagnostic.
+
+Exit status: 0 when there is no error (warnings allowed), 1 when there is an error or a
+file cannot be read, 2 on a usage error.`
+
+func runCheck(env *cmdEnv, args []string) int {
+	fs := newFlags(env, "check", checkSynopsis)
+	filter := addFilterFlag(fs)
+	format := fs.String("format", "text", "output `format`: text or json")
+	lf := addLangFlags(fs, true)
+	files, code, ok := parseArgs(env, fs, args)
+	if !ok {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		return usageError(env, "check", "--format must be text or json, not %q", *format)
+	}
+	if filter.set == (len(files) > 0) {
+		return usageError(env, "check", "give either -e FILTER or one or more FILEs")
+	}
+	cfg, err := lf.config()
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter check: %v\n", err)
+		return 1
+	}
+
+	var sources []*source
+	failed := false
+	if filter.set {
+		sources = append(sources, filterSource(filter.value))
+	}
+	for _, arg := range files {
+		src, err := fileSource(env, arg)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "katafilter check: %v\n", err)
+			failed = true
+			continue
+		}
+		sources = append(sources, src)
+	}
+
+	var all []checkedSource
+	var total diag.List
+	filters := 0
+	for _, src := range sources {
+		cs := checkedSource{src: src}
+		for _, e := range src.entries {
+			f := lang.Analyze(e.Text, cfg)
+			cs.diags = append(cs.diags, f.Diagnostics.Shift(e.Offset)...)
+			cs.lines = append(cs.lines, e.Line)
+			cs.ends = append(cs.ends, len(cs.diags))
+			filters++
+		}
+		total = append(total, cs.diags...)
+		all = append(all, cs)
+	}
+
+	if *format == "json" {
+		if err := writeCheckJSON(env, all, total, filters); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter check: %v\n", err)
+			return 1
+		}
+	} else {
+		for _, cs := range all {
+			printDiags(env, env.stdout, cs.src.name, cs.src.text, cs.diags)
+		}
+		fmt.Fprintln(env.stderr, checkSummary(total, filters))
+	}
+	if failed || total.HasErrors() {
+		return 1
+	}
+	return 0
+}
+
+// checkedSource is a source with the diagnostics of its filters, shifted into the source.
+type checkedSource struct {
+	src   *source
+	diags diag.List
+	lines []int // the first line of each filter
+	ends  []int // diags[ends[i-1]:ends[i]] belong to filter i
+}
+
+// checkSummary is the line printed on stderr after the text output, such as
+// "2 errors, 1 warning in 3 filters".
+func checkSummary(l diag.List, filters int) string {
+	parts := []string{plural(l.Count(diag.Error), "error"), plural(l.Count(diag.Warning), "warning")}
+	if n := l.Count(diag.Info); n > 0 {
+		parts = append(parts, plural(n, "info"))
+	}
+	return strings.Join(parts, ", ") + " in " + plural(filters, "filter")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if word == "info" {
+		return fmt.Sprintf("%d infos", n)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// The JSON output of check. Lines and columns are 1-based, columns count characters; offsets
+// are bytes into the file; end positions are exclusive.
+type checkReport struct {
+	Diagnostics []jsonDiag    `json:"diagnostics"`
+	Summary     checkTotals   `json:"summary"`
+	Files       []checkedFile `json:"files"`
+}
+
+type checkedFile struct {
+	File    string `json:"file"`
+	Filters int    `json:"filters"`
+}
+
+type checkTotals struct {
+	Filters  int `json:"filters"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+}
+
+type jsonRange struct {
+	Line      int `json:"line"`
+	Column    int `json:"column"`
+	EndLine   int `json:"end_line"`
+	EndColumn int `json:"end_column"`
+	Offset    int `json:"offset"`
+	EndOffset int `json:"end_offset"`
+}
+
+type jsonDiag struct {
+	File       string `json:"file"`
+	FilterLine int    `json:"filter_line"`
+	jsonRange
+	Severity diag.Severity `json:"severity"`
+	Code     diag.Code     `json:"code"`
+	URL      string        `json:"url"`
+	Message  string        `json:"message"`
+	Fixes    []jsonFix     `json:"fixes"`
+}
+
+type jsonFix struct {
+	Title string     `json:"title"`
+	Safe  bool       `json:"safe"`
+	Edits []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	jsonRange
+	NewText string `json:"new_text"`
+}
+
+func spanRange(lt *ast.LineTable, s ast.Span) jsonRange {
+	a, b := lt.Position(s.Start), lt.Position(s.End)
+	return jsonRange{Line: a.Line, Column: a.Column, EndLine: b.Line, EndColumn: b.Column, Offset: a.Offset, EndOffset: b.Offset}
+}
+
+func writeCheckJSON(env *cmdEnv, all []checkedSource, total diag.List, filters int) error {
+	rep := checkReport{
+		Diagnostics: []jsonDiag{},
+		Files:       []checkedFile{},
+		Summary: checkTotals{Filters: filters, Errors: total.Count(diag.Error),
+			Warnings: total.Count(diag.Warning), Infos: total.Count(diag.Info)},
+	}
+	for _, cs := range all {
+		rep.Files = append(rep.Files, checkedFile{File: cs.src.name, Filters: len(cs.src.entries)})
+		lt := ast.NewLineTable(cs.src.text)
+		filter := 0
+		for i, d := range cs.diags {
+			for i >= cs.ends[filter] {
+				filter++
+			}
+			jd := jsonDiag{File: cs.src.name, FilterLine: cs.lines[filter], jsonRange: spanRange(lt, d.Span),
+				Severity: d.Severity, Code: d.Code, URL: d.Code.URL(), Message: d.Message, Fixes: []jsonFix{}}
+			for _, f := range d.Fixes {
+				jf := jsonFix{Title: f.Title, Safe: f.Safe, Edits: []jsonEdit{}}
+				for _, e := range f.Edits {
+					jf.Edits = append(jf.Edits, jsonEdit{jsonRange: spanRange(lt, e.Span), NewText: e.NewText})
+				}
+				jd.Fixes = append(jd.Fixes, jf)
+			}
+			rep.Diagnostics = append(rep.Diagnostics, jd)
+		}
+	}
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/eval"
+)
+
+func init() {
+	register(&command{name: "eval", summary: "print the JSON-lines events a filter matches", run: runEval})
+}
+
+const evalSynopsis = `eval -e FILTER [--count] [--ignore-case] [--schema FILE] [FILE...]
+
+Eval reads events as JSON lines (one JSON object per line) from each FILE, or from standard
+input when there is no FILE or a FILE is "-", and prints the events that match FILTER exactly
+as they were read, one per line; with --count, only their number. Gzip-compressed input is
+recognised by its first bytes, whatever the file is called. Empty lines are skipped.
+
+A filter with an error is refused with its diagnostics before any event is read (warnings are
+printed on stderr and do not stop it). A malformed line, or one longer than --max-line, is
+reported on stderr as file:line: message and skipped; the others are still evaluated.
+
+Exit status: 0 on success (whether or not anything matched), 1 when the filter has an error,
+a file cannot be read or a line is malformed, 2 on a usage error.`
+
+// defaultMaxLine is the default limit on the length of one event line.
+const defaultMaxLine = 64 << 20
+
+func runEval(env *cmdEnv, args []string) int {
+	fs := newFlags(env, "eval", evalSynopsis)
+	filter := addFilterFlag(fs)
+	count := fs.Bool("count", false, "print only the number of matching events")
+	maxLine := fs.Int("max-line", defaultMaxLine, "the longest event line accepted, in `bytes`")
+	lf := addLangFlags(fs, true)
+	files, code, ok := parseArgs(env, fs, args)
+	if !ok {
+		return code
+	}
+	if !filter.set {
+		return usageError(env, "eval", "the filter is missing: give it with -e FILTER")
+	}
+	if *maxLine < 1 {
+		return usageError(env, "eval", "--max-line must be positive")
+	}
+	cfg, err := lf.config()
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter eval: %v\n", err)
+		return 1
+	}
+	prog, diags := lang.Compile(filter.value, cfg)
+	printDiags(env, env.stderr, filterName, filter.value, diags)
+	if prog == nil {
+		return 1
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+
+	out := bufio.NewWriterSize(env.stdout, 64<<10)
+	ev := &evaluator{env: env, prog: prog, out: out, count: *count, maxLine: *maxLine}
+	for _, arg := range files {
+		ev.file(arg)
+	}
+	if *count {
+		fmt.Fprintln(out, ev.matches)
+	}
+	if err := out.Flush(); err != nil {
+		fmt.Fprintf(env.stderr, "katafilter eval: writing the output: %v\n", err)
+		return 1
+	}
+	if ev.failed {
+		return 1
+	}
+	return 0
+}
+
+// evaluator runs one program over files of JSON lines.
+type evaluator struct {
+	env     *cmdEnv
+	prog    *eval.Program
+	out     *bufio.Writer
+	count   bool
+	maxLine int
+	matches int64
+	failed  bool
+}
+
+// file evaluates the events of one file argument, reporting its problems on stderr.
+func (ev *evaluator) file(arg string) {
+	name := displayName(arg)
+	r, closeFn, err := openEvents(ev.env, arg)
+	if err != nil {
+		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, unwrapPath(err))
+		ev.failed = true
+		return
+	}
+	defer closeFn()
+	lr := newLineReader(r, ev.maxLine)
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			return
+		}
+		if errors.Is(err, errLineTooLong) {
+			fmt.Fprintf(ev.env.stderr, "%s:%d: line longer than %d bytes (see --max-line); skipped\n", name, lr.line, ev.maxLine)
+			ev.failed = true
+			continue
+		}
+		if err != nil {
+			fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: after line %d: %v\n", name, lr.line, err)
+			ev.failed = true
+			return
+		}
+		body := bytes.TrimSpace(line)
+		if len(body) == 0 {
+			continue
+		}
+		if body[0] != '{' {
+			fmt.Fprintf(ev.env.stderr, "%s:%d: not a JSON object\n", name, lr.line)
+			ev.failed = true
+			continue
+		}
+		ok, err := ev.prog.MatchJSON(line)
+		if err != nil {
+			fmt.Fprintf(ev.env.stderr, "%s:%d: malformed JSON: %s\n", name, lr.line, jsonMessage(err))
+			ev.failed = true
+			continue
+		}
+		if !ok {
+			continue
+		}
+		ev.matches++
+		if !ev.count {
+			ev.out.Write(line)
+			ev.out.WriteByte('\n')
+		}
+	}
+}
+
+// jsonMessage strips the package prefixes from a JSON decoding error.
+func jsonMessage(err error) string {
+	s := err.Error()
+	for _, p := range []string{"eval: ", "json: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
+}
+
+// unwrapPath drops the operation and path of an *os.PathError, which the message already names.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

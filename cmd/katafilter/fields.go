@@ -1,0 +1,205 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/check"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+func init() {
+	register(&command{name: "fields", summary: "list the fields filters can use, with types and known values", run: runFields})
+}
+
+const fieldsSynopsis = `fields [--schema FILE] [--format table|json] [PATTERN]
+
+Fields lists the schema: every field a filter may name, its type, the values it is known to
+take and its description. The type of a field whose path crosses a JSON array (a filter
+matches when any element does) is shown with [] (string[]).
+
+PATTERN selects fields by name or alias, without regard to case: a glob when it holds * or ?
+(Ioa.*, *Md5), otherwise a substring (pid). With --format json the output is the full data
+in the shape of a schema file, so it can be edited and passed back with --schema.
+
+Exit status: 0 on success, 1 when no field matches PATTERN or the schema cannot be loaded,
+2 on a usage error.`
+
+func runFields(env *cmdEnv, args []string) int {
+	fs := newFlags(env, "fields", fieldsSynopsis)
+	format := fs.String("format", "table", "output `format`: table or json")
+	schemaFile := fs.String("schema", "", "extend the built-in field schema with this JSON or YAML `file`")
+	pos, code, ok := parseArgs(env, fs, args)
+	if !ok {
+		return code
+	}
+	if *format != "table" && *format != "json" {
+		return usageError(env, "fields", "--format must be table or json, not %q", *format)
+	}
+	if len(pos) > 1 {
+		return usageError(env, "fields", "at most one PATTERN, got %d arguments", len(pos))
+	}
+	s := schema.Default()
+	if *schemaFile != "" {
+		var err error
+		if s, err = loadSchema(*schemaFile); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter fields: %v\n", err)
+			return 1
+		}
+	}
+	fields := s.Fields()
+	if len(pos) == 1 {
+		fields = selectFields(fields, pos[0])
+		if len(fields) == 0 {
+			msg := fmt.Sprintf("katafilter fields: no field matches %q", pos[0])
+			if sug := s.Suggest(pos[0]); len(sug) > 0 {
+				msg += "; did you mean " + strings.Join(sug, " or ") + "?"
+			}
+			fmt.Fprintln(env.stderr, msg)
+			return 1
+		}
+	}
+	if *format == "json" {
+		return writeFieldsJSON(env, fields)
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tVALUES\tDESCRIPTION")
+	for _, f := range fields {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.Join(append([]string{f.Name}, f.Aliases...), ", "),
+			typeName(f), shortValues(f.Values, 40), strings.Join(strings.Fields(f.Description), " "))
+	}
+	if err := tw.Flush(); err != nil {
+		fmt.Fprintf(env.stderr, "katafilter fields: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// selectFields returns the fields whose name or an alias matches pattern: a glob, without
+// regard to case, when it holds * or ?; a case-insensitive substring otherwise. The glob uses
+// the language's own wildcard matching.
+func selectFields(fields []*schema.Field, pattern string) []*schema.Field {
+	var match func(string) bool
+	if strings.ContainsAny(pattern, "*?") {
+		m := check.NewMatcher(globPattern(pattern), true)
+		match = m.Match
+	} else {
+		sub := strings.ToLower(pattern)
+		match = func(s string) bool { return strings.Contains(strings.ToLower(s), sub) }
+	}
+	var out []*schema.Field
+	for _, f := range fields {
+		if match(f.Name) || anyMatch(f.Aliases, match) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func anyMatch(list []string, match func(string) bool) bool {
+	for _, s := range list {
+		if match(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// globPattern reads a glob, where * and ? are the only special characters.
+func globPattern(glob string) ast.Pattern {
+	var p ast.Pattern
+	text := 0
+	for i, r := range glob {
+		kind := ast.Text
+		switch r {
+		case '*':
+			kind = ast.Star
+		case '?':
+			kind = ast.Quest
+		default:
+			continue
+		}
+		if text < i {
+			p.Segs = append(p.Segs, ast.Seg{Kind: ast.Text, Text: glob[text:i]})
+		}
+		p.Segs = append(p.Segs, ast.Seg{Kind: kind})
+		text = i + 1
+	}
+	if text < len(glob) {
+		p.Segs = append(p.Segs, ast.Seg{Kind: ast.Text, Text: glob[text:]})
+	}
+	return p
+}
+
+func typeName(f *schema.Field) string {
+	if f.Array {
+		return f.Type.String() + "[]"
+	}
+	return f.Type.String()
+}
+
+// shortValues lists the values, cut after about width characters with a count of the rest.
+func shortValues(vals []schema.Value, width int) string {
+	var b strings.Builder
+	for i, v := range vals {
+		if i > 0 {
+			if utf8.RuneCountInString(b.String())+2+utf8.RuneCountInString(v.Text) > width {
+				fmt.Fprintf(&b, ", … (+%d)", len(vals)-i)
+				break
+			}
+			b.WriteString(", ")
+		}
+		b.WriteString(v.Text)
+	}
+	return b.String()
+}
+
+// The JSON output of fields has the shape of a schema file (see lang/schema/fields.json).
+type fieldsFile struct {
+	Version int         `json:"version"`
+	Fields  []fieldJSON `json:"fields"`
+}
+
+type fieldJSON struct {
+	Name        string      `json:"name"`
+	Aliases     []string    `json:"aliases,omitempty"`
+	Type        string      `json:"type"`
+	Description string      `json:"description"`
+	Values      []valueJSON `json:"values,omitempty"`
+	Closed      bool        `json:"closed,omitempty"`
+	Array       bool        `json:"array,omitempty"`
+	EventTypes  []string    `json:"event_types,omitempty"`
+}
+
+type valueJSON struct {
+	Value       json.RawMessage `json:"value"`
+	Description string          `json:"description,omitempty"`
+}
+
+func writeFieldsJSON(env *cmdEnv, fields []*schema.Field) int {
+	out := fieldsFile{Version: 1, Fields: []fieldJSON{}}
+	for _, f := range fields {
+		fj := fieldJSON{Name: f.Name, Aliases: f.Aliases, Type: f.Type.String(), Description: f.Description,
+			Closed: f.Closed, Array: f.Array, EventTypes: f.EventTypes}
+		for _, v := range f.Values {
+			raw, _ := json.Marshal(v.Text)
+			if f.Type == schema.Integer {
+				raw = []byte(v.Text) // the schema keeps integers in decimal
+			}
+			fj.Values = append(fj.Values, valueJSON{Value: raw, Description: v.Description})
+		}
+		out.Fields = append(out.Fields, fj)
+	}
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintf(env.stderr, "katafilter fields: %v\n", err)
+		return 1
+	}
+	return 0
+}
