@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/kfl"
+)
+
+// runInProcess runs the command with args and the given standard input.
+func runInProcess(stdin io.Reader, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	env := &cmdEnv{stdin: stdin, stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code = run(env, args)
+	return code, out.String(), errb.String()
+}
+
+// TestEvalBenchCounts runs eval --count for every filter of the shared benchmark workload and
+// compares with counts computed by an independent implementation (testdata/bench-counts.txt).
+func TestEvalBenchCounts(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "bench") // ../shared/bench from the repository root
+	queriesPath := filepath.Join(dir, "queries.kfl")
+	eventsPath := filepath.Join(dir, "events-20k.jsonl.gz")
+	queries, err := os.ReadFile(queriesPath)
+	if err != nil {
+		t.Skipf("the shared benchmark workload is absent: %v", err)
+	}
+	if _, err := os.Stat(eventsPath); err != nil {
+		t.Skipf("the shared benchmark events are absent: %v", err)
+	}
+	want := readCounts(t, filepath.Join("testdata", "bench-counts.txt"))
+	entries := kfl.Split(string(queries))
+	if len(entries) != len(want) {
+		t.Errorf("queries.kfl has %d filters, testdata/bench-counts.txt %d counts", len(entries), len(want))
+	}
+	for _, e := range entries {
+		t.Run(fmt.Sprintf("line%d", e.Line), func(t *testing.T) {
+			t.Parallel()
+			n, ok := want[e.Line]
+			if !ok {
+				t.Fatalf("no expected count for the filter on line %d: %s", e.Line, e.Text)
+			}
+			code, stdout, stderr := runInProcess(strings.NewReader(""), "eval", "--count", "-e", e.Text, eventsPath)
+			if code != 0 {
+				t.Fatalf("eval exited %d: %s", code, stderr)
+			}
+			if got := strings.TrimSpace(stdout); got != strconv.Itoa(n) {
+				t.Errorf("line %d: %s\ngot %s matches, want %d", e.Line, e.Text, got, n)
+			}
+		})
+	}
+}
+
+func readCounts(t *testing.T, path string) map[int]int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[int]int{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var l, n int
+		if _, err := fmt.Sscanf(line, "%d %d", &l, &n); err != nil {
+			t.Fatalf("%s:%d: %v", path, i+1, err)
+		}
+		counts[l] = n
+	}
+	return counts
+}
+
+// TestEvalLongLines checks that events of several megabytes are read whole, and that a line
+// over --max-line is reported as an error of that line while the next lines are still read.
+func TestEvalLongLines(t *testing.T) {
+	big := `{"EventType":"process","CommandLine":"` + strings.Repeat("x", 5<<20) + `"}`
+	input := big + "\n" + `{"EventType":"module"}` + "\n" + big + "\n"
+
+	code, stdout, stderr := runInProcess(strings.NewReader(input), "eval", "-e", "EventType == 'process'")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if stdout != big+"\n"+big+"\n" {
+		t.Errorf("the 5 MB events were not printed unchanged (got %d bytes)", len(stdout))
+	}
+
+	code, stdout, stderr = runInProcess(strings.NewReader(input), "eval", "--count", "--max-line", "1000000", "-e", "EventType == 'process' OR EventType == 'module'")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if stdout != "1\n" {
+		t.Errorf("stdout %q, want the module event counted", stdout)
+	}
+	wantErr := "<stdin>:1: line longer than 1000000 bytes (see --max-line); skipped\n" +
+		"<stdin>:3: line longer than 1000000 bytes (see --max-line); skipped\n"
+	if !strings.HasSuffix(stderr, wantErr) {
+		t.Errorf("stderr %q, want it to end with %q", stderr, wantErr)
+	}
+}
+
+// TestEvalGzip feeds gzip-compressed events on standard input, where no file name can hint at
+// the compression, and checks that a damaged stream is an error.
+func TestEvalGzip(t *testing.T) {
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	for i := range 1000 {
+		et := "process"
+		if i%4 == 0 {
+			et = "module"
+		}
+		fmt.Fprintf(zw, `{"EventType":%q,"UserName":"Пользователь %d"}`+"\n", et, i)
+	}
+	zw.Close()
+
+	code, stdout, stderr := runInProcess(bytes.NewReader(zb.Bytes()), "eval", "--count", "-e", "EventType == 'module' AND UserName == '*6'")
+	if code != 0 || stdout != "50\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and 50", code, stdout, stderr)
+	}
+
+	damaged := zb.Bytes()[:zb.Len()-10]
+	code, _, stderr = runInProcess(bytes.NewReader(damaged), "eval", "--count", "-e", "EventType == 'module'")
+	if code != 1 || !strings.Contains(stderr, "katafilter eval: <stdin>: after line") {
+		t.Errorf("damaged gzip: exit %d, stderr %q; want 1 and an error", code, stderr)
+	}
+}
+
+// TestLineReader covers the edges of the line reader with a small limit and a small buffer,
+// so that lines cross the buffer boundary.
+func TestLineReader(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string // the lines read, "!" for a line over the limit, joined by "|"
+	}{
+		{"", 10, ""},
+		{"a", 10, "a"},
+		{"a\n", 10, "a"},
+		{"a\nb", 10, "a|b"},
+		{"\n\n", 10, "|"},
+		{"a\r\nb\r\n", 10, "a\r|b\r"},
+		{"0123456789\n", 10, "0123456789"},
+		{"0123456789a\nb\n", 10, "!|b"},
+		{"0123456789a", 10, "!"},
+		{strings.Repeat("y", 40) + "\n" + strings.Repeat("z", 30) + "\nc", 35, "!|" + strings.Repeat("z", 30) + "|c"},
+		{strings.Repeat("y", 40), 40, strings.Repeat("y", 40)},
+		{strings.Repeat("y", 41), 40, "!"},
+	}
+	for _, tt := range tests {
+		lr := newLineReader(bufio.NewReaderSize(strings.NewReader(tt.in), 16), tt.max)
+		var got []string
+		for n := 1; ; n++ {
+			line, err := lr.next()
+			if err == io.EOF {
+				break
+			}
+			if errors.Is(err, errLineTooLong) {
+				got = append(got, "!")
+			} else if err != nil {
+				t.Fatalf("%q: %v", tt.in, err)
+			} else {
+				got = append(got, string(line))
+			}
+			if lr.line != n {
+				t.Errorf("%q: line number %d, want %d", tt.in, lr.line, n)
+			}
+		}
+		if g := strings.Join(got, "|"); g != tt.want {
+			t.Errorf("%q (max %d): got %q, want %q", tt.in, tt.max, g, tt.want)
+		}
+	}
+}
+
+// eventSource generates n JSON lines of about 200 bytes without holding them in memory, and
+// samples the heap as it goes.
+type eventSource struct {
+	n, i    int
+	pending []byte
+	maxHeap uint64
+}
+
+func (s *eventSource) Read(p []byte) (int, error) {
+	if len(s.pending) == 0 {
+		if s.i == s.n {
+			return 0, io.EOF
+		}
+		if s.i%20000 == 0 {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			s.maxHeap = max(s.maxHeap, ms.HeapInuse)
+		}
+		s.pending = fmt.Appendf(s.pending[:0], `{"EventType":"process","Seq":%d,"FileName":"C:\\Windows\\System32\\svchost.exe","UserName":"CORP\\user%d","Padding":"%0100d"}`+"\n", s.i, s.i%97, s.i)
+		s.i++
+	}
+	n := copy(p, s.pending)
+	s.pending = s.pending[n:]
+	return n, nil
+}
+
+// TestEvalStreams checks that memory does not grow with the input: 60 MB of events go through
+// eval while the heap in use stays small.
+func TestEvalStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 60 MB of generated events")
+	}
+	runtime.GC()
+	src := &eventSource{n: 300000}
+	code, stdout, stderr := runInProcess(src, "eval", "--count", "-e", "UserName == 'CORP\\\\user7'")
+	if code != 0 || stdout != "3093\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if src.maxHeap > 32<<20 {
+		t.Errorf("the heap in use reached %d MB while streaming 60 MB of events", src.maxHeap>>20)
+	}
+	t.Logf("peak heap in use: %.1f MB", float64(src.maxHeap)/(1<<20))
+}
