@@ -34,7 +34,7 @@ func Parse(src string) (x ast.Expr, diags diag.List) {
 	}
 	g, err := grammar.ParseString("", src)
 	if err != nil {
-		return nil, diag.List{syntaxError(src, err)}
+		return nil, syntaxError(src, err)
 	}
 	c := &converter{src: src}
 	x = c.or(g)
@@ -119,15 +119,14 @@ func (c *converter) value(g *gValue) *ast.Literal {
 		raw := *g.DQString
 		d := diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.DoubleQuotes,
 			Message: "string constants are written in single quotes"}
-		if len(raw) >= 2 && strings.HasSuffix(raw, `"`) {
-			body := raw[1 : len(raw)-1]
-			body = strings.ReplaceAll(body, `\"`, `"`)
-			body = strings.ReplaceAll(body, `'`, `\'`)
-			d.Fixes = []diag.Fix{{Title: "use single quotes", Safe: true,
-				Edits: []diag.Edit{{Span: sp, NewText: "'" + body + "'"}}}}
+		text, closed := singleQuoted(raw)
+		fix := diag.Fix{Title: "use single quotes", Safe: closed, Edits: []diag.Edit{{Span: sp, NewText: text}}}
+		if !closed {
+			fix.Title = "use single quotes and close the string"
 		}
+		d.Fixes = []diag.Fix{fix}
 		c.diags = append(c.diags, d)
-		return &ast.Literal{Kind: ast.String, Raw: "'" + strings.Trim(raw, `"`) + "'", LitSpan: sp}
+		return &ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp}
 	case g.Int != nil:
 		if _, err := strconv.ParseInt(*g.Int, 10, 64); err != nil {
 			c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,
@@ -157,6 +156,36 @@ func (c *converter) unterminated(sp ast.Span, raw string) {
 			Edits: []diag.Edit{{Span: ast.Span{Start: sp.End, End: sp.End}, NewText: "'"}}}}})
 }
 
+// singleQuoted rewrites a double-quoted string constant (closed or not) in single quotes with
+// the same meaning: \" becomes ", a bare ' becomes \', other escapes stay as they are. closed
+// reports whether raw had its closing double quote.
+func singleQuoted(raw string) (text string, closed bool) {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 1; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '"':
+			closed = true
+			i = len(raw)
+		case c == '\\' && i+1 < len(raw):
+			if raw[i+1] == '"' {
+				b.WriteByte('"')
+			} else {
+				b.WriteString(raw[i : i+2])
+			}
+			i++
+		case c == '\\': // a lone backslash at the very end
+			b.WriteString(`\\`)
+		case c == '\'':
+			b.WriteString(`\'`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String(), closed
+}
+
 // escapedBefore reports whether the backslash at i is itself escaped.
 func escapedBefore(s string, i int) bool {
 	n := 0
@@ -175,7 +204,15 @@ func tokSpan(start, end lexer.Position) ast.Span {
 }
 
 // syntaxError turns participle's error into a diagnostic in our words.
-func syntaxError(src string, err error) diag.Diagnostic {
+func syntaxError(src string, err error) diag.List {
+	d := syntaxDiag(src, err)
+	if hint, ok := escapedQuoteBefore(src, d.Span.Start); ok {
+		return diag.List{hint, d}
+	}
+	return diag.List{d}
+}
+
+func syntaxDiag(src string, err error) diag.Diagnostic {
 	d := diag.Diagnostic{Severity: diag.Error, Code: diag.SyntaxError}
 	var perr participle.Error
 	off := len(src)
@@ -204,8 +241,15 @@ func syntaxError(src string, err error) diag.Diagnostic {
 		word := map[string]string{"&&": "AND", "||": "OR", "!": "NOT"}[tok]
 		d.Code = diag.LogicalSymbol
 		d.Message = fmt.Sprintf("%s is not an operator: write %s", tok, word)
+		text := word
+		if off > 0 && !isSpace(src[off-1]) {
+			text = " " + text
+		}
+		if d.Span.End < len(src) && !isSpace(src[d.Span.End]) {
+			text += " "
+		}
 		d.Fixes = []diag.Fix{{Title: "replace " + tok + " with " + word, Safe: true,
-			Edits: []diag.Edit{{Span: d.Span, NewText: " " + word + " "}}}}
+			Edits: []diag.Edit{{Span: d.Span, NewText: text}}}}
 		return d
 	}
 	if expected == "" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/parser"
 )
 
@@ -257,6 +258,7 @@ func TestLexicalProblems(t *testing.T) {
 		{`A == 'x`, `(== A 'x)`, `1:6 KF0101 string constant has no closing quote`},
 		{`A == 'C:\'`, `(== A 'C:\')`, `1:9 KF0103 this backslash escapes the quote after it, so the string never ends; write \\ for a backslash`},
 		{`A == "x"`, `(== A 'x')`, `1:6 KF0106 string constants are written in single quotes`},
+		{`A == "it's"`, `(== A 'it\'s')`, `1:6 KF0106 string constants are written in single quotes`},
 		{`A == 99999999999999999999`, `(== A 99999999999999999999)`, `1:6 KF0104 integer 99999999999999999999 does not fit in 64 bits`},
 		{`A == -9223372036854775809`, `(== A -9223372036854775809)`, `1:6 KF0104 integer -9223372036854775809 does not fit in 64 bits`},
 	}
@@ -298,6 +300,48 @@ func TestEBNF(t *testing.T) {
 	for _, prod := range []string{"Or = ", "And = ", "Not = ", "InList = ", `"NOT"`, `"AND"`, `"OR"`, `"IN"`} {
 		if !strings.Contains(want, prod) {
 			t.Errorf("EBNF lacks %s", prod)
+		}
+	}
+}
+
+// TestFixes applies the first fix of each diagnostic the parser reports, one diagnostic at a time.
+func TestFixes(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`A = 1`, `A == 1`},
+		{`A == 1&&B == 2`, `A == 1 AND B == 2`},
+		{`A == 1 && B == 2`, `A == 1 AND B == 2`},
+		{`A == 1 ||B == 2`, `A == 1 OR B == 2`},
+		{`!A == 1`, `NOT A == 1`},
+		{`A == 'x`, `A == 'x'`},
+		{`A == 'C:\'`, `A == 'C:\\'`},
+		{`A == "x"`, `A == 'x'`},
+		{`A == "it's"`, `A == 'it\'s'`},
+		{`A == "say \"hi\""`, `A == 'say "hi"'`},
+		{`A == "a\*b"`, `A == 'a\*b'`},
+		{`A == "x`, `A == 'x'`},
+		{`A == "C:\\x"`, `A == 'C:\\x'`},
+		// the string runs on to the quote before x: the fix ends it where it was meant to end
+		{`A == 'C:\' AND B == 'x'`, `A == 'C:\\' AND B == 'x' | expected AND, OR or the end of the filter, found "x"`},
+	}
+	for _, tt := range tests {
+		_, diags := parser.Parse(tt.src)
+		var got []string
+		for _, d := range diags {
+			if len(d.Fixes) == 0 {
+				got = append(got, d.Message)
+				continue
+			}
+			fixed, err := diag.ApplyEdits(tt.src, d.Fixes[0].Edits)
+			if err != nil {
+				t.Errorf("%q: %v", tt.src, err)
+			}
+			got = append(got, fixed)
+			if x, more := parser.Parse(fixed); x == nil || len(more) > 0 {
+				t.Errorf("%q fixed to %q still has diagnostics:\n%s", tt.src, fixed, more.String("", fixed))
+			}
+		}
+		if g := strings.Join(got, " | "); g != tt.want {
+			t.Errorf("fix of %q\n got %s\nwant %s", tt.src, g, tt.want)
 		}
 	}
 }

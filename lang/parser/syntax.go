@@ -1,6 +1,11 @@
 package parser
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+)
 
 // firstRejected finds where a syntax error really is. The parsing library may report an error
 // at a token the grammar accepts there: having failed further on, it backs out of a repetition
@@ -50,4 +55,39 @@ func (c Context) accepts(t Token) bool {
 		return t.Kind == TokKeyword && !strings.EqualFold(t.Text, "NOT") || t.Text == ")" && c.Depth > 0
 	}
 	return false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// escapedQuoteBefore explains a syntax error that follows a string constant holding an escaped
+// quote, the usual result of a Windows path that ends in a backslash: in
+// FilePath == 'C:\Users\' AND FileName == 'x' the string runs on to the quote before x, and the
+// error is only noticed at x. It returns a diagnostic at the first \' of that string, with the
+// fix that doubles its backslash.
+func escapedQuoteBefore(src string, off int) (diag.Diagnostic, bool) {
+	var prev *Token
+	for _, t := range Tokens(src) {
+		if t.Span.End > off {
+			break
+		}
+		prev = &t
+	}
+	if prev == nil || prev.Kind != TokString || !strings.HasPrefix(prev.Text, "'") {
+		return diag.Diagnostic{}, false
+	}
+	raw := prev.Text
+	for i := 1; i < len(raw)-1; i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] == '\'' {
+			at := prev.Span.Start + i
+			return diag.Diagnostic{Span: ast.Span{Start: at, End: at + 2}, Severity: diag.Error, Code: diag.TrailingBackslash,
+				Message: `this backslash escapes the quote after it, so the string goes on to the next quote; write \\ for a backslash`,
+				Fixes: []diag.Fix{{Title: `write the backslash as \\`,
+					Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}}, true
+		}
+		i++ // skip the escaped character
+	}
+	return diag.Diagnostic{}, false
 }
