@@ -84,33 +84,64 @@ type Options struct {
 	IgnoreCase bool
 }
 
-// Explain explains how the checked filter x (with the checker's info) evaluates on the
-// decoded event (what [eval.Decode] returns). A tree that cannot be evaluated (one with a
-// syntax error) gives [eval.ErrInvalid].
-func Explain(x ast.Expr, info *check.Info, event any, opt Options) (*Node, error) {
+// Explainer explains one filter on any number of events. It is prepared once (each
+// comparison compiled) and is safe for concurrent use.
+type Explainer struct {
+	root *plan
+}
+
+// plan is a clause prepared for explaining.
+type plan struct {
+	kind     Kind
+	expr     ast.Expr
+	text     string
+	field    string
+	clause   *eval.Clause // a comparison
+	children []*plan
+}
+
+// New prepares the checked filter x (with the checker's info). A tree that cannot be
+// evaluated (one with a syntax error) gives [eval.ErrInvalid].
+func New(x ast.Expr, info *check.Info, opt Options) (*Explainer, error) {
 	if x == nil || info == nil {
 		return nil, eval.ErrInvalid
 	}
-	e := &explainer{info: info, opt: eval.Options{IgnoreCase: opt.IgnoreCase}, event: event}
-	return e.expr(x)
+	root, err := prepare(x, info, eval.Options{IgnoreCase: opt.IgnoreCase})
+	if err != nil {
+		return nil, err
+	}
+	return &Explainer{root: root}, nil
 }
 
-// Filter explains an analysed filter on a decoded event with the filter's own options. A
-// filter with errors is refused as [lang.Filter.Program] refuses it.
-func Filter(f *lang.Filter, event any) (*Node, error) {
+// NewFilter prepares an analysed filter with the filter's own options. A filter with errors
+// is refused as [lang.Filter.Program] refuses it.
+func NewFilter(f *lang.Filter) (*Explainer, error) {
 	if err := f.Diagnostics.Err(); err != nil {
 		return nil, err
 	}
-	return Explain(f.Expr, f.Info, event, Options{IgnoreCase: f.Config().IgnoreCase})
+	return New(f.Expr, f.Info, Options{IgnoreCase: f.Config().IgnoreCase})
 }
 
-type explainer struct {
-	info  *check.Info
-	opt   eval.Options
-	event any
+// Explain explains how the checked filter x evaluates on the decoded event (what
+// [eval.Decode] returns); see [New].
+func Explain(x ast.Expr, info *check.Info, event any, opt Options) (*Node, error) {
+	e, err := New(x, info, opt)
+	if err != nil {
+		return nil, err
+	}
+	return e.Explain(event), nil
 }
 
-func (e *explainer) expr(x ast.Expr) (*Node, error) {
+// Filter explains an analysed filter on a decoded event; see [NewFilter].
+func Filter(f *lang.Filter, event any) (*Node, error) {
+	e, err := NewFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	return e.Explain(event), nil
+}
+
+func prepare(x ast.Expr, info *check.Info, opt eval.Options) (*plan, error) {
 	x = ast.Unparen(x)
 	switch x := x.(type) {
 	case *ast.Binary:
@@ -118,28 +149,25 @@ func (e *explainer) expr(x ast.Expr) (*Node, error) {
 		if x.Op == ast.Or {
 			kind = Or
 		}
-		n := &Node{Kind: kind, Expr: x, Text: x.Op.String(), Result: kind == And}
+		p := &plan{kind: kind, expr: x, text: x.Op.String()}
 		for _, op := range flatten(x, x.Op, nil) {
-			c, err := e.expr(op)
+			c, err := prepare(op, info, opt)
 			if err != nil {
 				return nil, err
 			}
-			n.Children = append(n.Children, c)
-			if kind == And {
-				n.Result = n.Result && c.Result
-			} else {
-				n.Result = n.Result || c.Result
-			}
+			p.children = append(p.children, c)
 		}
-		return n, nil
+		return p, nil
 	case *ast.Not:
-		c, err := e.expr(x.X)
+		c, err := prepare(x.X, info, opt)
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Expr: x, Text: "NOT", Result: !c.Result, Children: []*Node{c}}, nil
+		return &plan{kind: Not, expr: x, text: "NOT", children: []*plan{c}}, nil
 	case *ast.Compare, *ast.In:
-		cl, err := eval.CompileClause(x, e.info, e.opt)
+		// The verdict and the values come from the evaluator's own code for one comparison,
+		// so that they cannot disagree with the whole program.
+		cl, err := eval.CompileClause(x, info, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -147,10 +175,38 @@ func (e *explainer) expr(x ast.Expr) (*Node, error) {
 		if _, ok := x.(*ast.In); ok {
 			kind = In
 		}
-		return &Node{Kind: kind, Expr: x, Text: format.Node(x), Result: cl.Match(e.event),
-			Field: strings.Join(cl.Path(), "."), Values: cl.Values(e.event)}, nil
+		return &plan{kind: kind, expr: x, text: format.Node(x), clause: cl,
+			field: strings.Join(cl.Path(), ".")}, nil
 	}
 	return nil, eval.ErrInvalid
+}
+
+// Explain explains the filter on one decoded event.
+func (e *Explainer) Explain(event any) *Node { return e.root.explain(event) }
+
+func (p *plan) explain(event any) *Node {
+	n := &Node{Kind: p.kind, Expr: p.expr, Text: p.text, Field: p.field}
+	switch p.kind {
+	case And, Or:
+		n.Result = p.kind == And
+		for _, c := range p.children {
+			cn := c.explain(event)
+			n.Children = append(n.Children, cn)
+			if p.kind == And {
+				n.Result = n.Result && cn.Result
+			} else {
+				n.Result = n.Result || cn.Result
+			}
+		}
+	case Not:
+		cn := p.children[0].explain(event)
+		n.Children = []*Node{cn}
+		n.Result = !cn.Result
+	default:
+		n.Result = p.clause.Match(event)
+		n.Values = p.clause.Values(event)
+	}
+	return n
 }
 
 // flatten lists the operands of a chain of op, looking through parentheses.
