@@ -118,10 +118,17 @@ func (c *checker) eventTypeTruth(x ast.Expr, et string) tri {
 }
 
 func (c *checker) etMatch(v *ast.Literal, et string) tri {
+	p := c.info.Patterns[v]
+	m := NewMatcher(p, c.opt.IgnoreCase)
 	if et == "" {
+		// An event type the schema does not list cannot equal a constant without wildcards
+		// that names one it does list.
+		if p.IsLiteral() && slices.ContainsFunc(c.opt.Schema.EventTypes(), func(k schema.Value) bool { return m.Match(k.Text) }) {
+			return triFalse
+		}
 		return triUnknown
 	}
-	if NewMatcher(c.info.Patterns[v], c.opt.IgnoreCase).Match(et) {
+	if m.Match(et) {
 		return triTrue
 	}
 	return triFalse
