@@ -206,6 +206,15 @@ func (c *checker) literal(v *ast.Literal) {
 	case ast.String:
 		p, probs := ast.DecodeString(v.Raw)
 		c.info.Patterns[v] = p
+		// A Windows path written with single backslashes has several bad escapes: besides the
+		// fix of each, offer one that doubles them all.
+		var all []diag.Edit
+		for _, pr := range probs {
+			if !pr.Trailing {
+				at := v.LitSpan.Start + pr.Offset
+				all = append(all, diag.Edit{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`})
+			}
+		}
 		for _, pr := range probs {
 			at := v.LitSpan.Start + pr.Offset
 			if pr.Trailing {
@@ -216,6 +225,9 @@ func (c *checker) literal(v *ast.Literal) {
 				`unknown escape \%c: only \\ \' \* \? are escapes; write \\ for a backslash`, pr.Char)
 			d.Fixes = []diag.Fix{{Title: `write the backslash as \\`, Safe: true,
 				Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}
+			if len(all) > 1 {
+				d.Fixes = append(d.Fixes, diag.Fix{Title: `write every lone backslash of this string as \\`, Safe: true, Edits: all})
+			}
 		}
 	case ast.Int:
 		if n, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {

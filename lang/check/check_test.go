@@ -1,0 +1,144 @@
+package check_test
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/check"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/parser"
+)
+
+var _ = flag.Bool("update", false, "accepted so that go test ./lang/... -update works; this package has no golden files")
+
+// codes checks src and lists "severity code" of each diagnostic, or "ok".
+func codes(src string, opt check.Options) string {
+	x, diags := parser.Parse(src)
+	_, cd := check.Check(x, opt)
+	diags = append(diags, cd...)
+	if len(diags) == 0 {
+		return "ok"
+	}
+	var out []string
+	for _, d := range diags {
+		out = append(out, fmt.Sprintf("%s %s", d.Severity, d.Code))
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestCheckCodes(t *testing.T) {
+	tests := []struct {
+		src  string
+		opt  check.Options
+		want string
+	}{
+		{`EventType == 'process'`, check.Options{}, `ok`},
+		{`EventType == 'process' AND NOT EventType == 'process'`, check.Options{}, `warning KF0501`},
+		{`EventType == 'process' AND EventType != 'proc*'`, check.Options{}, `warning KF0501`},
+		{`EventType == 'module' AND EventType != 'proc*'`, check.Options{}, `ok`},
+		{`EventType == 'proc*' AND NOT EventType == 'process'`, check.Options{}, `warning KF0500`},
+		{`EventType == 'process' AND EventType == 'module'`, check.Options{}, `warning KF0501`},
+		{`EventType == 'process' OR EventType == 'module'`, check.Options{}, `warning KF0500`},
+		{`EventType == 'process' OR EventType == 'module'`, check.Options{Strict: true}, `error KF0500`},
+		{`FileName == 'x'`, check.Options{}, `ok`},
+		{`FileName == 'x'`, check.Options{Strict: true}, `error KF0500`},
+		{`EventType == 'PROCESS'`, check.Options{}, `error KF0400`},
+		{`EventType == 'PROCESS'`, check.Options{IgnoreCase: true}, `ok`},
+		{`EventType == 'process' AND Nope == 1`, check.Options{}, `error KF0200`},
+		{`EventType == 'process' AND Nope == 1`, check.Options{AllowUnknownFields: true}, `warning KF0200`},
+	}
+	for _, tt := range tests {
+		if got := codes(tt.src, tt.opt); got != tt.want {
+			t.Errorf("%q %+v: got %s, want %s", tt.src, tt.opt, got, tt.want)
+		}
+	}
+}
+
+// TestBackslashFixes: each bad escape has its own fix, and a string with several has a fix
+// that doubles them all, after which the filter checks clean.
+func TestBackslashFixes(t *testing.T) {
+	src := `EventType == 'process' AND FilePath == 'C:\Windows\System32'`
+	x, _ := parser.Parse(src)
+	_, diags := check.Check(x, check.Options{})
+	if len(diags) != 2 {
+		t.Fatalf("want 2 diagnostics, got:\n%s", diags.String("", src))
+	}
+	var got []string
+	for _, d := range diags {
+		for _, f := range d.Fixes {
+			fixed, err := diag.ApplyEdits(src, f.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s: %s => %s", d.Code, fixed[len(`EventType == 'process' AND FilePath == `):], codes(fixed, check.Options{})))
+		}
+	}
+	want := strings.Join([]string{
+		`KF0102: 'C:\\Windows\System32' => error KF0102`,
+		`KF0102: 'C:\\Windows\\System32' => ok`,
+		`KF0102: 'C:\Windows\\System32' => error KF0102`,
+		`KF0102: 'C:\\Windows\\System32' => ok`,
+	}, "\n")
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("got\n%s\nwant\n%s", g, want)
+	}
+}
+
+// TestMatcher is the definition of wildcard matching: * any run of characters (the empty run
+// too), ? exactly one character (a code point, not a byte), \* and \? the characters themselves.
+func TestMatcher(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		fold       bool
+		want       bool
+	}{
+		{`'abc'`, "abc", false, true},
+		{`'abc'`, "abcd", false, false},
+		{`'abc'`, "ABC", false, false},
+		{`'abc'`, "ABC", true, true},
+		{`''`, "", false, true},
+		{`''`, "a", false, false},
+		{`'*'`, "", false, true},
+		{`'*'`, "anything", false, true},
+		{`'a*'`, "a", false, true},
+		{`'*a'`, "bba", false, true},
+		{`'*a'`, "ab", false, false},
+		{`'*x*'`, "axb", false, true},
+		{`'*x*'`, "ab", false, false},
+		{`'a*b*c'`, "aXbYbZc", false, true},
+		{`'a*b*c'`, "aXbYbZcd", false, false},
+		{`'?'`, "", false, false},
+		{`'?'`, "a", false, true},
+		{`'?'`, "ab", false, false},
+		{`'?'`, "я", false, true},  // one code point, two bytes
+		{`'??'`, "я", false, false}, // not two bytes
+		{`'?'`, "😀", false, true},
+		{`'WS-FIN-00?'`, "WS-FIN-001", false, true},
+		{`'WS-FIN-00?'`, "WS-FIN-0010", false, false},
+		{`'\*'`, "*", false, true},
+		{`'\*'`, "x", false, false},
+		{`'\?'`, "x", false, false},
+		{`'what\?'`, "what?", false, true},
+		{`'a\\b'`, `a\b`, false, true},
+		{`'it\'s'`, "it's", false, true},
+		{`'CORP\\*'`, `CORP\alice`, false, true},
+		{`'*\\Temp\\*'`, `C:\Users\x\AppData\Local\Temp\a.exe`, false, true},
+		{`'Иванов'`, "иванов", false, false},
+		{`'Иванов'`, "иванов", true, true},
+		{`'*ПЁТР*'`, "пётр", true, true},
+		{`'straße'`, "STRASSE", true, false}, // simple folding only: ß is one character
+		{`'*a*a*a*a*b'`, strings.Repeat("a", 200), false, false},
+	}
+	for _, tt := range tests {
+		p, probs := ast.DecodeString(tt.pattern)
+		if len(probs) > 0 {
+			t.Fatalf("%s: %v", tt.pattern, probs)
+		}
+		if got := check.NewMatcher(p, tt.fold).Match(tt.s); got != tt.want {
+			t.Errorf("%s matches %q (ignore case %v): got %v, want %v", tt.pattern, tt.s, tt.fold, got, tt.want)
+		}
+	}
+}
