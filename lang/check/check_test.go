@@ -113,7 +113,7 @@ func TestMatcher(t *testing.T) {
 		{`'?'`, "", false, false},
 		{`'?'`, "a", false, true},
 		{`'?'`, "ab", false, false},
-		{`'?'`, "я", false, true},  // one code point, two bytes
+		{`'?'`, "я", false, true},   // one code point, two bytes
 		{`'??'`, "я", false, false}, // not two bytes
 		{`'?'`, "😀", false, true},
 		{`'WS-FIN-00?'`, "WS-FIN-001", false, true},
