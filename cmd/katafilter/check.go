@@ -30,7 +30,7 @@ file cannot be read, 2 on a usage error.`
 
 func runCheck(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "check", checkSynopsis)
-	filter := addFilterFlag(fs)
+	filter := addFilterFlag(fs, "check this `filter` instead of files")
 	format := fs.String("format", "text", "output `format`: text or json")
 	lf := addLangFlags(fs, true)
 	files, code, ok := parseArgs(env, fs, args)

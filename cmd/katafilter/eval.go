@@ -36,7 +36,7 @@ const defaultMaxLine = 64 << 20
 
 func runEval(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "eval", evalSynopsis)
-	filter := addFilterFlag(fs)
+	filter := addFilterFlag(fs, "the `filter` events must match (required)")
 	count := fs.Bool("count", false, "print only the number of matching events")
 	maxLine := fs.Int("max-line", defaultMaxLine, "the longest event line accepted, in `bytes`")
 	lf := addLangFlags(fs, true)

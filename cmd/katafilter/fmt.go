@@ -29,7 +29,7 @@ Exit status: 0 on success, 1 after a syntax error, an unreadable or unwritable f
 
 func runFmt(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "fmt", fmtSynopsis)
-	filter := addFilterFlag(fs)
+	filter := addFilterFlag(fs, "format this `filter` instead of files")
 	write := fs.Bool("w", false, "rewrite each FILE in place when its canonical form differs")
 	check := fs.Bool("check", false, "print the names of the inputs that are not canonical and exit 1 if there is one")
 	files, code, ok := parseArgs(env, fs, args)

@@ -46,9 +46,9 @@ func (o *onceString) Set(s string) error {
 }
 
 // addFilterFlag declares the -e flag of the subcommands that take a filter on the command line.
-func addFilterFlag(fs *flag.FlagSet) *onceString {
+func addFilterFlag(fs *flag.FlagSet, usage string) *onceString {
 	o := &onceString{}
-	fs.Var(o, "e", "the `filter` to work on, instead of files")
+	fs.Var(o, "e", usage)
 	return o
 }
 
