@@ -1,0 +1,319 @@
+package complete
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/check"
+	"github.com/katafilter/katafilter/lang/parser"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+// Kind is the kind of a completion item.
+type Kind int
+
+// The kinds of completion item.
+const (
+	KindField    Kind = iota + 1 // a complete field name
+	KindSegment                  // the next segment of a dotted field name that goes on (ends in ".")
+	KindOperator                 // a comparison operator or in
+	KindKeyword                  // AND OR NOT
+	KindValue                    // a known value of a field, or true/false
+	KindPunct                    // ( ) ,
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindField:
+		return "field"
+	case KindSegment:
+		return "segment"
+	case KindOperator:
+		return "operator"
+	case KindKeyword:
+		return "keyword"
+	case KindValue:
+		return "value"
+	case KindPunct:
+		return "punct"
+	}
+	return "invalid"
+}
+
+// Item is one completion candidate: Replace is the span of the source that InsertText replaces
+// (the partial word before and under the cursor; empty at the cursor when nothing is typed).
+// Items come sorted by SortKey.
+type Item struct {
+	Label         string
+	Kind          Kind
+	Detail        string // a short note: a field's type, a value's field
+	Documentation string // longer text (plain text with `code` in backquotes)
+	InsertText    string
+	Replace       ast.Span
+	SortKey       string
+}
+
+// Complete returns the completion items for the cursor at byte offset off of the filter src,
+// filtered by the word already typed (case-insensitively, at the start of the word or of any
+// dotted segment) and sorted. cfg.Schema nil means the built-in schema.
+func Complete(src string, off int, cfg lang.Config) []Item {
+	off = clamp(off, len(src))
+	s := schemaOf(cfg)
+	w := wordAt(src, off)
+	ctx := parser.ContextAt(src, w.span.Start)
+	c := &completer{src: src, s: s, word: w, ctx: ctx}
+	switch ctx.Expect {
+	case parser.ExpectTerm:
+		c.fields()
+		c.add(KindKeyword, "NOT", "", "negates the term after it", "1")
+		c.add(KindPunct, "(", "", "groups terms", "2")
+	case parser.ExpectCallField:
+		c.fields()
+	case parser.ExpectOperator:
+		c.operators(ctx.Field)
+	case parser.ExpectValue:
+		c.values(ctx.Field, ctx.Op)
+	case parser.ExpectInParen:
+		c.add(KindPunct, "(", "", "opens the list of values", "0")
+	case parser.ExpectListValue:
+		c.values(ctx.Field, "==")
+		c.add(KindPunct, ")", "", "closes the list", "9")
+	case parser.ExpectListNext:
+		c.values(ctx.Field, "==")
+	case parser.ExpectListSep:
+		c.add(KindPunct, ",", "", "another value", "0")
+		c.add(KindPunct, ")", "", "closes the list", "1")
+	case parser.ExpectCallComma:
+		c.add(KindPunct, ",", "", "the values follow", "0")
+	case parser.ExpectConnective:
+		c.add(KindKeyword, "AND", "", "both sides must hold (binds tighter than OR)", "0")
+		c.add(KindKeyword, "OR", "", "either side must hold", "1")
+		if ctx.Depth > 0 {
+			c.add(KindPunct, ")", "", "closes the group", "2")
+		}
+	}
+	slices.SortStableFunc(c.items, func(a, b Item) int { return strings.Compare(a.SortKey, b.SortKey) })
+	return c.items
+}
+
+type completer struct {
+	src   string
+	s     *schema.Schema
+	word  word
+	ctx   parser.Context
+	items []Item
+}
+
+// add appends an item that replaces the whole word, when the word is a prefix of it.
+func (c *completer) add(k Kind, label, detail, doc, sortKey string) {
+	c.addInsert(k, label, label, detail, doc, sortKey, c.word.span)
+}
+
+func (c *completer) addInsert(k Kind, label, insert, detail, doc, sortKey string, replace ast.Span) {
+	typed := c.src[replace.Start:min(c.word.cursor, replace.End)]
+	if replace.Start > c.word.cursor {
+		typed = ""
+	}
+	if !matches(insert, typed) {
+		return
+	}
+	c.items = append(c.items, Item{Label: label, Kind: k, Detail: detail, Documentation: doc,
+		InsertText: insert, Replace: replace, SortKey: sortKey + "\x00" + label})
+}
+
+// matches reports whether typed is a prefix of text, or of one of its dotted segments,
+// without regard to case.
+func matches(text, typed string) bool {
+	if typed == "" {
+		return true
+	}
+	t, p := strings.ToLower(text), strings.ToLower(typed)
+	if strings.HasPrefix(t, p) {
+		return true
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] == '.' && strings.HasPrefix(t[i+1:], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// fields offers field names. A word with a dot completes segment by segment: "Ioa." offers
+// "Rules.", "Severity" and "Confidence", replacing what follows the last dot.
+func (c *completer) fields() {
+	pinned := pinnedEventTypes(c.src, c.s)
+	typed := c.src[c.word.span.Start:c.word.cursor]
+	rank := func(f *schema.Field, i int) string {
+		r := "0"
+		if len(pinned) > 0 {
+			r = "1"
+			for _, et := range pinned {
+				if len(f.EventTypes) > 0 && slices.Contains(f.EventTypes, et) {
+					r = "0"
+				}
+			}
+		}
+		return fmt.Sprintf("0%s%04d", r, i)
+	}
+	if dot := strings.LastIndexByte(typed, '.'); dot >= 0 {
+		parent := strings.ToLower(typed[:dot+1])
+		replace := ast.Span{Start: c.word.span.Start + dot + 1, End: c.word.span.End}
+		seen := map[string]bool{}
+		for i, f := range c.s.Fields() {
+			if !strings.HasPrefix(strings.ToLower(f.Name), parent) {
+				continue
+			}
+			rest := f.Name[dot+1:]
+			seg, k := rest, KindField
+			if j := strings.IndexByte(rest, '.'); j >= 0 {
+				seg, k = rest[:j+1], KindSegment
+			}
+			if seen[seg] {
+				continue
+			}
+			seen[seg] = true
+			if k == KindSegment {
+				c.addInsert(k, seg, seg, "", "fields under "+f.Name[:dot+1]+seg, rank(f, i), replace)
+				continue
+			}
+			c.addInsert(k, seg, seg, fieldDetail(f), fieldDoc(f), rank(f, i), replace)
+		}
+		return
+	}
+	for i, f := range c.s.Fields() {
+		c.add(KindField, f.Name, fieldDetail(f), fieldDoc(f), rank(f, i))
+	}
+}
+
+// operators offers the comparison operators valid for the field's type, and in.
+func (c *completer) operators(name string) {
+	f := lookupField(c.s, name)
+	ops := []string{"==", "!=", ">", ">=", "<", "<="}
+	if f != nil && f.Type != schema.Integer {
+		ops = ops[:2]
+	}
+	for i, op := range ops {
+		c.add(KindOperator, op, "", operatorDoc(op), fmt.Sprintf("%d", i))
+	}
+	c.addInsert(KindOperator, "in", "in (", "", operatorDoc("in"), "7", c.word.span)
+}
+
+// values offers the known values of the field, written as constants of its type.
+func (c *completer) values(name, op string) {
+	f := lookupField(c.s, name)
+	if f == nil {
+		return
+	}
+	if op != "" && ast.ParseCmpOp(op).Ordering() {
+		return // ordering against known values is rarely meant; nothing sensible to offer
+	}
+	switch f.Type {
+	case schema.Boolean:
+		c.add(KindValue, "true", f.Name, "", "0")
+		c.add(KindValue, "false", f.Name, "", "1")
+		return
+	}
+	for i, v := range f.Values {
+		text := v.Text
+		if f.Type == schema.String {
+			text = ast.QuoteString(v.Text)
+		}
+		c.add(KindValue, text, f.Name, v.Description, fmt.Sprintf("%04d", i))
+	}
+}
+
+func fieldDetail(f *schema.Field) string {
+	d := f.Type.String()
+	if f.Array {
+		d += " (any element of an array)"
+	}
+	return d
+}
+
+func fieldDoc(f *schema.Field) string {
+	var b strings.Builder
+	b.WriteString(f.Description)
+	if len(f.Values) > 0 {
+		b.WriteString("\n\nKnown values: ")
+		for i, v := range f.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if f.Type == schema.String {
+				b.WriteString("`" + ast.QuoteString(v.Text) + "`")
+			} else {
+				b.WriteString("`" + v.Text + "`")
+			}
+		}
+		if !f.Closed {
+			b.WriteString(" (others possible)")
+		}
+	}
+	if len(f.EventTypes) > 0 {
+		b.WriteString("\n\nCarried by events of type: " + strings.Join(f.EventTypes, ", "))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func schemaOf(cfg lang.Config) *schema.Schema {
+	if cfg.Schema != nil {
+		return cfg.Schema
+	}
+	return schema.Default()
+}
+
+// lookupField finds a field by exact name, or by a unique case-insensitive match (the checker
+// reports the case slip; completion still knows the field meant).
+func lookupField(s *schema.Schema, name string) *schema.Field {
+	if name == "" {
+		return nil
+	}
+	if f, ok := s.Lookup(name); ok {
+		return f
+	}
+	if fs := s.LookupFold(name); len(fs) == 1 {
+		return fs[0]
+	}
+	return nil
+}
+
+// pinnedEventTypes returns the event types that src compares EventType with (== or in),
+// read from the tokens so that an unfinished filter counts too. Wildcard patterns select
+// every known type they match.
+func pinnedEventTypes(src string, s *schema.Schema) []string {
+	toks := parser.Tokens(src)
+	known := s.EventTypes()
+	var out []string
+	addPattern := func(raw string) {
+		p, _ := ast.DecodeString(raw)
+		m := check.NewMatcher(p, false)
+		for _, v := range known {
+			if m.Match(v.Text) && !slices.Contains(out, v.Text) {
+				out = append(out, v.Text)
+			}
+		}
+	}
+	for i := 0; i+2 < len(toks); i++ {
+		f := lookupField(s, toks[i].Text)
+		if toks[i].Kind != parser.TokField || f == nil || f.Name != schema.EventTypeField {
+			continue
+		}
+		switch {
+		case toks[i+1].Kind == parser.TokOperator && toks[i+1].Text == "==" && toks[i+2].Kind == parser.TokString:
+			addPattern(toks[i+2].Text)
+		case toks[i+1].Kind == parser.TokIn:
+			for j := i + 2; j < len(toks) && toks[j].Text != ")"; j++ {
+				if toks[j].Kind == parser.TokString {
+					addPattern(toks[j].Text)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func clamp(off, n int) int { return max(0, min(off, n)) }

@@ -1,0 +1,30 @@
+package complete_test
+
+import (
+	"fmt"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/complete"
+)
+
+func ExampleComplete() {
+	src := "EventType == 'process' AND Ioa."
+	for _, it := range complete.Complete(src, len(src), lang.Config{}) {
+		fmt.Printf("%-10s %-8s replaces %v\n", it.Label, it.Kind, it.Replace)
+	}
+	// Output:
+	// Rules.     segment  replaces [31,31)
+	// Severity   field    replaces [31,31)
+	// Confidence field    replaces [31,31)
+}
+
+func ExampleHoverAt() {
+	h, _ := complete.HoverAt(`FileName == 'a\*b*'`, 14, lang.Config{})
+	fmt.Println(h.Span)
+	fmt.Println(h.Text)
+	// Output:
+	// [12,19)
+	// `'a\*b*'` matches "a*b" then anything (starts with "a*b").
+	//
+	// The escape `\*` is the character itself, not a wildcard.
+}

@@ -1,0 +1,74 @@
+package complete
+
+import (
+	"fmt"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/parser"
+)
+
+// Signature is help for the in list the cursor is in. Params are substrings of Label, in
+// order; Active is the index of the one being written.
+type Signature struct {
+	Label         string
+	Documentation string
+	Params        []string
+	Active        int
+}
+
+// SignatureAt returns help for the in list around byte offset off of src: the infix form
+// Field in (v1, v2, ...) or the call form in(Field, v1, ...). It reports false outside one.
+func SignatureAt(src string, off int, cfg lang.Config) (Signature, bool) {
+	off = clamp(off, len(src))
+	w := wordAt(src, off)
+	toks := parser.Tokens(src[:w.span.Start])
+	var open []int // indexes of the unclosed "(" tokens
+	for i, t := range toks {
+		switch t.Text {
+		case "(":
+			open = append(open, i)
+		case ")":
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return Signature{}, false
+	}
+	p := open[len(open)-1]
+	if p == 0 || toks[p-1].Kind != parser.TokIn {
+		return Signature{}, false
+	}
+	call := p < 2 || toks[p-2].Kind != parser.TokField
+	field := ""
+	switch {
+	case !call:
+		field = toks[p-2].Text
+	case p+1 < len(toks) && toks[p+1].Kind == parser.TokField:
+		field = toks[p+1].Text
+	}
+	commas := 0
+	for _, t := range toks[p+1:] {
+		if t.Text == "," {
+			commas++
+		}
+	}
+	name := field
+	if name == "" {
+		name = "Field"
+	}
+	doc := "True when " + name + " equals any of the values (`==` against each, wildcards included)."
+	if f := lookupField(schemaOf(cfg), field); f != nil {
+		doc += "\n\n" + fmt.Sprintf("`%s`: %s field", f.Name, fieldDetail(f))
+		if fd := fieldDoc(f); fd != "" {
+			doc += ". " + fd
+		}
+	}
+	if call {
+		return Signature{Label: "in(" + name + ", value, ...)", Documentation: doc,
+			Params: []string{name, "value", "..."}, Active: min(commas, 2)}, true
+	}
+	return Signature{Label: name + " in (value, ...)", Documentation: doc,
+		Params: []string{"value", "..."}, Active: min(commas, 1)}, true
+}
