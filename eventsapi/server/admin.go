@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/katafilter/katafilter/eventsapi/certs"
+	"github.com/katafilter/katafilter/eventsapi/gen"
+	"github.com/katafilter/katafilter/eventsapi/store"
+	"github.com/katafilter/katafilter/eventsapi/wire"
+)
+
+// Decision is the body of POST /katafilter/admin/decide.
+type Decision struct {
+	ID          string       `json:"id"`
+	Fingerprint string       `json:"fingerprint,omitempty"` // or a prefix of it; empty when the ID has one certificate
+	Status      store.Status `json:"status"`
+}
+
+// IngestResult is the body of a 200 answer of the ingest endpoint.
+type IngestResult struct {
+	Accepted int `json:"accepted"`
+}
+
+func bearer(r *http.Request, want string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) == 1
+}
+
+// serveIngest is POST /katafilter/ingest: a body of JSON lines, one event per line, all or
+// nothing, authorized by the bearer token in the state directory's ingest.token.
+func (s *Server) serveIngest(w http.ResponseWriter, r *http.Request, rl *reqLog) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusMethodNotAllowed, Message: "method " + r.Method + " not allowed: use POST with JSON lines"}})
+		return
+	}
+	if !bearer(r, s.ingestToken) {
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusUnauthorized, Message: "authorization required: send the ingest token of the state directory (" + IngestTokenFile + ") as Authorization: Bearer TOKEN"}})
+		return
+	}
+	events, err := ReadEvents(http.MaxBytesReader(w, r.Body, 256<<20), "body")
+	if err != nil {
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusBadRequest, Message: err.Error()}})
+		return
+	}
+	if err := s.Add(events); err != nil {
+		s.fail(w, rl, err)
+		return
+	}
+	rl.events = len(events)
+	writeJSON(w, http.StatusOK, IngestResult{Accepted: len(events)})
+}
+
+// serveAdmin is katafilter's administration API, authorized by the bearer token in the state
+// directory's admin.token: GET registrations, POST decide.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rl *reqLog) {
+	if !bearer(r, s.adminToken) {
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusUnauthorized, Message: "authorization required: send the admin token of the state directory (" + AdminTokenFile + ") as Authorization: Bearer TOKEN"}})
+		return
+	}
+	switch strings.TrimPrefix(r.URL.Path, wire.AdminPath) {
+	case "registrations":
+		regs, err := s.st.Registrations()
+		if err != nil {
+			s.fail(w, rl, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, regs)
+	case "decide":
+		if r.Method != http.MethodPost {
+			s.fail(w, rl, &apiError{wire.Error{Status: http.StatusMethodNotAllowed, Message: "use POST"}})
+			return
+		}
+		var d Decision
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&d); err != nil {
+			s.fail(w, rl, &apiError{wire.Error{Status: http.StatusBadRequest, Message: "decision: " + err.Error()}})
+			return
+		}
+		changed, err := Decide(s.st, d)
+		if err != nil {
+			s.fail(w, rl, &apiError{wire.Error{Status: http.StatusBadRequest, Message: err.Error()}})
+			return
+		}
+		for _, c := range changed {
+			s.log.Warn("integration request decided", "id", c.ID, "fingerprint", c.Fingerprint, "status", c.Status)
+		}
+		writeJSON(w, http.StatusOK, changed)
+	default:
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusNotFound, Message: "not found"}})
+	}
+}
+
+// Decide applies an administrator's decision to a store, checking its fields. The admin
+// command uses it directly when no server runs.
+func Decide(st *store.Store, d Decision) ([]store.Registration, error) {
+	if _, err := wire.ParseUUID(d.ID); err != nil {
+		return nil, err
+	}
+	if d.Status != store.Approved && d.Status != store.Rejected {
+		return nil, fmt.Errorf("status must be %q or %q, not %q", store.Approved, store.Rejected, d.Status)
+	}
+	fp := ""
+	if d.Fingerprint != "" {
+		var err error
+		if fp, err = certs.NormalizeFingerprint(d.Fingerprint); err != nil {
+			return nil, err
+		}
+	}
+	return st.Decide(strings.ToLower(d.ID), fp, d.Status, time.Now())
+}
+
+// ReadEvents reads JSON lines (one event object per line; blank lines skipped) and returns
+// them compacted. A gzip stream is recognized by its magic bytes. An error names the line.
+func ReadEvents(r io.Reader, name string) ([][]byte, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	var out [][]byte
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		ev, err := ValidateEvent(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, n, err)
+		}
+		out = append(out, ev)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// LoadFile adds the events of a JSON lines file (gzip-compressed or not). A file whose content
+// was loaded before into this state is skipped, so that restarting with the same --events does
+// not add its events twice (a crash in the middle of loading adds them again in full); it reports whether it loaded the file and how many events.
+func (s *Server) LoadFile(path string) (loaded bool, n int, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, 0, err
+	}
+	events, err := ReadEvents(bytes.NewReader(data), path)
+	if err != nil {
+		return false, 0, err
+	}
+	done, err := s.st.Loaded(data)
+	if err != nil || done {
+		return false, 0, err
+	}
+	for len(events) > 0 {
+		k := min(len(events), 5000)
+		if err := s.Add(events[:k]); err != nil {
+			return true, n, err
+		}
+		n += k
+		events = events[k:]
+	}
+	// Marked only once all are stored: a crash in between repeats the file rather than losing it.
+	if err := s.st.MarkLoaded(data); err != nil {
+		return true, n, err
+	}
+	s.log.Info("loaded events", "file", path, "count", n)
+	return true, n, nil
+}
+
+// Generate adds synthetic events of all 16 types at rate events per second until ctx is done.
+func (s *Server) Generate(ctx context.Context, rate float64, seed uint64) error {
+	if rate <= 0 {
+		return fmt.Errorf("server: the generation rate must be positive, not %g", rate)
+	}
+	g := gen.New(seed, 0, nil)
+	const tick = 100 * time.Millisecond
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	start := time.Now()
+	var made float64
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			due := rate*now.Sub(start).Seconds() - made
+			var batch [][]byte
+			for ; due >= 1; due-- {
+				batch = append(batch, g.Next())
+			}
+			made += float64(len(batch))
+			if err := s.Add(batch); err != nil {
+				s.log.Error("storing generated events", "err", err)
+			}
+		}
+	}
+}
