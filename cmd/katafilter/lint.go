@@ -1,0 +1,118 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lint"
+)
+
+func init() {
+	register(&command{name: "lint", summary: "lint a repository of rule files (.kfl, YAML, JSON)", run: runLint})
+}
+
+func runLint(env *cmdEnv, args []string) int {
+	fs := newFlags(env, "lint", "lint [flags] [PATH...]\n\n"+
+		"Lint .kfl filter files and the filters in YAML and JSON rule files (under the keys\n"+
+		"configured in .katafilter.yaml, by default \"filter\") under each PATH (default \".\").\n"+
+		"Exit status: 0 clean, 1 findings at or above --fail-level, 2 usage or configuration error.")
+	format := fs.String("format", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
+	failLevel := fs.String("fail-level", "error", "exit 1 on findings of this `level` or worse: error or warning")
+	baseline := fs.String("baseline", "", "ignore the findings recorded in this baseline `file`")
+	writeBaseline := fs.Bool("write-baseline", false, "record the current findings in the --baseline file and exit 0")
+	fix := fs.Bool("fix", false, "apply safe fixes and canonical formatting to the files in place")
+	config := fs.String("config", "", "use this configuration `file` instead of looking for .katafilter.yaml")
+	keys := fs.String("keys", "", "comma-separated `keys` holding filters in YAML and JSON files (overrides the configuration)")
+	workers := fs.Int("j", 0, "lint this many files at once (0: one per CPU)")
+	lf := addLangFlags(fs, true)
+	if code, ok := parseFlags(env, fs, args); !ok {
+		return code
+	}
+	var fail diag.Severity
+	switch *failLevel {
+	case "error":
+		fail = diag.Error
+	case "warning":
+		fail = diag.Warning
+	default:
+		fmt.Fprintf(env.stderr, "katafilter lint: --fail-level must be error or warning, not %q\n", *failLevel)
+		return 2
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(env.stderr, "katafilter lint: unknown --format %q (want one of %s)\n", *format, strings.Join(lint.Formats, ", "))
+		return 2
+	}
+	if *writeBaseline && *baseline == "" {
+		fmt.Fprintln(env.stderr, "katafilter lint: --write-baseline needs --baseline FILE")
+		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	opts := lint.Options{Paths: fs.Args(), ConfigFile: *config, Fix: *fix, Workers: *workers}
+	if *baseline != "" {
+		opts.Skip = []string{*baseline}
+	}
+	opts.Override = func(c *lint.Config) {
+		if set["keys"] {
+			c.Keys = strings.Split(*keys, ",")
+		}
+		if set["schema"] {
+			c.Schema = lf.schemaFile
+		}
+		if set["strict"] {
+			c.Strict = lf.strict
+		}
+		if set["allow-unknown-fields"] {
+			c.AllowUnknownFields = lf.allowUnknown
+		}
+		if set["ignore-case"] {
+			c.IgnoreCase = lf.ignoreCase
+		}
+	}
+	res, err := lint.Run(opts)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
+		return 2
+	}
+	if *writeBaseline {
+		b := lint.NewBaseline(res)
+		if err := b.Write(*baseline); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(env.stdout, "wrote %d findings to %s\n", len(res.Findings()), *baseline)
+		return 0
+	}
+	if *baseline != "" {
+		b, err := lint.ReadBaseline(*baseline)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
+			return 2
+		}
+		b.Filter(res)
+	}
+	version := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		version = bi.Main.Version
+	}
+	if err := lint.Write(env.stdout, res, lint.WriteOptions{Format: *format, Color: useColor(env, env.stdout), Version: version}); err != nil {
+		fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
+		return 2
+	}
+	if res.Count(diag.Error) > 0 || fail == diag.Warning && res.Count(diag.Warning) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func validFormat(f string) bool {
+	for _, x := range lint.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,192 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+// fixText applies the safe fixes of a filter's diagnostics and, for a filter on one line,
+// canonical formatting. A filter written over several lines keeps its layout: formatting
+// would join its lines. It returns the new text split into the body and the line breaks that
+// end it (which a block scalar keeps as they are).
+func fixText(text string, cfg lang.Config) (body, trailing string) {
+	f := lang.Analyze(text, cfg)
+	var edits []diag.Edit
+	taken := []ast.Span{}
+	for _, d := range f.Diagnostics {
+		for _, fx := range d.Fixes {
+			if !fx.Safe {
+				continue
+			}
+			ok := true
+			for _, e := range fx.Edits {
+				for _, t := range taken {
+					if e.Span.Start < t.End && t.Start < e.Span.End || e.Span == t {
+						ok = false
+					}
+				}
+			}
+			if ok {
+				edits = append(edits, fx.Edits...)
+				for _, e := range fx.Edits {
+					taken = append(taken, e.Span)
+				}
+			}
+			break
+		}
+	}
+	fixed, err := diag.ApplyEdits(text, edits)
+	if err != nil {
+		fixed = text
+	}
+	body = strings.TrimRight(fixed, "\n")
+	trailing = fixed[len(body):]
+	if !strings.Contains(body, "\n") {
+		if formatted, diags := lang.Format(body); formatted != "" && !diags.HasErrors() {
+			body = formatted
+		}
+	}
+	return body, trailing
+}
+
+// fixFile returns src with every filter fixed, notes on the filters it could not fix, and
+// whether anything changed. Each filter is written back in the way it was written (the same
+// YAML scalar style, a JSON string, a .kfl line); the file is read again afterwards, and a
+// filter that does not read back as intended is left as it was, with a note.
+func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
+	lines := ast.NewLineTable(src)
+	sites, probs := extract(src, lines, k, cfg)
+	for _, p := range probs {
+		if p.code == InvalidFile {
+			return src, nil, false
+		}
+	}
+	type change struct {
+		idx  int
+		edit diag.Edit
+		want string
+	}
+	var changes []change
+	var notes []string
+	note := func(s *site, format string, args ...any) {
+		notes = append(notes, fmt.Sprintf("%d: fix not applied: %s", lines.Position(s.start).Line, fmt.Sprintf(format, args...)))
+	}
+	for i, s := range sites {
+		body, trailing := fixText(s.m.text, cfg.lang)
+		want := body + trailing
+		if want == s.m.text {
+			continue
+		}
+		if !s.m.exact {
+			note(s, "the filter's text could not be traced through the YAML scalar (explicit indentation indicator or an unusual layout)")
+			continue
+		}
+		repl, ok, why := encodeSite(s, k, body, trailing)
+		if !ok {
+			note(s, "%s", why)
+			continue
+		}
+		changes = append(changes, change{idx: i, edit: diag.Edit{Span: ast.Span{Start: s.start, End: s.end}, NewText: repl}, want: want})
+	}
+	for attempt := 0; attempt < 2 && len(changes) > 0; attempt++ {
+		var edits []diag.Edit
+		for _, c := range changes {
+			edits = append(edits, c.edit)
+		}
+		out, err := diag.ApplyEdits(src, edits)
+		if err != nil {
+			return src, append(notes, "0: fix not applied: "+err.Error()), false
+		}
+		again, _ := extract(out, ast.NewLineTable(out), k, cfg)
+		if len(again) != len(sites) {
+			return src, append(notes, "0: fix not applied: the fixed file no longer reads back with the same filters"), false
+		}
+		var good []change
+		for _, c := range changes {
+			if again[c.idx].m.text == c.want {
+				good = append(good, c)
+			} else {
+				note(sites[c.idx], "re-encoding the filter in its YAML style does not read back the same")
+			}
+		}
+		if len(good) == len(changes) {
+			return out, notes, true
+		}
+		changes = good
+	}
+	return src, notes, false
+}
+
+// encodeSite writes the fixed filter the way the site was written.
+func encodeSite(s *site, k fileKind, body, trailing string) (string, bool, string) {
+	text := body + trailing
+	switch k {
+	case kindKFL:
+		return text, true, ""
+	case kindJSON:
+		return jsonQuote(text), true, ""
+	}
+	sc := s.sc
+	switch sc.style {
+	case '\'':
+		if strings.Contains(text, "\n") {
+			return "", false, "a line break cannot be kept in a single-quoted scalar without reflowing it"
+		}
+		return "'" + strings.ReplaceAll(text, "'", "''") + "'", true, ""
+	case '"':
+		return jsonQuote(text), true, ""
+	case '|':
+		if strings.HasPrefix(body, " ") {
+			return "", false, "a literal block cannot start with a space"
+		}
+		ind := strings.Repeat(" ", sc.indent)
+		ls := strings.Split(body, "\n")
+		for i := 1; i < len(ls); i++ {
+			if ls[i] != "" {
+				ls[i] = ind + ls[i]
+			}
+		}
+		return strings.Join(ls, "\n"), true, ""
+	case '>':
+		if strings.Contains(body, "\n") || strings.HasPrefix(body, " ") {
+			return "", false, "the filter does not fit on one line of a folded block"
+		}
+		return body, true, ""
+	}
+	if strings.Contains(text, "\n") || text != strings.TrimSpace(text) {
+		return "", false, "the filter cannot be written as a plain scalar"
+	}
+	return text, true, ""
+}
+
+// jsonQuote writes s as a JSON (and YAML double-quoted) string.
+func jsonQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

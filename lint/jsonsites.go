@@ -1,0 +1,347 @@
+package lint
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/katafilter/katafilter/lang/ast"
+)
+
+// jnode is a JSON value with its place in the file.
+type jnode struct {
+	kind       byte // '{' '[' '"' or 'v' (number, true, false, null)
+	start, end int
+	keys       []jmember
+	elems      []*jnode
+	m          *textMap // strings: the decoded text, traced
+}
+
+type jmember struct {
+	name string
+	line int
+	val  *jnode
+}
+
+// jsonParser is a small JSON parser that keeps positions: encoding/json's Decoder knows
+// offsets only between tokens, while a diagnostic must land inside a string.
+type jsonParser struct {
+	src   string
+	i     int
+	lines *ast.LineTable
+	depth int
+}
+
+type jsonError struct {
+	off int
+	msg string
+}
+
+func (e *jsonError) Error() string { return e.msg }
+
+func (p *jsonParser) fail(format string, args ...any) {
+	panic(&jsonError{off: p.i, msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *jsonParser) ws() {
+	for p.i < len(p.src) {
+		switch p.src[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// parseJSON parses a whole JSON text.
+func parseJSON(src string, lines *ast.LineTable) (n *jnode, err error) {
+	p := &jsonParser{src: src, lines: lines}
+	defer func() {
+		if r := recover(); r != nil {
+			je, ok := r.(*jsonError)
+			if !ok {
+				panic(r)
+			}
+			err = je
+		}
+	}()
+	if len(src) >= 3 && src[:3] == "\xef\xbb\xbf" {
+		p.i = 3
+	}
+	n = p.value()
+	p.ws()
+	if p.i < len(src) {
+		p.fail("unexpected %q after the JSON value", src[p.i])
+	}
+	return n, nil
+}
+
+func (p *jsonParser) value() *jnode {
+	p.ws()
+	if p.i >= len(p.src) {
+		p.fail("unexpected end of the JSON text")
+	}
+	start := p.i
+	switch c := p.src[p.i]; c {
+	case '{':
+		p.depth++
+		if p.depth > 1000 {
+			p.fail("JSON nested too deeply")
+		}
+		n := &jnode{kind: '{', start: start}
+		p.i++
+		p.ws()
+		if p.i < len(p.src) && p.src[p.i] == '}' {
+			p.i++
+		} else {
+			for {
+				p.ws()
+				if p.i >= len(p.src) || p.src[p.i] != '"' {
+					p.fail("expected a string as object key")
+				}
+				line := p.lines.Position(p.i).Line
+				k := p.str()
+				p.ws()
+				if p.i >= len(p.src) || p.src[p.i] != ':' {
+					p.fail("expected : after object key")
+				}
+				p.i++
+				n.keys = append(n.keys, jmember{name: k.m.text, line: line, val: p.value()})
+				p.ws()
+				if p.i < len(p.src) && p.src[p.i] == ',' {
+					p.i++
+					continue
+				}
+				if p.i < len(p.src) && p.src[p.i] == '}' {
+					p.i++
+					break
+				}
+				p.fail("expected , or } in object")
+			}
+		}
+		p.depth--
+		n.end = p.i
+		return n
+	case '[':
+		p.depth++
+		if p.depth > 1000 {
+			p.fail("JSON nested too deeply")
+		}
+		n := &jnode{kind: '[', start: start}
+		p.i++
+		p.ws()
+		if p.i < len(p.src) && p.src[p.i] == ']' {
+			p.i++
+		} else {
+			for {
+				n.elems = append(n.elems, p.value())
+				p.ws()
+				if p.i < len(p.src) && p.src[p.i] == ',' {
+					p.i++
+					continue
+				}
+				if p.i < len(p.src) && p.src[p.i] == ']' {
+					p.i++
+					break
+				}
+				p.fail("expected , or ] in array")
+			}
+		}
+		p.depth--
+		n.end = p.i
+		return n
+	case '"':
+		return p.str()
+	default:
+		for p.i < len(p.src) {
+			c := p.src[p.i]
+			if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				break
+			}
+			p.i++
+		}
+		word := p.src[start:p.i]
+		if word != "true" && word != "false" && word != "null" {
+			if _, err := strconv.ParseFloat(word, 64); err != nil || word == "" {
+				p.i = start
+				p.fail("invalid JSON value %q", word)
+			}
+		}
+		return &jnode{kind: 'v', start: start, end: p.i}
+	}
+}
+
+// str reads a string, tracing each decoded byte to the bytes of the file it came from.
+func (p *jsonParser) str() *jnode {
+	start := p.i
+	p.i++
+	m := &textMap{exact: true}
+	for {
+		if p.i >= len(p.src) {
+			p.i = start
+			p.fail("unterminated string")
+		}
+		c := p.src[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return &jnode{kind: '"', start: start, end: p.i, m: m}
+		case c < 0x20:
+			p.fail("control character in string")
+		case c == '\\':
+			if p.i+1 >= len(p.src) {
+				p.fail("unterminated escape")
+			}
+			e := p.src[p.i+1]
+			if s, ok := map[byte]string{'"': "\"", '\\': "\\", '/': "/", 'b': "\b", 'f': "\f", 'n': "\n", 'r': "\r", 't': "\t"}[e]; ok {
+				m.add(s, p.i, p.i+2)
+				p.i += 2
+				continue
+			}
+			if e != 'u' {
+				p.fail("invalid escape \\%c", e)
+			}
+			r, n := p.hex4(p.i)
+			if utf16.IsSurrogate(r) {
+				if r2, n2 := p.hex4(p.i + n); n2 > 0 {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						m.add(string(d), p.i, p.i+n+n2)
+						p.i += n + n2
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			m.add(string(r), p.i, p.i+n)
+			p.i += n
+		default:
+			_, w := utf8.DecodeRuneInString(p.src[p.i:])
+			m.add(p.src[p.i:p.i+w], p.i, p.i+w)
+			p.i += w
+		}
+	}
+}
+
+// hex4 reads \uXXXX at i; n is 0 when there is none.
+func (p *jsonParser) hex4(i int) (rune, int) {
+	if i+6 > len(p.src) || p.src[i] != '\\' || p.src[i+1] != 'u' {
+		if i == p.i {
+			p.fail("invalid \\u escape")
+		}
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(p.src[i+2:i+6], 16, 32)
+	if err != nil {
+		if i == p.i {
+			p.fail("invalid \\u escape")
+		}
+		return 0, 0
+	}
+	return rune(v), 6
+}
+
+// jsonSites finds the filters under the given keys in a JSON file, at any depth and in lists.
+func jsonSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site, []problem) {
+	root, err := parseJSON(src, lines)
+	if err != nil {
+		je := err.(*jsonError)
+		return nil, []problem{{span: ast.Span{Start: je.off, End: je.off}, code: InvalidFile, msg: "not valid JSON: " + je.msg}}
+	}
+	w := &jsonWalker{src: src, keys: keys}
+	w.node(root)
+	return w.sites, w.probs
+}
+
+type jsonWalker struct {
+	src   string
+	keys  map[string]bool
+	sites []*site
+	probs []problem
+}
+
+func (w *jsonWalker) node(n *jnode) {
+	switch n.kind {
+	case '[':
+		for _, e := range n.elems {
+			w.node(e)
+		}
+	case '{':
+		var found []*site
+		var tests *jnode
+		for _, k := range n.keys {
+			switch {
+			case w.keys[k.name]:
+				found = append(found, w.filterValue(k.name, k.line, k.val)...)
+			case k.name == "tests":
+				tests = k.val
+			default:
+				w.node(k.val)
+			}
+		}
+		if tests != nil {
+			if len(found) == 0 {
+				w.node(tests)
+			} else {
+				samples := w.tests(tests)
+				for _, s := range found {
+					s.samples = samples
+				}
+			}
+		}
+		w.sites = append(w.sites, found...)
+	}
+}
+
+func (w *jsonWalker) filterValue(key string, line int, n *jnode) []*site {
+	switch n.kind {
+	case '"':
+		return []*site{{key: key, keyLine: line, m: n.m, start: n.start, end: n.end}}
+	case '[':
+		var out []*site
+		for _, e := range n.elems {
+			out = append(out, w.filterValue(key, line, e)...)
+		}
+		return out
+	}
+	w.probs = append(w.probs, problem{span: ast.Span{Start: n.start, End: n.end}, code: NotAString,
+		msg: fmt.Sprintf("the value of %s is not a filter string", key)})
+	return nil
+}
+
+func (w *jsonWalker) tests(n *jnode) []sample {
+	if n.kind != '{' {
+		w.probs = append(w.probs, problem{span: ast.Span{Start: n.start, End: n.start + 1}, code: BadTests,
+			msg: "tests must be an object with the arrays match and nomatch"})
+		return nil
+	}
+	var out []sample
+	for _, k := range n.keys {
+		if k.name != "match" && k.name != "nomatch" {
+			w.probs = append(w.probs, problem{span: ast.Span{Start: k.val.start, End: k.val.start + 1}, code: BadTests,
+				msg: fmt.Sprintf("unknown key %s in tests: only match and nomatch are allowed", k.name)})
+			continue
+		}
+		if k.val.kind != '[' {
+			w.probs = append(w.probs, problem{span: ast.Span{Start: k.val.start, End: k.val.start + 1}, code: BadTests,
+				msg: fmt.Sprintf("tests.%s must be an array of events", k.name)})
+			continue
+		}
+		for i, e := range k.val.elems {
+			sp := ast.Span{Start: e.start, End: e.start + 1}
+			text := w.src[e.start:e.end]
+			if e.kind == '"' {
+				text = e.m.text
+			}
+			ev, err := jsonEvent([]byte(text))
+			if err != nil {
+				w.probs = append(w.probs, problem{span: sp, code: BadTests,
+					msg: fmt.Sprintf("tests.%s[%d] is not an event: %v", k.name, i+1, err)})
+				continue
+			}
+			out = append(out, sample{match: k.name == "match", index: i + 1, event: ev, span: sp})
+		}
+	}
+	return out
+}

@@ -1,0 +1,323 @@
+package lint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+// Formats lists the output formats of [Write].
+var Formats = []string{"text", "json", "sarif", "github", "junit"}
+
+// WriteOptions configures [Write].
+type WriteOptions struct {
+	// Format is one of [Formats].
+	Format string
+	// Color colours the text format.
+	Color bool
+	// Version is the tool version written into SARIF.
+	Version string
+}
+
+// Write writes the result in the chosen format.
+func Write(w io.Writer, r *Result, opt WriteOptions) error {
+	switch opt.Format {
+	case "", "text":
+		return writeText(w, r, opt.Color)
+	case "json":
+		return writeJSON(w, r)
+	case "sarif":
+		return writeSARIF(w, r, opt.Version)
+	case "github":
+		return writeGitHub(w, r)
+	case "junit":
+		return writeJUnit(w, r)
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", opt.Format, strings.Join(Formats, ", "))
+}
+
+// Summary is the one-line count of a result, e.g. "2 errors, 1 warning in 3 files (12 filters)".
+func (r *Result) Summary() string {
+	filters := 0
+	for _, f := range r.Files {
+		filters += f.Filters
+	}
+	return fmt.Sprintf("%s, %s in %s (%s)", plural(r.Count(diag.Error), "error"), plural(r.Count(diag.Warning), "warning"),
+		plural(len(r.Files), "file"), plural(filters, "filter"))
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return fmt.Sprintf("%d %ss", n, s)
+}
+
+func writeText(w io.Writer, r *Result, color bool) error {
+	var b strings.Builder
+	for _, f := range r.Files {
+		for _, d := range f.Findings {
+			_ = diag.Render(&b, f.Lines, diag.List{d.Diagnostic}, diag.RenderOptions{Filename: f.Path, Color: color})
+			if d.Explanation != "" {
+				b.WriteString("  explanation:\n")
+				for _, l := range strings.SplitAfter(strings.TrimSuffix(d.Explanation, "\n"), "\n") {
+					b.WriteString("    " + strings.TrimSuffix(l, "\n") + "\n")
+				}
+			}
+		}
+		for _, n := range f.Notes {
+			b.WriteString(n + "\n")
+		}
+		if f.Fixed {
+			fmt.Fprintf(&b, "%s: fixed\n", f.Path)
+		}
+	}
+	b.WriteString(r.Summary() + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type jsonFinding struct {
+	File        string     `json:"file"`
+	Line        int        `json:"line"`
+	Column      int        `json:"column"`
+	EndLine     int        `json:"end_line"`
+	EndColumn   int        `json:"end_column"`
+	Severity    string     `json:"severity"`
+	Code        diag.Code  `json:"code"`
+	Message     string     `json:"message"`
+	Filter      string     `json:"filter,omitempty"`
+	Explanation string     `json:"explanation,omitempty"`
+	Fixes       []diag.Fix `json:"fixes,omitempty"`
+}
+
+func writeJSON(w io.Writer, r *Result) error {
+	out := struct {
+		Findings []jsonFinding `json:"findings"`
+		Notes    []string      `json:"notes,omitempty"`
+		Fixed    []string      `json:"fixed,omitempty"`
+		Summary  struct {
+			Files    int `json:"files"`
+			Filters  int `json:"filters"`
+			Errors   int `json:"errors"`
+			Warnings int `json:"warnings"`
+		} `json:"summary"`
+	}{Findings: []jsonFinding{}}
+	for _, f := range r.Files {
+		out.Summary.Filters += f.Filters
+		out.Notes = append(out.Notes, f.Notes...)
+		if f.Fixed {
+			out.Fixed = append(out.Fixed, f.Path)
+		}
+		for _, d := range f.Findings {
+			out.Findings = append(out.Findings, jsonFinding{File: d.File, Line: d.Start.Line, Column: d.Start.Column,
+				EndLine: d.End.Line, EndColumn: d.End.Column, Severity: d.Severity.String(), Code: d.Code,
+				Message: d.Message, Filter: d.Filter, Explanation: d.Explanation, Fixes: d.Fixes})
+		}
+	}
+	out.Summary.Files = len(r.Files)
+	out.Summary.Errors = r.Count(diag.Error)
+	out.Summary.Warnings = r.Count(diag.Warning)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(s diag.Severity) string {
+	switch s {
+	case diag.Error:
+		return "error"
+	case diag.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+func writeSARIF(w io.Writer, r *Result, version string) error {
+	type text struct {
+		Text string `json:"text"`
+	}
+	type rule struct {
+		ID                   string         `json:"id"`
+		Name                 string         `json:"name"`
+		ShortDescription     text           `json:"shortDescription"`
+		FullDescription      text           `json:"fullDescription"`
+		HelpURI              string         `json:"helpUri"`
+		Help                 text           `json:"help"`
+		DefaultConfiguration map[string]any `json:"defaultConfiguration"`
+	}
+	type region struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine"`
+		EndColumn   int `json:"endColumn"`
+	}
+	type location struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct {
+				URI       string `json:"uri"`
+				URIBaseID string `json:"uriBaseId"`
+			} `json:"artifactLocation"`
+			Region region `json:"region"`
+		} `json:"physicalLocation"`
+	}
+	type result struct {
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           int               `json:"ruleIndex"`
+		Level               string            `json:"level"`
+		Message             text              `json:"message"`
+		Locations           []location        `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+	}
+	if version == "" {
+		version = "devel"
+	}
+	var rules []rule
+	index := map[diag.Code]int{}
+	for _, ci := range AllCodes() {
+		index[ci.Code] = len(rules)
+		rules = append(rules, rule{ID: string(ci.Code), Name: ci.Name, ShortDescription: text{ci.Summary},
+			FullDescription: text{ci.Summary}, HelpURI: CodeURL(ci.Code),
+			Help:                 text{ci.Summary + " See " + CodeURL(ci.Code)},
+			DefaultConfiguration: map[string]any{"level": sarifLevel(ci.Severity)}})
+	}
+	results := []result{}
+	seen := map[string]int{}
+	for _, f := range r.Files {
+		for _, d := range f.Findings {
+			msg := d.Message
+			if d.Explanation != "" {
+				msg += "\n" + d.Explanation
+			}
+			var loc location
+			loc.PhysicalLocation.ArtifactLocation.URI = d.File
+			loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
+			end := d.End
+			if end.Line == d.Start.Line && end.Column <= d.Start.Column {
+				end.Column = d.Start.Column + 1
+			}
+			loc.PhysicalLocation.Region = region{d.Start.Line, d.Start.Column, end.Line, end.Column}
+			k := keyOf(d)
+			id := fmt.Sprintf("%s\x00%s\x00%s", k.file, k.code, k.text)
+			seen[id]++
+			sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", id, seen[id])))
+			results = append(results, result{RuleID: string(d.Code), RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),
+				Message: text{msg}, Locations: []location{loc},
+				PartialFingerprints: map[string]string{"katafilterFinding/v1": hex.EncodeToString(sum[:16])}})
+		}
+	}
+	log := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name": "katafilter", "informationUri": "https://github.com/katafilter/katafilter",
+				"version": version, "rules": rules,
+			}},
+			"columnKind": "unicodeCodePoints",
+			"results":    results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+// ghEscape escapes the message of a GitHub workflow command; ghProp escapes a property.
+func ghEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func writeGitHub(w io.Writer, r *Result) error {
+	var b strings.Builder
+	for _, f := range r.Files {
+		for _, d := range f.Findings {
+			cmd := map[diag.Severity]string{diag.Error: "error", diag.Warning: "warning"}[d.Severity]
+			if cmd == "" {
+				cmd = "notice"
+			}
+			msg := d.Message
+			if d.Explanation != "" {
+				msg += "\n" + d.Explanation
+			}
+			fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n", cmd, ghProp(d.File),
+				d.Start.Line, d.Start.Column, d.End.Line, d.End.Column, ghProp("katafilter "+string(d.Code)), ghEscape(msg))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeJUnit(w io.Writer, r *Result) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Body    string `xml:",chardata"`
+	}
+	type testcase struct {
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		File      string   `xml:"file,attr"`
+		Line      int      `xml:"line,attr,omitempty"`
+		Failure   *failure `xml:"failure,omitempty"`
+	}
+	type testsuite struct {
+		Name      string     `xml:"name,attr"`
+		Tests     int        `xml:"tests,attr"`
+		Failures  int        `xml:"failures,attr"`
+		Testcases []testcase `xml:"testcase"`
+	}
+	type testsuites struct {
+		XMLName  xml.Name    `xml:"testsuites"`
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Suites   []testsuite `xml:"testsuite"`
+	}
+	all := testsuites{Name: "katafilter lint"}
+	for _, f := range r.Files {
+		s := testsuite{Name: f.Path}
+		if len(f.Findings) == 0 {
+			s.Testcases = append(s.Testcases, testcase{Name: "lint", Classname: "katafilter.lint", File: f.Path})
+		}
+		for _, d := range f.Findings {
+			body := fmt.Sprintf("%s:%d:%d: %s[%s]: %s\n", d.File, d.Start.Line, d.Start.Column, d.Severity, d.Code, d.Message)
+			if d.Explanation != "" {
+				body += d.Explanation
+			}
+			s.Testcases = append(s.Testcases, testcase{
+				Name: fmt.Sprintf("%d:%d %s", d.Start.Line, d.Start.Column, d.Code), Classname: "katafilter.lint",
+				File: f.Path, Line: d.Start.Line,
+				Failure: &failure{Message: d.Message, Type: d.Severity.String(), Body: body},
+			})
+			s.Failures++
+		}
+		s.Tests = len(s.Testcases)
+		all.Tests += s.Tests
+		all.Failures += s.Failures
+		all.Suites = append(all.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,311 @@
+package lint
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	yast "github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/eval"
+	"github.com/katafilter/katafilter/lang/kfl"
+)
+
+// fileKind is the kind of a linted file.
+type fileKind int
+
+const (
+	kindKFL fileKind = iota + 1
+	kindYAML
+	kindJSON
+)
+
+// site is one filter found in a file.
+type site struct {
+	key     string // the key it sits under ("" in a .kfl file)
+	keyLine int    // the 1-based line of its key, or of its first line in a .kfl file
+	m       *textMap
+	sc      *scalar // YAML only: how the scalar is written
+	// start and end delimit the text a fix replaces: the scalar as written (quotes
+	// included) in YAML and JSON, the filter's lines in a .kfl file.
+	start, end int
+	samples    []sample
+}
+
+// sample is one event of a rule test.
+type sample struct {
+	match bool // under tests.match (else tests.nomatch)
+	index int  // 1-based within its list
+	event any
+	span  ast.Span
+}
+
+// problem is something wrong with a file that is not a filter's diagnostic.
+type problem struct {
+	span ast.Span
+	code diag.Code
+	msg  string
+}
+
+// kflSites returns the filters of a .kfl file.
+func kflSites(src string) []*site {
+	var out []*site
+	for _, e := range kfl.Split(src) {
+		out = append(out, &site{keyLine: e.Line, m: identityMap(e.Text, e.Offset),
+			start: e.Offset, end: e.Offset + len(e.Text)})
+	}
+	return out
+}
+
+// yamlSites finds the filters under the given keys in a YAML file, at any depth and in lists.
+func yamlSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site, []problem) {
+	f, err := parser.ParseBytes([]byte(src), parser.ParseComments)
+	if err != nil {
+		return nil, []problem{yamlError(err, lines)}
+	}
+	y := &yamlWalker{src: src, lines: lines, keys: keys}
+	for _, d := range f.Docs {
+		y.node(d)
+	}
+	return y.sites, y.probs
+}
+
+func yamlError(err error, lines *ast.LineTable) problem {
+	var p problem
+	p.code = InvalidFile
+	p.msg = "not valid YAML: " + err.Error()
+	var te interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &te) && te.GetToken() != nil && te.GetToken().Position != nil {
+		pos := te.GetToken().Position
+		off := lines.Offset(pos.Line, pos.Column)
+		p.span = ast.Span{Start: off, End: off}
+		p.msg = "not valid YAML: " + te.GetMessage()
+	}
+	return p
+}
+
+type yamlWalker struct {
+	src   string
+	lines *ast.LineTable
+	keys  map[string]bool
+	sites []*site
+	probs []problem
+}
+
+func (y *yamlWalker) offset(tk *token.Token) int {
+	if tk == nil || tk.Position == nil {
+		return 0
+	}
+	return y.lines.Offset(tk.Position.Line, tk.Position.Column)
+}
+
+func (y *yamlWalker) node(n yast.Node) {
+	switch n := n.(type) {
+	case *yast.DocumentNode:
+		y.node(n.Body)
+	case *yast.MappingNode:
+		y.mapping(n.Values)
+	case *yast.MappingValueNode:
+		y.mapping([]*yast.MappingValueNode{n})
+	case *yast.SequenceNode:
+		for _, v := range n.Values {
+			y.node(v)
+		}
+	case *yast.TagNode:
+		y.node(n.Value)
+	case *yast.AnchorNode:
+		y.node(n.Value)
+	}
+}
+
+func keyText(k yast.MapKeyNode) string {
+	switch k := k.(type) {
+	case *yast.StringNode:
+		return k.Value
+	case *yast.MappingKeyNode:
+		if s, ok := k.Value.(*yast.StringNode); ok {
+			return s.Value
+		}
+	}
+	if tk := k.GetToken(); tk != nil {
+		return tk.Value
+	}
+	return ""
+}
+
+func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
+	var found []*site
+	var tests *yast.MappingValueNode
+	for _, mv := range values {
+		key := keyText(mv.Key)
+		switch {
+		case y.keys[key]:
+			line := 0
+			if tk := mv.Key.GetToken(); tk != nil && tk.Position != nil {
+				line = tk.Position.Line
+			}
+			found = append(found, y.filterValue(key, line, mv.Value)...)
+		case key == "tests":
+			tests = mv
+		default:
+			y.node(mv.Value)
+		}
+	}
+	if tests != nil {
+		if len(found) == 0 {
+			y.node(tests.Value) // tests of something else: look inside as anywhere
+			return
+		}
+		samples := y.tests(tests)
+		for _, s := range found {
+			s.samples = samples
+		}
+	}
+	y.sites = append(y.sites, found...)
+}
+
+func unwrap(n yast.Node) yast.Node {
+	for {
+		switch v := n.(type) {
+		case *yast.TagNode:
+			n = v.Value
+		case *yast.AnchorNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+}
+
+// filterValue reads the value of a filter key: a string, or a list of strings.
+func (y *yamlWalker) filterValue(key string, line int, n yast.Node) []*site {
+	switch v := unwrap(n).(type) {
+	case *yast.StringNode:
+		style := byte(0)
+		switch v.Token.Type {
+		case token.SingleQuoteType:
+			style = '\''
+		case token.DoubleQuoteType:
+			style = '"'
+		}
+		pos := y.offset(v.Token)
+		sc := traceScalar(y.src, pos, style, v.Value)
+		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
+	case *yast.LiteralNode:
+		style := byte('|')
+		if strings.HasPrefix(strings.TrimSpace(v.Start.Value), ">") {
+			style = '>'
+		}
+		pos := y.offset(v.Start)
+		sc := traceBlock(y.src, pos, style, v.Value.Value)
+		if sc == nil || sc.m.text != v.Value.Value {
+			sc = &scalar{style: style, m: pointMap(v.Value.Value, pos, y.src), start: pos, end: pos}
+		} else {
+			sc.m.exact = true
+			sc.multiline = true
+		}
+		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
+	case *yast.SequenceNode:
+		var out []*site
+		for _, e := range v.Values {
+			out = append(out, y.filterValue(key, line, e)...)
+		}
+		return out
+	case *yast.NullNode:
+		off := y.offset(v.GetToken())
+		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off}, code: NotAString,
+			msg: fmt.Sprintf("the %s key has no filter", key)})
+	case nil:
+	default:
+		off := y.offset(v.GetToken())
+		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off + len(v.GetToken().Value)}, code: NotAString,
+			msg: fmt.Sprintf("the value of %s is not a filter string", key)})
+	}
+	return nil
+}
+
+// tests reads tests: {match: [...], nomatch: [...]}.
+func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
+	bad := func(n yast.Node, msg string) []sample {
+		off := y.offset(n.GetToken())
+		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off}, code: BadTests, msg: msg})
+		return nil
+	}
+	m, ok := unwrap(mv.Value).(*yast.MappingNode)
+	var values []*yast.MappingValueNode
+	if ok {
+		values = m.Values
+	} else if one, ok1 := unwrap(mv.Value).(*yast.MappingValueNode); ok1 {
+		values = []*yast.MappingValueNode{one}
+	} else {
+		return bad(mv.Key, "tests must be a mapping with the lists match and nomatch")
+	}
+	var out []sample
+	for _, kv := range values {
+		k := keyText(kv.Key)
+		if k != "match" && k != "nomatch" {
+			bad(kv.Key, fmt.Sprintf("unknown key %s in tests: only match and nomatch are allowed", k))
+			continue
+		}
+		seq, ok := unwrap(kv.Value).(*yast.SequenceNode)
+		if !ok {
+			bad(kv.Key, fmt.Sprintf("tests.%s must be a list of events", k))
+			continue
+		}
+		for i, e := range seq.Values {
+			off := y.offset(e.GetToken())
+			sp := ast.Span{Start: off, End: off}
+			ev, err := yamlEvent(e)
+			if err != nil {
+				y.probs = append(y.probs, problem{span: sp, code: BadTests,
+					msg: fmt.Sprintf("tests.%s[%d] is not an event: %v", k, i+1, err)})
+				continue
+			}
+			out = append(out, sample{match: k == "match", index: i + 1, event: ev, span: sp})
+		}
+	}
+	return out
+}
+
+// yamlEvent turns a sample into the decoded form the evaluator reads: a mapping, or a string
+// holding one JSON object.
+func yamlEvent(n yast.Node) (any, error) {
+	n = unwrap(n)
+	if s, ok := n.(*yast.StringNode); ok {
+		return jsonEvent([]byte(s.Value))
+	}
+	if _, ok := n.(*yast.MappingNode); !ok {
+		if _, ok := n.(*yast.MappingValueNode); !ok {
+			return nil, errors.New("write it as a mapping or as a string holding a JSON object")
+		}
+	}
+	var v any
+	if err := yaml.NodeToValue(n, &v); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return eval.Decode(data)
+}
+
+func jsonEvent(data []byte) (any, error) {
+	v, err := eval.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, errors.New("not a JSON object")
+	}
+	return v, nil
+}

@@ -1,0 +1,392 @@
+package lint
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/katafilter/katafilter/lang/ast"
+)
+
+// textMap ties every byte of a filter's decoded text to the bytes of the file it was decoded
+// from: decoded byte i came from file bytes [from[i], to[i]). An escape such as \t or ” maps
+// its one decoded byte to the whole escape; a space that YAML made of a folded line break maps
+// to that line break.
+type textMap struct {
+	text     string
+	from, to []int
+	// exact is false when the decoded text could not be traced through the file (a scalar
+	// style the scanner does not follow): then every byte maps to the scalar's first character.
+	exact bool
+}
+
+func (m *textMap) add(s string, from, to int) {
+	m.text += s
+	for range len(s) {
+		m.from = append(m.from, from)
+		m.to = append(m.to, to)
+	}
+}
+
+// span maps a span of the decoded text to a span of the file.
+func (m *textMap) span(s ast.Span) ast.Span {
+	n := len(m.from)
+	if n == 0 {
+		return ast.Span{}
+	}
+	start := max(0, min(s.Start, n-1))
+	if s.Start >= n { // just past the end: the end of the text
+		p := m.to[n-1]
+		return ast.Span{Start: p, End: p}
+	}
+	a := m.from[start]
+	if s.End <= s.Start {
+		return ast.Span{Start: a, End: a}
+	}
+	end := min(s.End, n) - 1
+	return ast.Span{Start: a, End: max(a, m.to[end])}
+}
+
+// identityMap maps text that sits verbatim at offset off in the file.
+func identityMap(text string, off int) *textMap {
+	m := &textMap{text: text, exact: true, from: make([]int, len(text)), to: make([]int, len(text))}
+	for i := range text {
+		m.from[i] = off + i
+		m.to[i] = off + i + 1
+	}
+	return m
+}
+
+// pointMap is the conservative map used when the decoded text cannot be traced: every byte
+// maps to the single character at off.
+func pointMap(text string, off int, src string) *textMap {
+	w := 1
+	if off < len(src) {
+		_, w = utf8.DecodeRuneInString(src[off:])
+	}
+	m := &textMap{text: text}
+	m.add(text, off, off+w)
+	return m
+}
+
+// scalar is a YAML string scalar traced through the file.
+type scalar struct {
+	style byte // 0 plain, '\'' single-quoted, '"' double-quoted, '|' literal, '>' folded
+	m     *textMap
+	// start and end delimit the scalar's text in the file: the quotes included for quoted
+	// scalars; for block scalars, the content lines from the first content character to the
+	// end of the last non-blank line (header and trailing line break excluded).
+	start, end int
+	indent     int    // block scalars: the content's indentation
+	header     string // block scalars: the header as written, e.g. "|-"
+	multiline  bool   // the scalar's text spans several lines of the file
+}
+
+// traceScalar follows the scalar that starts at file offset pos in the given style and
+// returns it with an exact map when its decoded text is want; otherwise it returns a scalar
+// with a conservative map.
+func traceScalar(src string, pos int, style byte, want string) *scalar {
+	var sc *scalar
+	switch style {
+	case '\'', '"':
+		sc = traceQuoted(src, pos, style)
+	case '|', '>':
+		sc = traceBlock(src, pos, style, want)
+	default:
+		sc = tracePlain(src, pos, want)
+	}
+	if sc == nil || sc.m.text != want {
+		return &scalar{style: style, m: pointMap(want, pos, src), start: pos, end: pos}
+	}
+	sc.m.exact = true
+	sc.multiline = strings.Contains(src[sc.start:sc.end], "\n")
+	return sc
+}
+
+// lineEnd returns the offset of the line break ending the line that holds i (or len(src)).
+func lineEnd(src string, i int) int {
+	if j := strings.IndexByte(src[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(src)
+}
+
+// plainContent cuts a line of a plain scalar at a comment and trims trailing blanks.
+func plainContent(line string) string {
+	for i := 1; i < len(line); i++ {
+		if line[i] == '#' && (line[i-1] == ' ' || line[i-1] == '\t') {
+			line = line[:i]
+			break
+		}
+	}
+	return strings.TrimRight(line, " \t\r")
+}
+
+// tracePlain follows a plain scalar: its first line, then continuation lines that YAML folds
+// into single spaces (blank lines become line breaks).
+func tracePlain(src string, pos int, want string) *scalar {
+	m := &textMap{}
+	le := lineEnd(src, pos)
+	first := plainContent(src[pos:le])
+	if strings.HasPrefix(first, want) { // also a plain scalar inside a flow collection
+		first = want
+	}
+	m.add1(first, pos)
+	end := pos + len(first)
+	breaks := []int{}
+	for m.text != want && len(m.text) < len(want) && le < len(src) {
+		breaks = append(breaks, le)
+		ls := le + 1
+		le = lineEnd(src, ls)
+		line := src[ls:le]
+		trimmed := strings.TrimLeft(line, " \t")
+		content := plainContent(trimmed)
+		if content == "" {
+			if strings.HasPrefix(trimmed, "#") {
+				return nil
+			}
+			continue
+		}
+		if len(breaks) == 1 {
+			m.add(" ", breaks[0], breaks[0]+1)
+		} else {
+			for _, b := range breaks[1:] {
+				m.add("\n", b, b+1)
+			}
+		}
+		breaks = breaks[:0]
+		cs := ls + len(line) - len(trimmed)
+		m.add1(content, cs)
+		end = cs + len(content)
+	}
+	return &scalar{m: m, start: pos, end: end}
+}
+
+// add1 adds text that sits verbatim at off.
+func (m *textMap) add1(text string, off int) {
+	for i := range len(text) {
+		m.text += text[i : i+1]
+		m.from = append(m.from, off+i)
+		m.to = append(m.to, off+i+1)
+	}
+}
+
+// traceQuoted follows a single- or double-quoted scalar starting at its opening quote.
+func traceQuoted(src string, pos int, q byte) *scalar {
+	if pos >= len(src) || src[pos] != q {
+		return nil
+	}
+	m := &textMap{}
+	i := pos + 1
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == q && q == '\'' && i+1 < len(src) && src[i+1] == '\'':
+			m.add("'", i, i+2)
+			i += 2
+		case c == q:
+			return &scalar{style: q, m: m, start: pos, end: i + 1}
+		case c == '\\' && q == '"':
+			n, ok := doubleEscape(src, i, m)
+			if !ok {
+				return nil
+			}
+			i += n
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			j := i
+			for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+				j++
+			}
+			if j < len(src) && src[j] == '\n' {
+				i = foldBreaks(src, j, m)
+				continue
+			}
+			m.add1(src[i:j], i)
+			i = j
+		default:
+			m.add1(src[i:i+1], i)
+			i++
+		}
+	}
+	return nil
+}
+
+// foldBreaks folds the line break at j and any blank lines after it inside a quoted scalar:
+// one break becomes a space, n breaks become n-1 line breaks. It returns where the text goes on.
+func foldBreaks(src string, j int, m *textMap) int {
+	var breaks []int
+	for j < len(src) && src[j] == '\n' {
+		breaks = append(breaks, j)
+		j++
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+			j++
+		}
+	}
+	if len(breaks) == 1 {
+		m.add(" ", breaks[0], breaks[0]+1)
+	} else {
+		for _, b := range breaks[1:] {
+			m.add("\n", b, b+1)
+		}
+	}
+	return j
+}
+
+var simpleEscapes = map[byte]string{
+	'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", '\t': "\t", 'n': "\n", 'v': "\v", 'f': "\f",
+	'r': "\r", 'e': "\x1b", ' ': " ", '"': "\"", '/': "/", '\\': "\\",
+	'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029",
+}
+
+// doubleEscape decodes the escape at src[i] (a backslash) in a double-quoted scalar into m and
+// returns how many bytes it took.
+func doubleEscape(src string, i int, m *textMap) (int, bool) {
+	if i+1 >= len(src) {
+		return 0, false
+	}
+	c := src[i+1]
+	if s, ok := simpleEscapes[c]; ok {
+		m.add(s, i, i+2)
+		return 2, true
+	}
+	if c == '\n' || c == '\r' { // an escaped line break joins the lines with nothing between
+		j := i + 1
+		if src[j] == '\r' {
+			j++
+		}
+		if j >= len(src) || src[j] != '\n' {
+			return 0, false
+		}
+		j++
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+			j++
+		}
+		return j - i, true
+	}
+	digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+	if digits == 0 || i+2+digits > len(src) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(src[i+2:i+2+digits], 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	m.add(string(rune(n)), i, i+2+digits)
+	return 2 + digits, true
+}
+
+// traceBlock follows a literal (|) or folded (>) block scalar whose header starts at pos.
+func traceBlock(src string, pos int, style byte, want string) *scalar {
+	le := lineEnd(src, pos)
+	header := src[pos:le]
+	if k := strings.Index(header, " #"); k >= 0 {
+		header = header[:k]
+	}
+	header = strings.TrimRight(header, " \t\r")
+	if len(header) > 3 || strings.ContainsAny(header[1:], "123456789") {
+		return nil // an explicit indentation indicator: not traced
+	}
+	chomp := byte(0)
+	if len(header) > 1 {
+		chomp = header[1]
+	}
+	type line struct {
+		start, end int // content after the indentation; end excludes the line break
+		brk        int // offset of the line break, or -1 at the end of the file
+		blank      bool
+	}
+	var lines []line
+	indent := -1
+	for ls := le + 1; le < len(src) && ls <= len(src); {
+		e := lineEnd(src, ls)
+		text := strings.TrimRight(src[ls:e], "\r")
+		sp := len(text) - len(strings.TrimLeft(text, " "))
+		blank := strings.TrimLeft(text, " \t") == ""
+		if !blank {
+			if indent < 0 {
+				indent = sp
+				if indent == 0 {
+					break
+				}
+			} else if sp < indent {
+				break
+			}
+		} else if indent >= 0 && sp < indent && len(text) > sp {
+			break
+		}
+		brk := e
+		if e == len(src) {
+			brk = -1
+		}
+		cs := ls + min(sp, max(indent, 0))
+		if indent < 0 {
+			cs = ls + sp
+		}
+		lines = append(lines, line{start: cs, end: ls + len(text), brk: brk, blank: blank})
+		if e == len(src) {
+			break
+		}
+		ls = e + 1
+	}
+	last := len(lines) - 1
+	for last >= 0 && lines[last].blank {
+		last--
+	}
+	if last < 0 {
+		return nil
+	}
+	m := &textMap{}
+	moreIndented := func(l line) bool {
+		return l.start < len(src) && (src[l.start] == ' ' || src[l.start] == '\t')
+	}
+	prev := -1 // the last non-blank line written
+	for k := 0; k <= last; k++ {
+		l := lines[k]
+		if l.blank {
+			continue
+		}
+		// The breaks between the previous non-blank line (or the header) and this one.
+		var brks []int
+		if prev >= 0 {
+			brks = append(brks, lines[prev].brk)
+		}
+		for _, b := range lines[prev+1 : k] {
+			brks = append(brks, b.brk)
+		}
+		switch {
+		case prev < 0 || style == '|' || moreIndented(lines[prev]) || moreIndented(l):
+			for _, b := range brks {
+				m.add("\n", b, b+1)
+			}
+		case len(brks) == 1: // two normal lines of a folded scalar: the break folds to a space
+			m.add(" ", brks[0], brks[0]+1)
+		default: // blank lines between them: the first break is dropped
+			for _, b := range brks[1:] {
+				m.add("\n", b, b+1)
+			}
+		}
+		m.add1(src[l.start:l.end], l.start)
+		prev = k
+	}
+	// Chomping: strip keeps no final break, clip one, keep all.
+	tail := lines[last].brk
+	switch chomp {
+	case '-':
+	case '+':
+		for _, l := range lines[last:] {
+			if l.brk >= 0 {
+				m.add("\n", l.brk, l.brk+1)
+			}
+		}
+	default:
+		if tail >= 0 {
+			m.add("\n", tail, tail+1)
+		}
+	}
+	if m.text != want && chomp == 0 && strings.HasSuffix(m.text, "\n") && !strings.HasSuffix(want, "\n") {
+		m.text = m.text[:len(m.text)-1]
+		m.from, m.to = m.from[:len(m.from)-1], m.to[:len(m.to)-1]
+	}
+	return &scalar{style: style, m: m, start: lines[0].start, end: lines[last].end,
+		indent: indent, header: header}
+}
