@@ -53,11 +53,12 @@ func (e *UnauthorizedError) Error() string {
 	if fp == "" {
 		fp = "(no client certificate was presented)"
 	}
-	return fmt.Sprintf("events API: 401 authorization required: %s\n"+
-		"The KATA administrator must approve the integration request of this external system:\n"+
-		"  ID:                          %s\n"+
+	return fmt.Sprintf("events API: 401 %s\n"+
+		"The KATA administrator must approve the integration request of this external system\n"+
+		"(ID and certificate together; a new certificate needs a new approval):\n"+
+		"  external system ID:              %s\n"+
 		"  certificate SHA-256 fingerprint: %s\n"+
-		"(with katafilter's server: katafilter admin --state-dir DIR approve %s)", e.Message, e.ID, fp, e.ID)
+		"With katafilter's own server: katafilter admin --state-dir DIR approve %s", e.Message, e.ID, fp, e.ID)
 }
 
 // ServerError is a 5xx (or 429) answer: the server asks to repeat the request later.

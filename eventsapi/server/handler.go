@@ -37,7 +37,7 @@ func (e filterError) Error() string {
 			break
 		}
 	}
-	return "filter has errors: " + first
+	return first
 }
 
 // apiError is an error answer.

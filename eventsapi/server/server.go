@@ -276,6 +276,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer scancel()
 	_ = hs.Shutdown(sctx)
 	<-errc
+	s.log.Info("stopped serving")
 	return nil
 }
 
