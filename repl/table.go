@@ -1,0 +1,286 @@
+package repl
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/katafilter/katafilter/lang/eval"
+)
+
+// The columns every table starts with, before the fields the filter uses.
+var baseColumns = []string{"Timestamp", "EventType", "HostName"}
+
+const (
+	maxCell       = 40                        // the widest a table cell gets, in characters
+	timestampHead = "Timestamp (UTC)"         // the header of the Timestamp column
+	timeLayout    = "2006-01-02 15:04:05.000" // how a Timestamp prints
+)
+
+// columnsFor returns the table columns for a program: the ones set with .columns, or the base
+// columns followed by every field the filter reads.
+func (s *Session) columnsFor(prog *eval.Program) []string {
+	if s.columns != nil {
+		return s.columns
+	}
+	cols := append([]string(nil), baseColumns...)
+	if prog == nil {
+		return cols
+	}
+	for _, p := range prog.Paths() {
+		name := strings.Join(p, ".")
+		if !containsFold(cols, name) {
+			cols = append(cols, name)
+		}
+	}
+	return cols
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// printer writes events in the session's format. A table is collected and aligned at flush;
+// a streaming table (for tail) prints each row at once with fixed widths.
+type printer struct {
+	s         *Session
+	cols      []string
+	rows      [][]string
+	n         int // the number of the last row printed (1-based numbering)
+	streaming bool
+	widths    []int
+}
+
+func (s *Session) newPrinter(prog *eval.Program) *printer {
+	return &printer{s: s, cols: s.columnsFor(prog)}
+}
+
+func (p *printer) headers() []string {
+	h := []string{"#"}
+	for _, c := range p.cols {
+		if c == "Timestamp" {
+			c = timestampHead
+		}
+		h = append(h, c)
+	}
+	return h
+}
+
+// header starts a streaming table: the widths are fixed from the headers and typical values.
+func (p *printer) header() {
+	if p.s.format != Table || !p.streaming {
+		return
+	}
+	h := p.headers()
+	p.widths = make([]int, len(h))
+	for i, c := range h {
+		w := utf8.RuneCountInString(c)
+		switch {
+		case i == 0:
+			w = max(w, 3)
+		case p.cols[i-1] == "Timestamp":
+			w = max(w, len(timeLayout))
+		default:
+			w = max(w, 20)
+		}
+		p.widths[i] = min(w, maxCell)
+	}
+	p.writeRow(h, true)
+}
+
+// event prints or collects one event.
+func (p *printer) event(e Event) {
+	p.n++
+	switch p.s.format {
+	case JSON:
+		var b bytes.Buffer
+		if json.Indent(&b, e.Raw, "", "  ") != nil {
+			b.Reset()
+			b.Write(e.Raw)
+		}
+		fmt.Fprintln(p.s.out, b.String())
+	case JSONL:
+		var b bytes.Buffer
+		if json.Compact(&b, e.Raw) != nil {
+			b.Reset()
+			b.Write(e.Raw)
+		}
+		fmt.Fprintln(p.s.out, b.String())
+	default:
+		row := []string{strconv.Itoa(p.n)}
+		for _, c := range p.cols {
+			row = append(row, cell(e.Value, c))
+		}
+		if p.streaming {
+			p.writeRow(row, false)
+			return
+		}
+		p.rows = append(p.rows, row)
+	}
+}
+
+// flush prints a collected table.
+func (p *printer) flush() {
+	if p.s.format != Table || p.streaming || len(p.rows) == 0 {
+		return
+	}
+	h := p.headers()
+	p.widths = make([]int, len(h))
+	for i, c := range h {
+		p.widths[i] = utf8.RuneCountInString(c)
+	}
+	for _, r := range p.rows {
+		for i, c := range r {
+			p.widths[i] = min(max(p.widths[i], utf8.RuneCountInString(c)), maxCell)
+		}
+	}
+	p.writeRow(h, true)
+	for _, r := range p.rows {
+		p.writeRow(r, false)
+	}
+	p.rows = nil
+}
+
+func (p *printer) writeRow(row []string, head bool) {
+	var b strings.Builder
+	for i, c := range row {
+		w := p.widths[i]
+		last := i == len(row)-1
+		if last {
+			w = max(w, maxCell) // the last column has room to the end of the line
+		}
+		c = truncate(c, w)
+		pad := w - utf8.RuneCountInString(c)
+		if last {
+			pad = 0 // no trailing blanks
+		}
+		if head {
+			c = p.s.paint(ansiBold, c)
+		}
+		if i == 0 {
+			b.WriteString(strings.Repeat(" ", pad)) // numbers align right
+			b.WriteString(c)
+		} else {
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+		if i < len(row)-1 {
+			b.WriteString("  ")
+		}
+	}
+	fmt.Fprintln(p.s.out, b.String())
+}
+
+// truncate shortens s to w characters, marking the cut with "…".
+func truncate(s string, w int) string {
+	if utf8.RuneCountInString(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:w-1]) + "…"
+}
+
+// cell renders the value at a dotted field path of a decoded event: every value found (a
+// path through an array finds several) joined with ", ". Timestamp prints as a UTC time.
+func cell(v any, column string) string {
+	vals := lookup(v, strings.Split(column, "."))
+	parts := make([]string, 0, len(vals))
+	for _, x := range vals {
+		if column == "Timestamp" {
+			if t, ok := microTime(x); ok {
+				parts = append(parts, t)
+				continue
+			}
+		}
+		parts = append(parts, valueText(x))
+	}
+	return sanitize(strings.Join(parts, ", "))
+}
+
+// lookup returns the values at path in v, fanning out over arrays (as the evaluator does).
+func lookup(v any, path []string) []any {
+	if arr, ok := v.([]any); ok {
+		var out []any
+		for _, e := range arr {
+			out = append(out, lookup(e, path)...)
+		}
+		return out
+	}
+	if len(path) == 0 {
+		return []any{v}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	c, ok := m[path[0]]
+	if !ok {
+		return nil
+	}
+	return lookup(c, path[1:])
+}
+
+// microTime reads a Timestamp (microseconds since the Unix epoch) as a readable UTC time.
+func microTime(v any) (string, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return "", false
+	}
+	us, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return time.UnixMicro(us).UTC().Format(timeLayout), true
+}
+
+// valueText prints one decoded JSON value: strings bare, anything else as JSON.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case nil:
+		return "null"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// sanitize replaces control characters, so that an event cannot move the cursor or change
+// the terminal's colours.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
