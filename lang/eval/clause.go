@@ -24,16 +24,16 @@ func CompileClause(x ast.Expr, info *check.Info, opt Options) (*Clause, error) {
 	default:
 		return nil, ErrInvalid
 	}
-	c := &compiler{info: info, opt: opt, pathIdx: map[string]int{}}
+	c := &compiler{info: info, opt: opt}
 	n, err := c.expr(x)
 	if err != nil {
 		return nil, err
 	}
-	switch n := n.(type) {
-	case *cmpNode:
-		return &Clause{n: n}, nil
-	case notNode:
-		return &Clause{n: n.x.(*cmpNode), negate: true}, nil
+	switch n.op {
+	case opAtom:
+		return &Clause{n: n.atom}, nil
+	case opNot:
+		return &Clause{n: n.kids[0].atom, negate: true}, nil
 	}
 	return nil, ErrInvalid
 }
