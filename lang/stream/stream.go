@@ -1,0 +1,214 @@
+// Package stream runs a compiled filter over a stream of JSON lines on all cores, keeping the
+// order of the input and a flat memory footprint whatever its size: lines are read in
+// batches, batches are matched by a pool of workers, and the results are handed back in input
+// order. Only a bounded number of batches is ever in flight, and their buffers are reused.
+package stream
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/katafilter/katafilter/lang/eval"
+)
+
+// ErrLineTooLong is the error of a line longer than Options.MaxLine.
+var ErrLineTooLong = errors.New("line too long")
+
+// Options tune [Run]; the zero value is good.
+type Options struct {
+	// Workers is the number of goroutines that match; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// BatchBytes is about how many bytes of input one batch holds; 0 means 1 MiB.
+	BatchBytes int
+	// MaxLine is the longest line accepted, in bytes without the newline; 0 means 64 MiB.
+	// A longer line is reported with ErrLineTooLong and its bytes are dropped.
+	MaxLine int
+}
+
+// Line is one line of the input and its verdict.
+type Line struct {
+	// Num is the 1-based line number.
+	Num int64
+	// Data is the line without its "\n" (a "\r" before it is kept). It is valid only during
+	// the callback; nil for a line that was too long.
+	Data []byte
+	// Blank is set for a line of white space only: it is not evaluated.
+	Blank bool
+	// Match reports whether the event matches.
+	Match bool
+	// Err is the line's problem: a JSON syntax error, or ErrLineTooLong.
+	Err error
+}
+
+// Run reads JSON lines from r, matches each with p, and calls fn for every line in input
+// order, from the goroutine that called Run. It returns the first read error, or the first
+// error fn returns (which stops the run), or nil at the end of the input.
+func Run(r io.Reader, p *eval.Program, opt Options, fn func(*Line) error) error {
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.BatchBytes <= 0 {
+		opt.BatchBytes = 1 << 20
+	}
+	if opt.MaxLine <= 0 {
+		opt.MaxLine = 64 << 20
+	}
+	inFlight := 2 * opt.Workers
+	free := make(chan *batch, inFlight)
+	for range inFlight {
+		free <- &batch{done: make(chan struct{}, 1)}
+	}
+	work := make(chan *batch, inFlight)
+	order := make(chan *batch, inFlight)
+	quit := make(chan struct{})
+	var readErr error
+
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.match(p)
+				b.done <- struct{}{}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		defer close(order)
+		br, ok := r.(*bufio.Reader)
+		if !ok || br.Size() < 64<<10 {
+			br = bufio.NewReaderSize(r, 256<<10)
+		}
+		var num int64
+		for {
+			var b *batch
+			select {
+			case b = <-free:
+			case <-quit:
+				return
+			}
+			var eof bool
+			eof, readErr = b.fill(br, &num, opt.BatchBytes, opt.MaxLine)
+			if len(b.lines) > 0 {
+				select {
+				case order <- b:
+				case <-quit:
+					return
+				}
+				work <- b
+			}
+			if eof || readErr != nil {
+				return
+			}
+		}
+	}()
+
+	for b := range order {
+		<-b.done
+		for i := range b.lines {
+			l := &b.lines[i]
+			b.line = Line{Num: l.num, Blank: l.blank, Match: l.match, Err: l.err}
+			if l.data[1] >= 0 {
+				b.line.Data = b.buf[l.data[0]:l.data[1]]
+			}
+			if err := fn(&b.line); err != nil {
+				// Stop: the reader quits at its next batch, the workers when it does.
+				// Every channel has room for every batch, so nothing blocks on us.
+				close(quit)
+				return err
+			}
+		}
+		b.line = Line{}
+		free <- b
+	}
+	wg.Wait()
+	return readErr
+}
+
+// batch is a run of lines read together.
+type batch struct {
+	buf   []byte
+	lines []lineInfo
+	done  chan struct{}
+	line  Line // handed to the callback
+}
+
+type lineInfo struct {
+	num   int64
+	data  [2]int // offsets into buf; data[1] < 0 for a line too long
+	blank bool
+	match bool
+	err   error
+}
+
+// fill reads lines into b until it holds about size bytes or the input ends.
+func (b *batch) fill(br *bufio.Reader, num *int64, size, maxLine int) (eof bool, err error) {
+	b.buf = b.buf[:0]
+	b.lines = b.lines[:0]
+	for len(b.buf) < size {
+		start := len(b.buf)
+		tooLong := false
+		for {
+			frag, err := br.ReadSlice('\n')
+			if !tooLong {
+				if len(b.buf)-start+len(frag) > maxLine+1 {
+					tooLong = true
+					b.buf = b.buf[:start]
+				} else {
+					b.buf = append(b.buf, frag...)
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF {
+				if tooLong || len(b.buf) > start {
+					b.add(num, start, tooLong, maxLine)
+				}
+				return true, nil
+			}
+			if err != nil {
+				return true, err
+			}
+			break
+		}
+		b.add(num, start, tooLong, maxLine)
+	}
+	return false, nil
+}
+
+func (b *batch) add(num *int64, start int, tooLong bool, maxLine int) {
+	*num++
+	end := len(b.buf)
+	if end > start && b.buf[end-1] == '\n' {
+		end--
+	}
+	li := lineInfo{num: *num, data: [2]int{start, end}}
+	if tooLong || end-start > maxLine {
+		li.data, li.err = [2]int{start, -1}, ErrLineTooLong
+		b.buf = b.buf[:start]
+	}
+	b.lines = append(b.lines, li)
+}
+
+// match evaluates every line of the batch.
+func (b *batch) match(p *eval.Program) {
+	for i := range b.lines {
+		l := &b.lines[i]
+		if l.data[1] < 0 {
+			continue
+		}
+		data := b.buf[l.data[0]:l.data[1]]
+		if len(bytes.TrimSpace(data)) == 0 {
+			l.blank = true
+			continue
+		}
+		l.match, l.err = p.MatchJSON(data)
+	}
+}
