@@ -1,0 +1,299 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/eval"
+)
+
+func init() {
+	register(&command{name: "bench", summary: "measure the evaluator on a file of events and a file of filters", run: runBench})
+}
+
+const benchSynopsis = `bench --events FILE --queries FILE.kfl [--json] [--runs N] [--compile-iters N]
+
+Bench reads the events (JSON lines, gzip-compressed or plain) into memory and, for each filter
+of the .kfl file, measures:
+
+  matches           the number of events the filter matches (the decoded and the raw path
+                    must agree, else bench fails)
+  decoded ns/event  Program.MatchEvent over the events decoded and flattened once
+                    (eval.DecodeEvent; that decoding is timed apart and shown once)
+  allocs/event      heap allocations per event on that path
+  raw ns/event      Program.MatchJSON over the raw lines, and the throughput in MB/s of
+  raw MB/s          input (newlines counted, as the lines are read from the file)
+  compile µs        lang.Compile (parse, check and plan), each compilation timed on its own
+
+Every figure is the median of --runs passes (--compile-iters compilations). Each pass runs
+after a garbage collection; the decoded and raw passes of one filter alternate. With --json,
+bench prints one JSON object {"queries": [{"line", "filter", "matches",
+"decoded_ns_per_event", "decoded_allocs_per_event", "raw_ns_per_event", "raw_mb_per_s",
+"compile_us", ...}], ...}.
+
+Exit status: 0 on success, 1 when a file cannot be read, a filter has an error, an event is
+malformed or the two paths disagree, 2 on a usage error.`
+
+// benchQuery is one row of the report.
+type benchQuery struct {
+	Line              int     `json:"line"`
+	Filter            string  `json:"filter"`
+	Matches           int     `json:"matches"`
+	DecodedNs         float64 `json:"decoded_ns_per_event"`
+	DecodedAllocs     float64 `json:"decoded_allocs_per_event"`
+	RawNs             float64 `json:"raw_ns_per_event"`
+	RawMBps           float64 `json:"raw_mb_per_s"`
+	RawAllocs         float64 `json:"raw_allocs_per_event"`
+	CompileMicros     float64 `json:"compile_us"`
+	DecodedNsSamples  []int64 `json:"decoded_ns_samples"`
+	RawNsSamples      []int64 `json:"raw_ns_samples"`
+	CompileNsMedian   int64   `json:"-"`
+	decodedPassMillis float64
+}
+
+// benchReport is the whole --json output.
+type benchReport struct {
+	Events       string       `json:"events"`
+	EventCount   int          `json:"event_count"`
+	Bytes        int64        `json:"bytes"`
+	DecodeNs     float64      `json:"decode_ns_per_event"`
+	Runs         int          `json:"runs"`
+	CompileIters int          `json:"compile_iters"`
+	GoVersion    string       `json:"go_version"`
+	GOMAXPROCS   int          `json:"gomaxprocs"`
+	Queries      []benchQuery `json:"queries"`
+}
+
+func runBench(env *cmdEnv, args []string) int {
+	fs := newFlags(env, "bench", benchSynopsis)
+	eventsFile := fs.String("events", "", "the events, JSON lines (gzip or plain) (required)")
+	queriesFile := fs.String("queries", "", "the filters, a .kfl `file` (required)")
+	asJSON := fs.Bool("json", false, "print the results as one JSON object")
+	runs := fs.Int("runs", 7, "timed passes per filter and path; the median is reported")
+	compileIters := fs.Int("compile-iters", 201, "compilations per filter; the median is reported")
+	lf := addLangFlags(fs, true)
+	rest, code, ok := parseArgs(env, fs, args)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(rest) > 0:
+		return usageError(env, "bench", "unexpected argument %q", rest[0])
+	case *eventsFile == "":
+		return usageError(env, "bench", "the events are missing: give them with --events FILE")
+	case *queriesFile == "":
+		return usageError(env, "bench", "the filters are missing: give them with --queries FILE.kfl")
+	case *runs < 1 || *compileIters < 1:
+		return usageError(env, "bench", "--runs and --compile-iters must be positive")
+	}
+	cfg, err := lf.config()
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter bench: %v\n", err)
+		return 1
+	}
+	src, err := fileSource(env, *queriesFile)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter bench: %v\n", err)
+		return 1
+	}
+	// Compile every filter first: one with an error stops the run before anything is timed.
+	progs := make([]*eval.Program, len(src.entries))
+	failed := false
+	for i, e := range src.entries {
+		f := lang.Analyze(e.Text, cfg)
+		diags := f.Diagnostics
+		for j := range diags {
+			diags[j].Span = diags[j].Span.Shift(e.Offset)
+		}
+		if progs[i], err = f.Program(); err != nil {
+			// Warnings alone do not concern a benchmark; with an error, show everything.
+			printDiags(env, env.stderr, src.name, src.text, diags)
+			failed = true
+		}
+	}
+	if failed {
+		return 1
+	}
+	if len(progs) == 0 {
+		fmt.Fprintf(env.stderr, "katafilter bench: %s holds no filter\n", src.name)
+		return 1
+	}
+
+	lines, size, err := readEventLines(env, *eventsFile)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter bench: %s: %v\n", *eventsFile, err)
+		return 1
+	}
+	if len(lines) == 0 {
+		fmt.Fprintf(env.stderr, "katafilter bench: %s holds no event\n", *eventsFile)
+		return 1
+	}
+	start := time.Now()
+	events := make([]*eval.Event, len(lines))
+	for i, l := range lines {
+		if events[i], err = eval.DecodeEvent(l); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter bench: %s: event %d: %v\n", *eventsFile, i+1, err)
+			return 1
+		}
+	}
+	decodeNs := float64(time.Since(start).Nanoseconds()) / float64(len(lines))
+
+	rep := benchReport{Events: *eventsFile, EventCount: len(lines), Bytes: size, DecodeNs: decodeNs,
+		Runs: *runs, CompileIters: *compileIters, GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	n := float64(len(lines))
+	for i, e := range src.entries {
+		p := progs[i]
+		q := benchQuery{Line: e.Line, Filter: strings.Join(strings.Fields(e.Text), " ")}
+		decoded := func() (int, int64) {
+			runtime.GC()
+			t := time.Now()
+			m := 0
+			for _, ev := range events {
+				if p.MatchEvent(ev) {
+					m++
+				}
+			}
+			return m, time.Since(t).Nanoseconds()
+		}
+		raw := func() (int, int64, error) {
+			runtime.GC()
+			t := time.Now()
+			m := 0
+			for _, l := range lines {
+				ok, err := p.MatchJSON(l)
+				if err != nil {
+					return 0, 0, err
+				}
+				if ok {
+					m++
+				}
+			}
+			return m, time.Since(t).Nanoseconds(), nil
+		}
+		for r := range *runs {
+			var dm, rm int
+			var dns, rns int64
+			if r%2 == 0 {
+				dm, dns = decoded()
+				rm, rns, err = raw()
+			} else {
+				rm, rns, err = raw()
+				dm, dns = decoded()
+			}
+			if err != nil {
+				fmt.Fprintf(env.stderr, "katafilter bench: %s: %v\n", *eventsFile, err)
+				return 1
+			}
+			if dm != rm || (r > 0 && dm != q.Matches) {
+				fmt.Fprintf(env.stderr, "katafilter bench: %s:%d: the decoded path matches %d events, the raw path %d\n", src.name, e.Line, dm, rm)
+				return 1
+			}
+			q.Matches = dm
+			q.DecodedNsSamples = append(q.DecodedNsSamples, dns)
+			q.RawNsSamples = append(q.RawNsSamples, rns)
+		}
+		q.DecodedNs = float64(median(q.DecodedNsSamples)) / n
+		q.RawNs = float64(median(q.RawNsSamples)) / n
+		q.RawMBps = float64(size) / 1e6 / (float64(median(q.RawNsSamples)) / 1e9)
+		q.DecodedAllocs = allocsPerEvent(len(lines), func() {
+			for _, ev := range events {
+				p.MatchEvent(ev)
+			}
+		})
+		q.RawAllocs = allocsPerEvent(len(lines), func() {
+			for _, l := range lines {
+				_, _ = p.MatchJSON(l)
+			}
+		})
+		compiles := make([]int64, *compileIters)
+		for k := range compiles {
+			t := time.Now()
+			_, _ = lang.Compile(e.Text, cfg)
+			compiles[k] = time.Since(t).Nanoseconds()
+		}
+		q.CompileMicros = float64(median(compiles)) / 1e3
+		rep.Queries = append(rep.Queries, q)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return 1
+		}
+		return 0
+	}
+	printBench(env.stdout, &rep)
+	return 0
+}
+
+func printBench(w io.Writer, rep *benchReport) {
+	fmt.Fprintf(w, "%s: %d events, %.2f MB; decoded once with eval.DecodeEvent: %.0f ns/event\n",
+		rep.Events, rep.EventCount, float64(rep.Bytes)/1e6, rep.DecodeNs)
+	fmt.Fprintf(w, "medians of %d passes (compile: of %d compilations); %s, GOMAXPROCS %d\n\n",
+		rep.Runs, rep.CompileIters, rep.GoVersion, rep.GOMAXPROCS)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "line\tmatches\tdecoded\tdecoded\traw\traw\tcompile\t")
+	fmt.Fprintln(tw, "\t\tns/event\tallocs/event\tns/event\tMB/s\tµs\t  filter")
+	for _, q := range rep.Queries {
+		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.2f\t%.0f\t%.0f\t%.1f\t  %s\n", q.Line, q.Matches, q.DecodedNs, q.DecodedAllocs, q.RawNs, q.RawMBps, q.CompileMicros, q.Filter)
+	}
+	tw.Flush()
+}
+
+// readEventLines reads every non-blank line of a JSON-lines file into memory, and returns the
+// number of bytes read, newlines included.
+func readEventLines(env *cmdEnv, arg string) ([][]byte, int64, error) {
+	r, closeFn, err := openEvents(env, arg)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer closeFn()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	var lines [][]byte
+	for len(data) > 0 {
+		line := data
+		if i := slices.Index(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(strings.TrimSpace(string(line))) > 0 {
+			lines = append(lines, line)
+		}
+	}
+	var size int64
+	for _, l := range lines {
+		size += int64(len(l)) + 1
+	}
+	return lines, size, nil
+}
+
+func median(xs []int64) int64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// allocsPerEvent measures the heap allocations of untimed passes over n events, repeated to
+// cover at least 100,000 events so that the runtime's own occasional allocations vanish in
+// the average.
+func allocsPerEvent(n int, pass func()) float64 {
+	k := (100000 + n - 1) / n
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range k {
+		pass()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(k*n)
+}
