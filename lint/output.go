@@ -84,17 +84,33 @@ func writeText(w io.Writer, r *Result, color bool) error {
 }
 
 type jsonFinding struct {
-	File        string     `json:"file"`
-	Line        int        `json:"line"`
-	Column      int        `json:"column"`
-	EndLine     int        `json:"end_line"`
-	EndColumn   int        `json:"end_column"`
-	Severity    string     `json:"severity"`
-	Code        diag.Code  `json:"code"`
-	Message     string     `json:"message"`
-	Filter      string     `json:"filter,omitempty"`
-	Explanation string     `json:"explanation,omitempty"`
-	Fixes       []diag.Fix `json:"fixes,omitempty"`
+	File        string    `json:"file"`
+	Line        int       `json:"line"`
+	Column      int       `json:"column"`
+	EndLine     int       `json:"end_line"`
+	EndColumn   int       `json:"end_column"`
+	Severity    string    `json:"severity"`
+	Code        diag.Code `json:"code"`
+	Message     string    `json:"message"`
+	Filter      string    `json:"filter,omitempty"`
+	Explanation string    `json:"explanation,omitempty"`
+	Fixes       []jsonFix `json:"fixes,omitempty"`
+}
+
+// jsonFix is a suggested fix; NewText is filter text, to be written in the file's own
+// encoding (as --fix does).
+type jsonFix struct {
+	Title string     `json:"title"`
+	Safe  bool       `json:"safe"`
+	Edits []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	NewText   string `json:"new_text"`
 }
 
 func writeJSON(w io.Writer, r *Result) error {
@@ -116,9 +132,18 @@ func writeJSON(w io.Writer, r *Result) error {
 			out.Fixed = append(out.Fixed, f.Path)
 		}
 		for _, d := range f.Findings {
+			var fixes []jsonFix
+			for _, fx := range d.Fixes {
+				jf := jsonFix{Title: fx.Title, Safe: fx.Safe}
+				for _, e := range fx.Edits {
+					a, b := f.Lines.Position(e.Span.Start), f.Lines.Position(e.Span.End)
+					jf.Edits = append(jf.Edits, jsonEdit{a.Line, a.Column, b.Line, b.Column, e.NewText})
+				}
+				fixes = append(fixes, jf)
+			}
 			out.Findings = append(out.Findings, jsonFinding{File: d.File, Line: d.Start.Line, Column: d.Start.Column,
 				EndLine: d.End.Line, EndColumn: d.End.Column, Severity: d.Severity.String(), Code: d.Code,
-				Message: d.Message, Filter: d.Filter, Explanation: d.Explanation, Fixes: d.Fixes})
+				Message: d.Message, Filter: d.Filter, Explanation: d.Explanation, Fixes: fixes})
 		}
 	}
 	out.Summary.Files = len(r.Files)

@@ -263,7 +263,7 @@ func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
 		}
 		for i, e := range seq.Values {
 			off := y.offset(e.GetToken())
-			sp := ast.Span{Start: off, End: off}
+			sp := ast.Span{Start: off, End: off + 1}
 			ev, err := yamlEvent(e)
 			if err != nil {
 				y.probs = append(y.probs, problem{span: sp, code: BadTests,

@@ -1,0 +1,164 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/ast"
+)
+
+// TestYAMLPositions checks, for every scalar style, that the filter is found, that its text is
+// traced exactly through the file, and where the field Foo of each filter lands (line:col).
+func TestYAMLPositions(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"plain", "filter: a == 1 AND Foo == 2\n", "1:20"},
+		{"plain comment", "filter: Foo == 2  # note\n", "1:9"},
+		{"plain multiline", "filter: a == 1\n  AND\n    Foo == 2\nx: 1\n", "3:5"},
+		{"plain blank line", "filter: a == 1\n\n  AND Foo == 2\n", "3:7"},
+		{"single", "filter: 'a == ''x'' AND Foo == 2'\n", "1:25"},
+		{"single multiline", "filter: 'a == 1\n   AND Foo == 2'\n", "2:8"},
+		{"double escapes", `filter: "a == '\t\x41\u00e9\"' AND Foo == 2"` + "\n", "1:36"},
+		{"double escaped break", "filter: \"a == 1 AND \\\n    Foo == 2\"\n", "2:5"},
+		{"double unicode", "filter: \"é == 'ж' AND Foo == 2\"\n", "1:23"},
+		{"literal", "filter: |\n  a == 1\n  AND Foo == 2\n", "3:7"},
+		{"literal strip", "filter: |-\n    a == 1\n\n    AND Foo == 2\nnext: 1\n", "4:9"},
+		{"literal keep", "filter: |+\n  Foo == 2\n\n", "2:3"},
+		{"literal comment", "filter: |  # katafilter:ignore X\n  Foo == 2\n", "2:3"},
+		{"folded", "filter: >\n  a == 1\n  AND Foo == 2\n", "3:7"},
+		{"folded strip blank", "filter: >-\n  a == 1\n\n  AND\n    Foo == 2\n", "5:5"},
+		{"nested list", "rules:\n  - name: x\n    filter: Foo == 1\n  - {name: y, filter: 'Foo == 2'}\n", "3:13 4:24"},
+		{"flow plain", "r: {filter: Foo == 1, x: 2}\n", "1:13"},
+		{"list of filters", "filter:\n  - Foo == 1\n  - \"a == 1 OR Foo == 2\"\n", "2:5 3:16"},
+		{"deep", "a:\n  b:\n    c:\n      filter: >-\n        x == 1 AND\n        Foo == 2\n", "6:9"},
+		{"non-ascii key", "ключ:\n  filter: 'ё == 1 AND Foo == 2'\n", "2:23"},
+		{"crlf", "filter: |\r\n  a == 1\r\n  AND Foo == 2\r\n", "3:7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := ast.NewLineTable(tt.yaml)
+			sites, probs := yamlSites(tt.yaml, lines, map[string]bool{"filter": true})
+			if len(probs) > 0 {
+				t.Fatalf("problems: %v", probs)
+			}
+			var got []string
+			for _, s := range sites {
+				if !s.m.exact {
+					t.Errorf("%q was not traced exactly", s.m.text)
+				}
+				checkMap(t, tt.yaml, s.m)
+				i := strings.Index(s.m.text, "Foo")
+				if i < 0 {
+					t.Fatalf("no Foo in %q", s.m.text)
+				}
+				p := lines.Position(s.m.span(ast.Span{Start: i, End: i + 3}).Start)
+				got = append(got, fmt.Sprintf("%d:%d", p.Line, p.Column))
+			}
+			if g := strings.Join(got, " "); g != tt.want {
+				t.Errorf("Foo at %s, want %s", g, tt.want)
+			}
+		})
+	}
+}
+
+// checkMap checks that every decoded byte that maps to one byte of the file is that byte.
+func checkMap(t *testing.T, src string, m *textMap) {
+	t.Helper()
+	if len(m.from) != len(m.text) || len(m.to) != len(m.text) {
+		t.Fatalf("map of %q has %d/%d entries", m.text, len(m.from), len(m.to))
+	}
+	for i := range m.text {
+		if m.to[i]-m.from[i] == 1 && m.text[i] != ' ' && m.text[i] != '\n' && src[m.from[i]] != m.text[i] {
+			t.Fatalf("byte %d of %q (%q) maps to %q", i, m.text, m.text[i], src[m.from[i]])
+		}
+	}
+}
+
+func TestYAMLUntraceable(t *testing.T) {
+	// An explicit indentation indicator is not traced: positions fall back to the header.
+	src := "filter: |2\n    Foo == 1\n"
+	lines := ast.NewLineTable(src)
+	sites, _ := yamlSites(src, lines, map[string]bool{"filter": true})
+	if len(sites) != 1 || sites[0].m.exact {
+		t.Fatalf("got %d sites, exact=%v", len(sites), len(sites) == 1 && sites[0].m.exact)
+	}
+	p := lines.Position(sites[0].m.span(ast.Span{Start: 2, End: 5}).Start)
+	if p.Line != 1 || p.Column != 9 {
+		t.Errorf("fallback position %d:%d, want 1:9", p.Line, p.Column)
+	}
+}
+
+func TestYAMLProblems(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"filter: [a\n", "KL0001"},
+		{"filter: 3\n", "KL0002 1:9"},
+		{"filter:\n", "KL0002 1:8"},
+		{"filter: a == 1\ntests: [1]\n", "KL0007 2:1"},
+		{"filter: a == 1\ntests: {match: [3], other: []}\n", "KL0007 2:17 KL0007 2:21"},
+		{"filter: a == 1\ntests: {match: ['{\"a\": 1}', {a: 1}]}\n", ""},
+	}
+	for _, tt := range tests {
+		lines := ast.NewLineTable(tt.yaml)
+		_, probs := yamlSites(tt.yaml, lines, map[string]bool{"filter": true})
+		var got []string
+		for _, p := range probs {
+			s := string(p.code)
+			if p.code != InvalidFile {
+				pos := lines.Position(p.span.Start)
+				s += fmt.Sprintf(" %d:%d", pos.Line, pos.Column)
+			}
+			got = append(got, s)
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.yaml, g, tt.want)
+		}
+	}
+}
+
+func TestJSONPositions(t *testing.T) {
+	src := "{\"rules\": [\n  {\"filter\": \"a == '\\u0041\\t' AND Foo == 1\"},\n  {\"x\": {\"filter\": [\"Foo == 2\"]}, \"tests\": {}}\n]}\n"
+	lines := ast.NewLineTable(src)
+	sites, probs := jsonSites(src, lines, map[string]bool{"filter": true})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	var got []string
+	for _, s := range sites {
+		checkMap(t, src, s.m)
+		i := strings.Index(s.m.text, "Foo")
+		p := lines.Position(s.m.span(ast.Span{Start: i, End: i + 3}).Start)
+		got = append(got, fmt.Sprintf("%q@%d:%d", s.m.text, p.Line, p.Column))
+	}
+	want := `"a == 'A\t' AND Foo == 1"@2:35 "Foo == 2"@3:22`
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("got %s, want %s", g, want)
+	}
+	for _, bad := range []string{`{"filter": "a`, `{"filter": 1}`, `[1,]`, `{"a" 1}`, `{"filter":"\q"}`, `nul`} {
+		_, probs := jsonSites(bad, ast.NewLineTable(bad), map[string]bool{"filter": true})
+		if len(probs) == 0 {
+			t.Errorf("%s: no problem reported", bad)
+		}
+	}
+}
+
+func TestGlobMatch(t *testing.T) {
+	tests := []struct {
+		glob, name string
+		want       bool
+	}{
+		{"*.kfl", "a/b/c.kfl", true},
+		{"rules/**", "rules/a/b.yaml", true},
+		{"rules/**/*.yaml", "rules/x.yaml", true},
+		{"rules/**/*.yaml", "rules/a/b/x.yaml", true},
+		{"rules/**/*.yaml", "other/x.yaml", false},
+		{"rules/*.yaml", "rules/a/x.yaml", false},
+		{"**/legacy/**", "a/legacy/b.kfl", true},
+	}
+	for _, tt := range tests {
+		if got := globMatch(tt.glob, tt.name); got != tt.want {
+			t.Errorf("globMatch(%q, %q) = %v", tt.glob, tt.name, got)
+		}
+	}
+}
