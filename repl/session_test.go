@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,18 +53,22 @@ func newTestSession(t testing.TB, b Backend) (*Session, *bytes.Buffer) {
 // prefixWriter marks each line written to it, so that a transcript shows which lines went to
 // the error writer.
 type prefixWriter struct {
-	w      *bytes.Buffer
+	w      io.Writer
 	prefix string
 	mid    bool
 }
 
 func (p *prefixWriter) Write(b []byte) (int, error) {
+	var out []byte
 	for _, c := range b {
 		if !p.mid {
-			p.w.WriteString(p.prefix)
+			out = append(out, p.prefix...)
 		}
-		p.w.WriteByte(c)
+		out = append(out, c)
 		p.mid = c != '\n'
+	}
+	if _, err := p.w.Write(out); err != nil {
+		return 0, err
 	}
 	return len(b), nil
 }

@@ -1,0 +1,251 @@
+package repl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNeedsMore(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"", false},
+		{"EventType == 'process'", false},
+		{"EventType == 'process' AND", true},
+		{"EventType == 'process' and", true},
+		{"EventType == 'process' OR", true},
+		{"NOT", true},
+		{"EventType ==", true},
+		{"RemotePort >=", true},
+		{"RemotePort in", true},
+		{"RemotePort in (1,", true},
+		{"RemotePort in (1, 2)", false},
+		{"(EventType == 'process'", true},
+		{"(EventType == 'process' AND\n FileName == 'x')", false},
+		{"in(", true},
+		{"EventType == 'process')", false},
+		{".limit 3", false},
+		{".explain EventType == 'process' AND", false},
+		{"help", false},
+		{"EventType", false},
+	} {
+		if got := NeedsMore(tc.in); got != tc.want {
+			t.Errorf("NeedsMore(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseTimeout(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"5s", "5s"},
+		{"2m", "2m0s"},
+		{"PT30S", "30s"},
+		{"pt300s", "5m0s"},
+		{"7", "7s"},
+		{"5m1s", "error: timeout 5m1s out of range: from 1s to 5m (max_timeout)"},
+		{"PT301S", "error: timeout 5m1s out of range: from 1s to 5m (max_timeout)"},
+		{"0", "error: timeout 0s out of range: from 1s to 5m (max_timeout)"},
+		{"-3s", "error: timeout -3s out of range: from 1s to 5m (max_timeout)"},
+		{"1500ms", "error: timeout 1.5s: max_timeout is whole seconds"},
+		{"PT", `error: bad timeout "PT": write 5s, 2m or PT30S`},
+	} {
+		d, err := ParseTimeout(tc.in)
+		got := d.String()
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("ParseTimeout(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// render shows completions as "text@start-end".
+func render(cs []Completion) string {
+	var parts []string
+	for _, c := range cs {
+		parts = append(parts, fmt.Sprintf("%s@%d-%d", c.Text, c.Replace.Start, c.Replace.End))
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestComplete(t *testing.T) {
+	s, _ := newTestSession(t, nil)
+	for _, tc := range []struct {
+		in   string // | marks the cursor
+		want string // a substring of the rendered completions, or "" for none
+	}{
+		{".li|", ".limit @0-3"},
+		{".f|", ".fields @0-2 .format @0-2"},
+		{".format j|", "json@8-9 jsonl@8-9"},
+		{".describe HostN|", "HostName@10-15"},
+		{".token r|", "reset@7-8"},
+		{".nosuch x|", ""},
+		{"EventType == 'process' AND FileNa|", "FileName@27-33"},
+		{"EventType == 'pro|", "'process'@13-17"},
+		{"EventType == 'process' AND\nFileNa|", "FileName@27-33"},
+	} {
+		off := strings.Index(tc.in, "|")
+		src := tc.in[:off] + tc.in[off+1:]
+		got := render(s.Complete(src, off))
+		if tc.want == "" {
+			if got != "" {
+				t.Errorf("Complete(%q) = %s, want nothing", tc.in, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("Complete(%q) = %s, want it to contain %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLineCompleter checks the readline adapter: a suffix when the candidates extend what was
+// typed, and a replacement applied on Tab when the case differs.
+func TestLineCompleter(t *testing.T) {
+	s, _ := newTestSession(t, nil)
+	c := &lineCompleter{s: s}
+
+	line := []rune("EventType == 'process' AND FileNa")
+	sfx, n := c.Do(line, len(line))
+	if n != 6 || !containsRunes(sfx, "me ") && !containsRunes(sfx, "me") {
+		t.Errorf("Do(FileNa) = %q, %d; want the suffix of FileName after 6 runes", runesList(sfx), n)
+	}
+
+	line = []rune("EventType == 'process' AND filena")
+	sfx, n = c.Do(line, len(line))
+	if len(sfx) != 0 || n != 0 {
+		t.Fatalf("Do(filena) = %q, %d; want no suffix (the case differs)", runesList(sfx), n)
+	}
+	got, pos, ok := c.onKey(line, len(line), '\t')
+	if !ok || !strings.HasPrefix(string(got), "EventType == 'process' AND FileName") || pos != len([]rune("EventType == 'process' AND FileName")) {
+		t.Errorf("onKey after Do(filena) = %q, %d, %v", string(got), pos, ok)
+	}
+	if _, _, ok := c.onKey(line, len(line), '\t'); ok {
+		t.Error("a second Tab applied the replacement again")
+	}
+
+	// A filter going on from an earlier line completes in the context of the whole input.
+	c.setPending([]string{"EventType == 'connection' AND"})
+	line = []rune("RemotePort =")
+	sfx, _ = c.Do(line, len(line))
+	if !containsRunes(sfx, "= ") && !containsRunes(sfx, "=") {
+		t.Errorf("Do(RemotePort =) after a pending line = %q; want ==", runesList(sfx))
+	}
+}
+
+func containsRunes(list [][]rune, s string) bool {
+	for _, r := range list {
+		if string(r) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runesList(list [][]rune) []string {
+	var out []string
+	for _, r := range list {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// blockingBackend answers nothing until its context ends, as a server does while it waits for
+// events.
+type blockingBackend struct {
+	started chan struct{}
+}
+
+func (b *blockingBackend) Fetch(ctx context.Context, req Request) (*Answer, error) {
+	close(b.started)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+func (b *blockingBackend) Tokens() []NodeToken             { return nil }
+func (b *blockingBackend) ResetToken()                     {}
+func (b *blockingBackend) Describe() string                { return "a server that waits" }
+func (b *blockingBackend) Status(context.Context) []string { return nil }
+func (b *blockingBackend) Live() bool                      { return true }
+func (b *blockingBackend) Close() error                    { return nil }
+
+// TestCancel checks that cancelling the context (Ctrl-C) stops a running query, is not a
+// failure, and leaves the session usable.
+func TestCancel(t *testing.T) {
+	b := &blockingBackend{started: make(chan struct{})}
+	s, out := newTestSession(t, b)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-b.started
+		cancel()
+	}()
+	if err := s.Execute(ctx, "EventType == 'process'"); err != nil {
+		t.Fatalf("a cancelled query returned %v", err)
+	}
+	if got := out.String(); got != "! cancelled\n" {
+		t.Errorf("output %q, want the note that it was cancelled", got)
+	}
+	out.Reset()
+	if err := s.Execute(context.Background(), ".limit"); err != nil || out.String() != "limit 3 (max_events)\n" {
+		t.Errorf("after cancelling: %v, %q", err, out.String())
+	}
+}
+
+// TestRunPiped checks the script front end: comments, continuation lines, a blank line ending a
+// filter that would go on, the count of failures, and .quit.
+func TestRunPiped(t *testing.T) {
+	script := `# a comment
+.limit 1
+EventType == 'connection' AND
+  RemotePort == 445
+EventType == 'proces'
+EventType == 'process' AND
+
+.nosuch
+.quit
+EventType == 'module'
+`
+	var out, errw bytes.Buffer
+	s := New(Options{Backend: NewMemoryBackend("test", loadTestEvents(t)), Out: &out, Err: &errw, Now: func() time.Time { return time.Time{} }})
+	failed, err := RunPiped(context.Background(), s, strings.NewReader(script))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed != 3 {
+		t.Errorf("failed = %d, want 3 (a bad value, a filter cut short, an unknown command)", failed)
+	}
+	wantOut := "limit 1 (max_events)\n" +
+		"#  Timestamp (UTC)          EventType   HostName  RemotePort\n" +
+		"1  2025-11-24 16:00:03.000  connection  SRV-DC    445\n" +
+		"1 event in 0s (the limit, 1: run it again for the next ones)\n"
+	if out.String() != wantOut {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out.String(), wantOut)
+	}
+	for _, want := range []string{"error[KF0400]", "error[KF0100]", "unknown command .nosuch"} {
+		if !strings.Contains(errw.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errw.String())
+		}
+	}
+	if strings.Contains(out.String()+errw.String(), "module") {
+		t.Error("an input after .quit ran")
+	}
+}
+
+func TestExecuteErrors(t *testing.T) {
+	s, _ := newTestSession(t, nil)
+	if err := s.Execute(context.Background(), ".quit"); !errors.Is(err, ErrQuit) {
+		t.Errorf(".quit returned %v", err)
+	}
+	if err := s.Execute(context.Background(), "exit"); !errors.Is(err, ErrQuit) {
+		t.Errorf("exit returned %v", err)
+	}
+	if err := s.Execute(context.Background(), "   "); err != nil {
+		t.Errorf("a blank input returned %v", err)
+	}
+}
