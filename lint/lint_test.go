@@ -65,7 +65,7 @@ func TestSARIFValidates(t *testing.T) {
 			Tool struct {
 				Driver struct {
 					Rules []struct {
-						ID, HelpURI string
+						ID, HelpURI      string
 						ShortDescription struct{ Text string }
 					}
 				}
