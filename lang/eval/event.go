@@ -3,35 +3,44 @@ package eval
 import (
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
+	"math"
 	"slices"
 	"unsafe"
 )
 
 // Event is an event flattened once for fast repeated matching with [Program.MatchEvent]: every
 // string, number and boolean in it, keyed by the path of object keys that leads to it (arrays
-// are transparent, as the semantics make them), sorted by a hash of that path, with all text
-// in one block of memory. Matching an Event does not allocate. An Event is read-only once
-// built and may be shared between goroutines.
+// are transparent, as the semantics make them). It is one block of memory without pointers:
+// the hashes of the paths, sorted, then one record per value, then the text of the paths and
+// strings, each path right before its value, so that a lookup touches few cache lines.
+// Matching an Event does not allocate. An Event is read-only once built; it may be copied
+// (the copies share the block) and shared between goroutines.
 type Event struct {
-	hashes []uint64 // sorted; hashes[i] belongs to leaves[i]
-	leaves []leaf
-	arena  []byte
+	w []uint64 // see the layout below
 }
 
-// The kinds of leaf.
+// Block layout, in 64-bit words: w[0] = n, the number of values; then n uint32 hashes
+// (sorted, (n+1)/2 words); then n records of two words: path offset<<32 | path length, and
+// the value; the text follows, addressed in bytes from the start of the block.
+//
+// The first word of a record is path offset (32 bits) | kind (8 bits) | path length (24
+// bits); the second, the value, holds by kind:
+//   - a string: text offset<<32 | length
+//   - a boolean: 0 or 1
+//   - an int64 number: its bits
+//   - a float64 number: its bits
+//   - other number text: text offset<<32 | length
 const (
-	leafString = iota
-	leafBool   // i is 0 or 1
-	leafNum    // n holds the number
+	kindString = iota
+	kindBool
+	kindInt
+	kindFloat
+	kindNumText
 )
 
-type leaf struct {
-	path string // the encoded path (appendPath)
-	str  string
-	n    numVal
-	kind uint8
-}
+// maxPathLen is the longest encoded path a record can hold. A value under a longer path (keys
+// of 16 MiB) is left out, and no filter can name it.
+const maxPathLen = 1<<24 - 1
 
 // NewEvent flattens a decoded event (what [Decode] or encoding/json produce; see
 // [Program.Match] for the accepted types).
@@ -50,31 +59,30 @@ func DecodeEvent(data []byte) (*Event, error) {
 	return NewEvent(v), nil
 }
 
-// Reset rebuilds e from the decoded event v, reusing its memory when it can. It must not be
-// called while another goroutine matches e.
+type pendingLeaf struct {
+	hash       uint32
+	kind       uint8
+	path, text [2]int // byte ranges in the text buffer
+	val        uint64
+}
+
+// Reset rebuilds e from the decoded event v. It allocates a new block, so copies of e made
+// before keep their old contents.
 func (e *Event) Reset(v any) {
-	type pending struct {
-		path, str    [2]int // offsets into the arena
-		n            numVal
-		kind         uint8
-		hash         uint64
-		numTextFixup bool
-	}
-	var ps []pending
-	arena := e.arena[:0]
+	var ps []pendingLeaf
+	var text []byte
 	var path []byte
-	var walk func(v any)
-	add := func(kind uint8, s string, n numVal) {
-		p := pending{kind: kind, n: n, hash: hashPath(unsafe.String(unsafe.SliceData(path), len(path)))}
-		p.path = [2]int{len(arena), len(arena) + len(path)}
-		arena = append(arena, path...)
-		if kind == leafString || (kind == leafNum && n.kind == numText) {
-			p.str = [2]int{len(arena), len(arena) + len(s)}
-			arena = append(arena, s...)
-			p.numTextFixup = kind == leafNum
+	add := func(kind uint8, s string, val uint64) {
+		p := pendingLeaf{kind: kind, val: val, hash: uint32(hashPath(unsafe.String(unsafe.SliceData(path), len(path))) >> 32)}
+		p.path = [2]int{len(text), len(text) + len(path)}
+		text = append(text, path...)
+		if kind == kindString || kind == kindNumText {
+			p.text = [2]int{len(text), len(text) + len(s)}
+			text = append(text, s...)
 		}
 		ps = append(ps, p)
 	}
+	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case []any:
@@ -92,80 +100,119 @@ func (e *Event) Reset(v any) {
 			n := len(path)
 			for k, c := range x {
 				path = appendKey(path[:n], k)
-				add(leafString, c, numVal{})
+				walk(c)
 			}
 			path = path[:n]
 		case string:
-			add(leafString, x, numVal{})
-		case bool:
-			var i int64
-			if x {
-				i = 1
+			if len(path) <= maxPathLen {
+				add(kindString, x, 0)
 			}
-			add(leafBool, "", numVal{i: i})
-		case json.Number:
-			n := numFromText(string(x))
-			add(leafNum, string(x), n)
+		case bool:
+			var b uint64
+			if x {
+				b = 1
+			}
+			add(kindBool, "", b)
 		default:
-			if n, ok := numFromAny(v); ok {
-				add(leafNum, "", n)
+			n, ok := numFromAny(v)
+			if !ok || len(path) > maxPathLen {
+				return
+			}
+			switch n.kind {
+			case numInt:
+				add(kindInt, "", uint64(n.i))
+			case numFloat:
+				add(kindFloat, "", math.Float64bits(n.f))
+			default:
+				add(kindNumText, n.text, 0)
 			}
 		}
 	}
 	walk(v)
-	slices.SortStableFunc(ps, func(a, b pending) int { return cmp.Compare(a.hash, b.hash) })
-	e.arena = arena
-	e.hashes = e.hashes[:0]
-	e.leaves = e.leaves[:0]
-	str := func(r [2]int) string {
-		if r[0] == r[1] {
-			return ""
-		}
-		return unsafe.String(&arena[r[0]], r[1]-r[0])
+	slices.SortStableFunc(ps, func(a, b pendingLeaf) int { return cmp.Compare(a.hash, b.hash) })
+	n := len(ps)
+	hw := (n + 1) / 2
+	head := 1 + hw + 2*n // words before the text
+	w := make([]uint64, head+(len(text)+7)/8)
+	w[0] = uint64(n)
+	if n == 0 {
+		e.w = w
+		return
 	}
-	for _, p := range ps {
-		l := leaf{path: str(p.path), kind: p.kind, n: p.n}
-		if p.kind == leafString {
-			l.str = str(p.str)
-		} else if p.numTextFixup {
-			l.n.text = str(p.str)
+	hs := unsafe.Slice((*uint32)(unsafe.Pointer(&w[1])), 2*hw)
+	base := uint64(head * 8)
+	for i, p := range ps {
+		hs[i] = p.hash
+		r := w[1+hw+2*i:]
+		r[0] = (base+uint64(p.path[0]))<<32 | uint64(p.kind)<<24 | uint64(p.path[1]-p.path[0])
+		if p.kind == kindString || p.kind == kindNumText {
+			r[1] = (base+uint64(p.text[0]))<<32 | uint64(p.text[1]-p.text[0])
+		} else {
+			r[1] = p.val
 		}
-		e.hashes = append(e.hashes, p.hash)
-		e.leaves = append(e.leaves, l)
 	}
+	if len(text) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&w[head])), len(text)), text)
+	}
+	e.w = w
 }
 
 // Len returns the number of values (strings, numbers and booleans) in the event.
-func (e *Event) Len() int { return len(e.leaves) }
+func (e *Event) Len() int {
+	if len(e.w) == 0 {
+		return 0
+	}
+	return int(e.w[0])
+}
 
 // MatchEvent reports whether the flattened event e matches; it agrees with [Program.Match] on
-// the value e was built from.
+// the value e was built from. The zero Event is an empty object.
 func (p *Program) MatchEvent(e *Event) bool { return p.root.evalEvent(e) }
 
+// str returns the text at offset<<32 | length in the block.
+func (e *Event) str(ref uint64) string {
+	n := int(ref & 0xffffffff)
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(&e.w[0]), ref>>32)), n)
+}
+
 func (n *cmpNode) evalEvent(e *Event) bool {
-	h := e.hashes
-	lo, hi := 0, len(h)
+	w := e.w
+	if len(w) == 0 || w[0] == 0 {
+		return false
+	}
+	cnt := int(w[0])
+	hw := (cnt + 1) / 2
+	hs := unsafe.Slice((*uint32)(unsafe.Pointer(&w[1])), cnt)
+	h := n.hash32
+	lo, hi := 0, cnt
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if h[m] < n.hash {
+		if hs[m] < h {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	for i := lo; i < len(h) && h[i] == n.hash; i++ {
-		l := &e.leaves[i]
-		if l.path != n.enc {
+	for i := lo; i < cnt && hs[i] == h; i++ {
+		r0, r1 := w[1+hw+2*i], w[2+hw+2*i]
+		if e.str(r0&^(0xff<<24)) != n.enc {
 			continue
 		}
 		var ok bool
-		switch l.kind {
-		case leafString:
-			ok = n.testString(l.str)
-		case leafBool:
-			ok = n.testBool(l.n.i != 0)
+		switch uint8(r0 >> 24) {
+		case kindString:
+			ok = n.testString(e.str(r1))
+		case kindBool:
+			ok = n.testBool(r1 != 0)
+		case kindInt:
+			ok = n.testNum(numVal{kind: numInt, i: int64(r1)})
+		case kindFloat:
+			ok = n.testNum(numVal{kind: numFloat, f: math.Float64frombits(r1)})
 		default:
-			ok = n.testNum(l.n)
+			ok = n.testNum(numVal{kind: numText, text: e.str(r1)})
 		}
 		if ok {
 			return true
