@@ -28,6 +28,10 @@ import (
 // MaxTimeoutLimit is the longest max_timeout the API accepts.
 const MaxTimeoutLimit = 5 * time.Minute
 
+// NoWait as [Request.MaxTimeout] sends max_timeout=PT0S: the server answers at once with what
+// is ready.
+const NoWait time.Duration = -1
+
 // Config configures a [Client].
 type Config struct {
 	// URL is the server's base URL, e.g. https://kata.example:443 (a path, if any, is kept
@@ -126,7 +130,8 @@ type Request struct {
 	Filter string
 	// ClearFilter sends an empty filter, which removes the saved one.
 	ClearFilter bool
-	// MaxTimeout is the longest the server may collect events (whole seconds, at most 5 min).
+	// MaxTimeout is the longest the server may collect events (whole seconds, at most 5 min);
+	// zero sends none (the server's default, 5 min, applies); [NoWait] sends PT0S.
 	MaxTimeout time.Duration
 	// MaxEvents is the most events the answer may hold.
 	MaxEvents int
@@ -154,7 +159,9 @@ func (r Request) Query() (string, error) {
 	} else if r.ClearFilter {
 		q.Set("filter", "")
 	}
-	if r.MaxTimeout != 0 {
+	if r.MaxTimeout == NoWait {
+		q.Set("max_timeout", "PT0S")
+	} else if r.MaxTimeout != 0 {
 		if r.MaxTimeout < 0 || r.MaxTimeout > MaxTimeoutLimit {
 			return "", fmt.Errorf("client: max timeout %v is outside 0s..5m", r.MaxTimeout)
 		}
@@ -202,6 +209,8 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	wait := r.MaxTimeout
 	if wait == 0 {
 		wait = MaxTimeoutLimit
+	} else if wait < 0 {
+		wait = 0
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait+time.Minute)
 	defer cancel()
