@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/parser"
 )
 
 // The shared workload lives beside the repository: ../shared/bench from its root.
@@ -176,5 +178,34 @@ func BenchmarkDecodedHot(b *testing.B) {
 				i = 0
 			}
 		}
+	})
+}
+
+// BenchmarkCompileStages splits lang.Compile into its stages: parse (participle), check and
+// plan (eval.Compile), to show where compilation time goes.
+func BenchmarkCompileStages(b *testing.B) {
+	benchQueries(b, func(b *testing.B, _ *workload, src string, _ *eval.Program) {
+		x, _ := parser.Parse(src)
+		info, _ := check.Check(x, check.Options{})
+		b.Run("stage=parse", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				parser.Parse(src)
+			}
+		})
+		b.Run("stage=check", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				check.Check(x, check.Options{})
+			}
+		})
+		b.Run("stage=plan", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := eval.Compile(x, info, eval.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	})
 }
