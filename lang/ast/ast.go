@@ -165,12 +165,15 @@ func (k LitKind) String() string {
 
 // Literal is a constant as written: Raw keeps the exact source text, quotes and escapes
 // included. Unterminated is set for a string that runs to the end of the input without its
-// closing quote. Use [DecodeString] for a string's meaning.
+// closing quote. Use [DecodeString] for a string's meaning. DoubleQuoted is set for a string
+// written in double quotes (an error): Raw is then its rewriting in single quotes, and offsets
+// into Raw do not map to the source.
 type Literal struct {
 	Kind         LitKind
 	Raw          string
 	LitSpan      Span
 	Unterminated bool
+	DoubleQuoted bool
 }
 
 func (*Binary) exprNode()  {}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -210,7 +211,7 @@ func (c *checker) literal(v *ast.Literal) {
 		// fix of each, offer one that doubles them all.
 		var all []diag.Edit
 		for _, pr := range probs {
-			if !pr.Trailing {
+			if !pr.Trailing && !v.DoubleQuoted {
 				at := v.LitSpan.Start + pr.Offset
 				all = append(all, diag.Edit{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`})
 			}
@@ -220,7 +221,14 @@ func (c *checker) literal(v *ast.Literal) {
 			if pr.Trailing {
 				continue // the parser reports the unterminated string
 			}
-			n := len(string(pr.Char))
+			if v.DoubleQuoted {
+				// Raw is a rewriting: its offsets are not the source's. The fix of the double
+				// quotes comes first.
+				c.report(v.LitSpan, diag.Error, diag.UnknownEscape,
+					`unknown escape \%c: only \\ \' \* \? are escapes; write \\ for a backslash`, pr.Char)
+				continue
+			}
+			_, n := utf8.DecodeRuneInString(v.Raw[pr.Offset+1:]) // the character's bytes, also when not UTF-8
 			d := c.report(ast.Span{Start: at, End: at + 1 + n}, diag.Error, diag.UnknownEscape,
 				`unknown escape \%c: only \\ \' \* \? are escapes; write \\ for a backslash`, pr.Char)
 			d.Fixes = []diag.Fix{{Title: `write the backslash as \\`, Safe: true,

@@ -142,3 +142,32 @@ func TestMatcher(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeSpans: a bad escape is reported where it is, also after a non-UTF-8 byte and in a
+// double-quoted string (whose text the parser rewrites in single quotes).
+func TestEscapeSpans(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`FilePath == 'C:\Windows'`, `[15,17) KF0102`},
+		{"FilePath == 'a\\\x82'", `[14,16) KF0102`},
+		{`FilePath == 'a\ж'`, `[14,17) KF0102`},
+		{`FilePath == "C:\Windows"`, `[12,24) KF0106 | [12,24) KF0102`},
+		{"A != \"0\\\x82", `[5,9) KF0106 | [5,9) KF0102`},
+	}
+	for _, tt := range tests {
+		x, diags := parser.Parse(tt.src)
+		_, cd := check.Check(x, check.Options{AllowUnknownFields: true})
+		var got []string
+		for _, d := range append(diags, cd...) {
+			if d.Code == diag.UnknownField {
+				continue
+			}
+			if d.Span.End > len(tt.src) {
+				t.Errorf("%q: span %v outside the input", tt.src, d.Span)
+			}
+			got = append(got, fmt.Sprintf("%v %s", d.Span, d.Code))
+		}
+		if g := strings.Join(got, " | "); g != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.src, g, tt.want)
+		}
+	}
+}

@@ -126,7 +126,7 @@ func (c *converter) value(g *gValue) *ast.Literal {
 		}
 		d.Fixes = []diag.Fix{fix}
 		c.diags = append(c.diags, d)
-		return &ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp}
+		return &ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp, DoubleQuoted: true}
 	case g.Int != nil:
 		if _, err := strconv.ParseInt(*g.Int, 10, 64); err != nil {
 			c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,

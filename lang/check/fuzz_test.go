@@ -1,0 +1,48 @@
+package check_test
+
+import (
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/check"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/parser"
+)
+
+// FuzzCheck: the checker never panics, under every combination of options; every diagnostic's
+// span lies within the input; every fix applies (its edits lie within the input and do not
+// overlap), and the fixed text parses and checks without panicking either.
+// Seeds: testdata/fuzz/FuzzCheck.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		`EventType == 'proces' AND FileNam == 5 AND hostname in ('a', 'a')`,
+		`EventType == 'process' AND EventType == 'module' AND FileSize > 10 AND FileSize < 5`,
+		`FilePath == 'C:\Windows\System32' OR Ioa..Severity == 'high' OR SystemPid. == '1*'`,
+		`in(EventType) OR NOT EventType != '*' OR FileSize > 9223372036854775807`,
+	} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, src string, flags uint8) {
+		opt := check.Options{Strict: flags&1 != 0, IgnoreCase: flags&2 != 0, AllowUnknownFields: flags&4 != 0}
+		x, pd := parser.Parse(src)
+		_, cd := check.Check(x, opt)
+		all := append(pd, cd...)
+		whole := ast.Span{Start: 0, End: len(src)}
+		for _, d := range all {
+			if !(whole.Start <= d.Span.Start && d.Span.Start <= d.Span.End && d.Span.End <= whole.End) {
+				t.Fatalf("%q: %s span %v outside the input", src, d.Code, d.Span)
+			}
+			if _, ok := diag.Lookup(d.Code); !ok {
+				t.Fatalf("%q: undocumented code %s", src, d.Code)
+			}
+			for _, fx := range d.Fixes {
+				fixed, err := diag.ApplyEdits(src, fx.Edits)
+				if err != nil {
+					t.Fatalf("%q: fix %q of %s: %v", src, fx.Title, d.Code, err)
+				}
+				y, _ := parser.Parse(fixed)
+				check.Check(y, opt)
+			}
+		}
+	})
+}
