@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -78,6 +79,7 @@ func runBench(env *cmdEnv, args []string) int {
 	asJSON := fs.Bool("json", false, "print the results as one JSON object")
 	runs := fs.Int("runs", 7, "timed passes per filter and path; the median is reported")
 	compileIters := fs.Int("compile-iters", 201, "compilations per filter; the median is reported")
+	anchorFile := fs.String("anchor", "", "also compare with the results `file` of anchorbench -json, as a Markdown table")
 	lf := addLangFlags(fs, true)
 	rest, code, ok := parseArgs(env, fs, args)
 	if !ok {
@@ -97,6 +99,13 @@ func runBench(env *cmdEnv, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter bench: %v\n", err)
 		return 1
+	}
+	var anchor *anchorResults
+	if *anchorFile != "" {
+		if anchor, err = readAnchor(*anchorFile); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter bench: %s: %v\n", *anchorFile, err)
+			return 1
+		}
 	}
 	src, err := fileSource(env, *queriesFile)
 	if err != nil {
@@ -230,7 +239,84 @@ func runBench(env *cmdEnv, args []string) int {
 		return 0
 	}
 	printBench(env.stdout, &rep)
+	if anchor != nil {
+		fmt.Fprintln(env.stdout)
+		if !printComparison(env.stdout, &rep, anchor) {
+			fmt.Fprintf(env.stderr, "katafilter bench: the match counts differ from %s\n", *anchorFile)
+			return 1
+		}
+	}
 	return 0
+}
+
+// anchorResults is the part of anchorbench's -json output that bench compares with.
+type anchorResults struct {
+	Config struct {
+		Events     int `json:"events"`
+		InputBytes int `json:"input_bytes"`
+	} `json:"config"`
+	Queries []anchorQuery `json:"queries"`
+}
+
+type anchorQuery struct {
+	Line   int           `json:"line"`
+	Filter string        `json:"filter"`
+	Expr   *anchorEngine `json:"expr"`
+	CEL    *anchorEngine `json:"cel"`
+}
+
+type anchorEngine struct {
+	Count              int     `json:"count"`
+	DecodedNsPerEvent  float64 `json:"decoded_ns_per_event"`
+	HotNsPerEvent      float64 `json:"hot_ns_per_event"`
+	FromJSONNsPerEvent float64 `json:"from_json_ns_per_event"`
+	FromJSONMBPerS     float64 `json:"from_json_mb_per_s"`
+	CompileUs          float64 `json:"compile_us"`
+}
+
+func readAnchor(path string) (*anchorResults, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var a anchorResults
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, err
+	}
+	for _, q := range a.Queries {
+		if q.Expr == nil || q.CEL == nil {
+			return nil, fmt.Errorf("line %d: the results lack expr or cel (run anchorbench with both engines)", q.Line)
+		}
+	}
+	return &a, nil
+}
+
+// printComparison prints our figures beside the anchors' as a Markdown table, with the
+// ratios the performance targets are stated in; false when a match count differs.
+func printComparison(w io.Writer, rep *benchReport, a *anchorResults) bool {
+	same := true
+	fmt.Fprintln(w, "| line | matches | expr ns/event | cel-go ns/event | expr, cache-hot | **ours ns/event** | ours ÷ expr (≤ 0.5) | json.Unmarshal + expr ns/event | **ours raw ns/event** | **ours raw MB/s** | speed-up (≥ 10) | expr compile µs | cel compile µs | **ours compile µs** | ours ÷ expr (≤ 0.5) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, q := range rep.Queries {
+		i := slices.IndexFunc(a.Queries, func(x anchorQuery) bool { return x.Line == q.Line })
+		if i < 0 {
+			fmt.Fprintf(w, "| %d | %d | (not in the anchor results) |\n", q.Line, q.Matches)
+			same = false
+			continue
+		}
+		x := a.Queries[i]
+		mark := ""
+		if x.Expr.Count != q.Matches || x.CEL.Count != q.Matches {
+			mark = fmt.Sprintf(" (expr %d, cel %d)", x.Expr.Count, x.CEL.Count)
+			same = false
+		}
+		fmt.Fprintf(w, "| %d | %d%s | %.0f | %.0f | %.0f | **%.0f** | %.2f | %.0f | **%.0f** | **%.0f** | %.1f× | %.1f | %.1f | **%.1f** | %.2f |\n",
+			q.Line, q.Matches, mark, x.Expr.DecodedNsPerEvent, x.CEL.DecodedNsPerEvent, x.Expr.HotNsPerEvent,
+			q.DecodedNs, q.DecodedNs/x.Expr.DecodedNsPerEvent,
+			x.Expr.FromJSONNsPerEvent, q.RawNs, q.RawMBps, x.Expr.FromJSONNsPerEvent/q.RawNs,
+			x.Expr.CompileUs, x.CEL.CompileUs, q.CompileMicros, q.CompileMicros/x.Expr.CompileUs)
+	}
+	return same
 }
 
 func printBench(w io.Writer, rep *benchReport) {
