@@ -100,7 +100,7 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		_ = rl.SaveHistory(oneLine(text))
+		_ = rl.SaveHistory(historyLine(text))
 		if errors.Is(runInterruptible(ctx, s, text), ErrQuit) {
 			return nil
 		}
@@ -108,6 +108,16 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// historyLine writes an input of several lines as one line for the history, joining the
+// lines with a space (the text inside them is kept as typed).
+func historyLine(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
 }
 
 // runInterruptible executes one input with SIGINT (Ctrl-C) cancelling it instead of ending
