@@ -26,11 +26,13 @@ func init() {
 }
 
 func runAdmin(env *cmdEnv, args []string) int {
-	fs := newFlags(env, "admin", "admin --state-dir DIR list | approve ID [FINGERPRINT] | reject ID [FINGERPRINT]\n\n"+
+	fs := newFlags(env, "admin", "admin --state-dir DIR list | approve ID [FINGERPRINT] | reject ID [FINGERPRINT] | wait\n\n"+
 		"Works whether the server runs (it is asked through its admin endpoint) or not (the state is\n"+
-		"opened directly). The running server applies a decision to the next request.")
+		"opened directly). The running server applies a decision to the next request. \"wait\" waits\n"+
+		"until a server runs on the state directory and prints its URL (for scripts).")
 	stateDir := fs.String("state-dir", "", "the server's state `directory` (required)")
 	asJSON := fs.Bool("json", false, "list as JSON")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long wait waits")
 	rest, code, ok := parseInterspersed(env, fs, args)
 	if !ok {
 		return code
@@ -40,11 +42,31 @@ func runAdmin(env *cmdEnv, args []string) int {
 		return 2
 	}
 	if len(rest) == 0 {
-		fmt.Fprintln(env.stderr, "katafilter admin: give an action: list, approve ID or reject ID")
+		fmt.Fprintln(env.stderr, "katafilter admin: give an action: list, approve ID, reject ID or wait")
 		return 2
 	}
 	a := adminAccess{dir: *stateDir}
 	switch rest[0] {
+	case "wait":
+		deadline := time.Now().Add(*timeout)
+		for {
+			var regs []store.Registration
+			err := a.call(http.MethodGet, "registrations", nil, &regs)
+			if err == nil {
+				u, _ := os.ReadFile(filepath.Join(a.dir, server.URLFile))
+				fmt.Fprintln(env.stdout, strings.TrimSpace(string(u)))
+				return 0
+			}
+			if !errors.Is(err, errNoServer) {
+				fmt.Fprintf(env.stderr, "katafilter admin: %v\n", err)
+				return 1
+			}
+			if time.Now().After(deadline) {
+				fmt.Fprintf(env.stderr, "katafilter admin: no server answered on %s within %v\n", a.dir, *timeout)
+				return 1
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	case "list":
 		if len(rest) != 1 {
 			fmt.Fprintln(env.stderr, "katafilter admin list: takes no arguments")
@@ -93,7 +115,7 @@ func runAdmin(env *cmdEnv, args []string) int {
 		}
 		return 0
 	default:
-		fmt.Fprintf(env.stderr, "katafilter admin: unknown action %q: use list, approve or reject\n", rest[0])
+		fmt.Fprintf(env.stderr, "katafilter admin: unknown action %q: use list, approve, reject or wait\n", rest[0])
 		return 2
 	}
 }
