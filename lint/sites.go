@@ -149,11 +149,11 @@ func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
 		key := keyText(mv.Key)
 		switch {
 		case y.keys[key]:
-			line := 0
+			line, col := 0, 1
 			if tk := mv.Key.GetToken(); tk != nil && tk.Position != nil {
-				line = tk.Position.Line
+				line, col = tk.Position.Line, tk.Position.Column
 			}
-			found = append(found, y.filterValue(key, line, mv.Value)...)
+			found = append(found, y.filterValue(key, line, col-1, mv.Value)...)
 		case key == "tests":
 			tests = mv
 		default:
@@ -186,8 +186,9 @@ func unwrap(n yast.Node) yast.Node {
 	}
 }
 
-// filterValue reads the value of a filter key: a string, or a list of strings.
-func (y *yamlWalker) filterValue(key string, line int, n yast.Node) []*site {
+// filterValue reads the value of a filter key: a string, or a list of strings. parent is the
+// indentation of the key.
+func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*site {
 	switch v := unwrap(n).(type) {
 	case *yast.StringNode:
 		style := byte(0)
@@ -206,18 +207,21 @@ func (y *yamlWalker) filterValue(key string, line int, n yast.Node) []*site {
 			style = '>'
 		}
 		pos := y.offset(v.Start)
-		sc := traceBlock(y.src, pos, style, v.Value.Value)
-		if sc == nil || sc.m.text != v.Value.Value {
-			sc = &scalar{style: style, m: pointMap(v.Value.Value, pos, y.src), start: pos, end: pos}
-		} else {
+		sc := traceBlock(y.src, pos, style, parent)
+		if sc != nil {
+			// Our own reading of a block scalar is the one to trust: the YAML library
+			// (goccy/go-yaml v1.19.2) repeats the content of a block with an explicit
+			// indentation indicator or with a blank line holding extra spaces.
 			sc.m.exact = true
 			sc.multiline = true
+		} else {
+			sc = &scalar{style: style, m: pointMap(v.Value.Value, pos, y.src), start: pos, end: pos}
 		}
 		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
 	case *yast.SequenceNode:
 		var out []*site
 		for _, e := range v.Values {
-			out = append(out, y.filterValue(key, line, e)...)
+			out = append(out, y.filterValue(key, line, parent, e)...)
 		}
 		return out
 	case *yast.NullNode:

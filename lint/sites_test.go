@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/katafilter/katafilter/lang/ast"
 )
 
@@ -34,6 +36,8 @@ func TestYAMLPositions(t *testing.T) {
 		{"list of filters", "filter:\n  - Foo == 1\n  - \"a == 1 OR Foo == 2\"\n", "2:5 3:16"},
 		{"deep", "a:\n  b:\n    c:\n      filter: >-\n        x == 1 AND\n        Foo == 2\n", "6:9"},
 		{"non-ascii key", "ключ:\n  filter: 'ё == 1 AND Foo == 2'\n", "2:23"},
+		{"indentation indicator", "filter: |2\n    Foo == 1\n", "2:5"},
+		{"indentation indicator nested", "- a: 1\n  filter: >1-\n    x == 1\n    AND Foo == 2\n", "4:9"},
 		{"crlf", "filter: |\r\n  a == 1\r\n  AND Foo == 2\r\n", "3:7"},
 	}
 	for _, tt := range tests {
@@ -76,17 +80,42 @@ func checkMap(t *testing.T, src string, m *textMap) {
 	}
 }
 
-func TestYAMLUntraceable(t *testing.T) {
-	// An explicit indentation indicator is not traced: positions fall back to the header.
-	src := "filter: |2\n    Foo == 1\n"
-	lines := ast.NewLineTable(src)
-	sites, _ := yamlSites(src, lines, map[string]bool{"filter": true})
-	if len(sites) != 1 || sites[0].m.exact {
-		t.Fatalf("got %d sites, exact=%v", len(sites), len(sites) == 1 && sites[0].m.exact)
+func TestUntraceableFallsBack(t *testing.T) {
+	// A scalar whose text cannot be traced maps every position to its first character.
+	src := "filter: abc\n"
+	sc := traceScalar(src, 8, 0, "something else")
+	if sc.m.exact {
+		t.Fatal("traced a text that is not there")
 	}
-	p := lines.Position(sites[0].m.span(ast.Span{Start: 2, End: 5}).Start)
-	if p.Line != 1 || p.Column != 9 {
-		t.Errorf("fallback position %d:%d, want 1:9", p.Line, p.Column)
+	if sp := sc.m.span(ast.Span{Start: 3, End: 7}); sp != (ast.Span{Start: 8, End: 9}) {
+		t.Errorf("fallback span %v", sp)
+	}
+}
+
+// TestBlockAgreesWithLibrary checks our reading of block scalars against the YAML library's
+// on the layouts where the library is right.
+func TestBlockAgreesWithLibrary(t *testing.T) {
+	bodies := []string{
+		"|\n  a\n  b\n", "|-\n  a\n\n  b\n\n", "|+\n  a\n  b\n\n\n", ">\n  a\n  b\n\n  c\n",
+		">-\n  a\n    b\n  c\n", ">+\n  a\n\n", "|\n\n  a\n", ">\n  a\n\n\n  b\n", "|\n  a  \n  b",
+		">\n  a\n   b\n\n  c\n  d\n", "|-\n    deep\n    er\n",
+	}
+	for _, b := range bodies {
+		src := "filter: " + b
+		var doc map[string]string
+		if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+			t.Fatal(err)
+		}
+		want := doc["filter"]
+		sc := traceBlock(src, 8, b[0], 0)
+		if sc == nil {
+			t.Errorf("%q: not traced", b)
+			continue
+		}
+		if sc.m.text != want {
+			t.Errorf("%q: we read %q, the library %q", b, sc.m.text, want)
+		}
+		checkMap(t, src, sc.m)
 	}
 }
 

@@ -91,7 +91,7 @@ func traceScalar(src string, pos int, style byte, want string) *scalar {
 	case '\'', '"':
 		sc = traceQuoted(src, pos, style)
 	case '|', '>':
-		sc = traceBlock(src, pos, style, want)
+		sc = traceBlock(src, pos, style, 0)
 	default:
 		sc = tracePlain(src, pos, want)
 	}
@@ -276,19 +276,29 @@ func doubleEscape(src string, i int, m *textMap) (int, bool) {
 }
 
 // traceBlock follows a literal (|) or folded (>) block scalar whose header starts at pos.
-func traceBlock(src string, pos int, style byte, want string) *scalar {
+// parent is the indentation of the node that holds it, which an explicit indentation
+// indicator is relative to.
+func traceBlock(src string, pos int, style byte, parent int) *scalar {
 	le := lineEnd(src, pos)
 	header := src[pos:le]
 	if k := strings.Index(header, " #"); k >= 0 {
 		header = header[:k]
 	}
 	header = strings.TrimRight(header, " \t\r")
-	if len(header) > 3 || strings.ContainsAny(header[1:], "123456789") {
-		return nil // an explicit indentation indicator: not traced
+	if len(header) > 3 {
+		return nil
 	}
 	chomp := byte(0)
-	if len(header) > 1 {
-		chomp = header[1]
+	indent := -1
+	for _, c := range []byte(header[1:]) {
+		switch {
+		case c == '-' || c == '+':
+			chomp = c
+		case c >= '1' && c <= '9':
+			indent = parent + int(c-'0')
+		default:
+			return nil
+		}
 	}
 	type line struct {
 		start, end int // content after the indentation; end excludes the line break
@@ -296,7 +306,6 @@ func traceBlock(src string, pos int, style byte, want string) *scalar {
 		blank      bool
 	}
 	var lines []line
-	indent := -1
 	for ls := le + 1; le < len(src) && ls <= len(src); {
 		e := lineEnd(src, ls)
 		text := strings.TrimRight(src[ls:e], "\r")
@@ -345,17 +354,31 @@ func traceBlock(src string, pos int, style byte, want string) *scalar {
 		if l.blank {
 			continue
 		}
-		// The breaks between the previous non-blank line (or the header) and this one.
+		// The breaks between the previous non-blank line (or the header) and this one, and
+		// what blank lines between them hold beyond the indentation (kept by literal blocks).
 		var brks []int
 		if prev >= 0 {
 			brks = append(brks, lines[prev].brk)
 		}
 		for _, b := range lines[prev+1 : k] {
+			if b.end > b.start && style == '>' {
+				return nil // a folded block's blank line with extra spaces: not traced
+			}
 			brks = append(brks, b.brk)
+		}
+		blankText := func(i int) { // the content of the i-th blank line of the gap
+			if b := lines[prev+1+i]; b.end > b.start {
+				m.add1(src[b.start:b.end], b.start)
+			}
 		}
 		switch {
 		case prev < 0 || style == '|' || moreIndented(lines[prev]) || moreIndented(l):
-			for _, b := range brks {
+			for i, b := range brks {
+				if prev < 0 {
+					blankText(i)
+				} else if i > 0 {
+					blankText(i - 1)
+				}
 				m.add("\n", b, b+1)
 			}
 		case len(brks) == 1: // two normal lines of a folded scalar: the break folds to a space
@@ -382,10 +405,6 @@ func traceBlock(src string, pos int, style byte, want string) *scalar {
 		if tail >= 0 {
 			m.add("\n", tail, tail+1)
 		}
-	}
-	if m.text != want && chomp == 0 && strings.HasSuffix(m.text, "\n") && !strings.HasSuffix(want, "\n") {
-		m.text = m.text[:len(m.text)-1]
-		m.from, m.to = m.from[:len(m.from)-1], m.to[:len(m.to)-1]
 	}
 	return &scalar{style: style, m: m, start: lines[0].start, end: lines[last].end,
 		indent: indent, header: header}

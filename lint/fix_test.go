@@ -1,0 +1,95 @@
+package lint
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang/ast"
+)
+
+func TestFixYAML(t *testing.T) {
+	tests := []struct {
+		name, in, want, note string
+	}{
+		{"plain", "a: 1 # c\nfilter: eventType=='process'  # keep\nb: 2\n", "a: 1 # c\nfilter: EventType == 'process'  # keep\nb: 2\n", ""},
+		{"plain multiline", "filter: eventType == 'process'\n  AND FileName == 'x'\nnext: 1\n", "filter: EventType == 'process' AND FileName == 'x'\nnext: 1\n", ""},
+		{"single", "filter: 'eventType == ''process'''\n", "filter: 'EventType == ''process'''\n", ""},
+		{"double", `filter: "FileName == 'a\\d' AND eventType == \"x\""` + "\n", `filter: "FileName == 'a\\\\d' AND EventType == 'x'"` + "\n", ""},
+		{"literal keeps layout", "filter: |\n  EventType == 'process'\n    AND filename == 'x'\nz: 1\n", "filter: |\n  EventType == 'process'\n    AND FileName == 'x'\nz: 1\n", ""},
+		{"literal one line", "filter: |-\n    eventType  ==  'process'\n\nz: 1\n", "filter: |-\n    EventType == 'process'\n\nz: 1\n", ""},
+		{"folded", "filter: >\n  eventType == 'process'\n  AND FileName == 'x'\n", "filter: >\n  EventType == 'process' AND FileName == 'x'\n", ""},
+		{"flow", "- {filter: eventType == 'process', x: 1}\n", "- {filter: EventType == 'process', x: 1}\n", ""},
+		{"list", "filter:\n  - eventType == 'process'\n  - \"EventType  ==  'process'\"\n", "filter:\n  - EventType == 'process'\n  - \"EventType == 'process'\"\n", ""},
+		{"clean", "filter: EventType == 'process'\n", "filter: EventType == 'process'\n", ""},
+		{"unsafe only", "filter: EventType == 'proces'\n", "filter: EventType == 'proces'\n", ""},
+		{"indentation indicator", "filter: |2\n  eventType == 'process'\n", "filter: |2\n  EventType == 'process'\n", ""},
+		{"literal blank line with spaces", "filter: |\n  eventType == 1\n     \n  AND a == 1\n", "filter: |\n  EventType == 1\n     \n  AND a == 1\n", ""},
+		{"single quoted over lines", "filter: 'eventType == ''process''\n\n  AND FileName == ''x'''\n", "filter: 'eventType == ''process''\n\n  AND FileName == ''x'''\n", "1: fix not applied: a line break cannot be kept"},
+	}
+	cfg := defaultRunConfig(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, notes, changed := fixFile(tt.in, kindYAML, cfg)
+			if got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if changed != (tt.in != tt.want) {
+				t.Errorf("changed = %v", changed)
+			}
+			n := strings.Join(notes, "\n")
+			if tt.note == "" && n != "" || !strings.HasPrefix(n, tt.note) {
+				t.Errorf("notes %q, want %q", n, tt.note)
+			}
+		})
+	}
+}
+
+func TestFixKFLAndJSON(t *testing.T) {
+	cfg := defaultRunConfig(t)
+	got, _, _ := fixFile("# c\neventType  == 'process'\nEventType == 'process'\n  AND filename == 'x'\n", kindKFL, cfg)
+	if want := "# c\nEventType == 'process'\nEventType == 'process'\n  AND FileName == 'x'\n"; got != want {
+		t.Errorf("kfl: got %q", got)
+	}
+	got, _, _ = fixFile(`{"filter": "FileName == 'a\\d'", "x": "eventType == 1"}`, kindJSON, cfg)
+	if want := `{"filter": "FileName == 'a\\\\d'", "x": "eventType == 1"}`; got != want {
+		t.Errorf("json: got %s", got)
+	}
+	// A file that does not parse is left alone.
+	if got, _, changed := fixFile("filter: [eventType == 'x'\n", kindYAML, cfg); changed || got != "filter: [eventType == 'x'\n" {
+		t.Error("changed a broken file")
+	}
+}
+
+func defaultRunConfig(t *testing.T) *runConfig {
+	t.Helper()
+	l := &configLoader{cache: map[string]*runConfig{}}
+	rc, err := l.load(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
+
+func TestSuppressionParsing(t *testing.T) {
+	src := "# katafilter:ignore KF0200,kf0402 -- both\nfilter: x  # katafilter:ignore KF0500\nq: 'a#katafilter:ignore KF0100 -- inside a word'\n"
+	sups := parseSuppressions(newLines(src), false)
+	var got []string
+	for _, s := range sups {
+		var codes []string
+		for _, c := range s.codes {
+			codes = append(codes, string(c))
+		}
+		got = append(got, strings.Join(codes, "+")+"|"+s.reason+"|"+itoa(s.line)+">"+itoa(s.target))
+	}
+	if g, want := strings.Join(got, " "), "KF0200+KF0402|both|1>2 KF0500||2>2"; g != want {
+		t.Errorf("got %s, want %s", g, want)
+	}
+	if n := len(parseSuppressions(newLines("EventType == 'x' # katafilter:ignore KF0200 -- no\n"), true)); n != 0 {
+		t.Errorf("a # inside a .kfl filter line made %d suppressions", n)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func newLines(src string) *ast.LineTable { return ast.NewLineTable(src) }
