@@ -8,6 +8,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -156,6 +157,9 @@ func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
 	if err := decode(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if f.Version > 1 {
+		return nil, fmt.Errorf("%s: version %d is not supported: this katafilter reads version 1", name, f.Version)
+	}
 	out := &Schema{}
 	for _, fd := range s.fields {
 		c := *fd
@@ -179,7 +183,7 @@ func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
 			out.fields = append(out.fields, fd)
 		} else if ff.Type != "" {
 			if t, ok := ParseType(ff.Type); !ok || t != fd.Type {
-				return nil, fmt.Errorf("%s: the field is already a %s field", where, fd.Type)
+				return nil, fmt.Errorf("%s: the field already exists with type %s", where, fd.Type)
 			}
 		}
 		if ff.Description != "" {
@@ -194,6 +198,9 @@ func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
 		for _, a := range ff.Aliases {
 			if !validName(a) {
 				return nil, fmt.Errorf("%s: invalid alias %q", where, a)
+			}
+			if other, taken := out.byName[a]; taken && other != fd {
+				return nil, fmt.Errorf("%s: alias %s already names the field %s", where, a, other.Name)
 			}
 			if !slices.Contains(fd.Aliases, a) {
 				fd.Aliases = append(fd.Aliases, a)
@@ -238,7 +245,11 @@ func (s *Schema) index() {
 
 func decode(data []byte, v any) error {
 	trimmed := bytes.TrimSpace(data)
-	if !bytes.HasPrefix(trimmed, []byte("{")) {
+	isJSON := bytes.HasPrefix(trimmed, []byte("{"))
+	if len(trimmed) == 0 {
+		return errors.New("the file is empty: want an object with a \"fields\" list")
+	}
+	if !isJSON {
 		j, err := yaml.YAMLToJSON(data)
 		if err != nil {
 			return err
@@ -247,7 +258,10 @@ func decode(data []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return describeJSONError(data, err, isJSON)
+	}
+	return nil
 }
 
 func valueText(raw json.RawMessage, t Type) (string, error) {
