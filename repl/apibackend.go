@@ -257,6 +257,15 @@ func firstLine(s string) string {
 
 func (b *apiBackend) Live() bool { return true }
 
+// NodeNames returns the names of the nodes, so that a table of several shows each event's.
+func (b *apiBackend) NodeNames() []string {
+	out := make([]string, len(b.nodes))
+	for i, n := range b.nodes {
+		out[i] = n.Name
+	}
+	return out
+}
+
 func (b *apiBackend) Close() error {
 	if b.closeFn != nil {
 		return b.closeFn()

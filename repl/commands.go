@@ -275,6 +275,10 @@ func (s *Session) cmdColumns(_ context.Context, args string) error {
 		s.columns = cols
 	}
 	if s.columns == nil {
+		if len(s.columnsFor(nil)) > len(baseColumns) {
+			fmt.Fprintf(s.out, "columns auto: Node %s and the fields the filter uses\n", strings.Join(baseColumns, " "))
+			return nil
+		}
 		fmt.Fprintf(s.out, "columns auto: %s and the fields the filter uses\n", strings.Join(baseColumns, " "))
 		return nil
 	}

@@ -15,6 +15,10 @@ import (
 // The columns every table starts with, before the fields the filter uses.
 var baseColumns = []string{"Timestamp", "EventType", "HostName"}
 
+// nodeColumn is the column of the node that returned an event, shown when a backend has
+// several (a PCN and its SCNs).
+const nodeColumn = "\x00node"
+
 const (
 	maxCell       = 40                        // the widest a table cell gets, in characters
 	timestampHead = "Timestamp (UTC)"         // the header of the Timestamp column
@@ -27,7 +31,11 @@ func (s *Session) columnsFor(prog *eval.Program) []string {
 	if s.columns != nil {
 		return s.columns
 	}
-	cols := append([]string(nil), baseColumns...)
+	var cols []string
+	if nb, ok := s.backend.(interface{ NodeNames() []string }); ok && len(nb.NodeNames()) > 1 {
+		cols = append(cols, nodeColumn)
+	}
+	cols = append(cols, baseColumns...)
 	if prog == nil {
 		return cols
 	}
@@ -67,8 +75,11 @@ func (s *Session) newPrinter(prog *eval.Program) *printer {
 func (p *printer) headers() []string {
 	h := []string{"#"}
 	for _, c := range p.cols {
-		if c == "Timestamp" {
+		switch c {
+		case "Timestamp":
 			c = timestampHead
+		case nodeColumn:
+			c = "Node"
 		}
 		h = append(h, c)
 	}
@@ -118,6 +129,10 @@ func (p *printer) event(e Event) {
 	default:
 		row := []string{strconv.Itoa(p.n)}
 		for _, c := range p.cols {
+			if c == nodeColumn {
+				row = append(row, sanitize(e.Node))
+				continue
+			}
 			row = append(row, cell(e.Value, c))
 		}
 		if p.streaming {

@@ -58,7 +58,7 @@ func (m *multiString) Set(s string) error {
 func runRepl(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "repl", replSynopsis)
 	var urls, events multiString
-	fs.Var(&urls, "url", "the `URL` of a KATA server (repeatable)")
+	fs.Var(&urls, "url", "the `URL` of a KATA server, or NAME=URL (repeatable: a PCN and its SCNs)")
 	id := fs.String("id", "", "the external system `UUID` (with --url)")
 	cert := fs.String("cert", "", "the client certificate `file` (with --url)")
 	key := fs.String("key", "", "the client key `file` (with --url)")
@@ -231,29 +231,39 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 }
 
 // remoteBackend connects to real servers: one client per --url, all with the same identity.
+// As for fetch, --url NAME=URL names a node; several nodes are otherwise named by their host.
 func remoteBackend(urls []string, id, cert, key, cacert string, cfg lang.Config) (repl.Backend, error) {
 	var nodes []repl.APINode
+	var shown []string
+	seen := map[string]bool{}
 	for _, u := range urls {
-		c, err := client.New(client.Config{URL: u, ExternalSystemID: id, CertFile: cert, KeyFile: key, CAFile: cacert, Lang: cfg})
+		name, addr := "", u
+		if n, rest, ok := strings.Cut(u, "="); ok && !strings.Contains(n, "/") {
+			name, addr = n, rest
+		}
+		p, err := url.Parse(addr)
+		if err != nil || p.Host == "" {
+			return nil, fmt.Errorf("--url %q is not a URL", u)
+		}
+		if seen[addr] {
+			return nil, fmt.Errorf("--url %s given twice", addr)
+		}
+		seen[addr] = true
+		if name == "" && len(urls) > 1 {
+			name = p.Host
+		}
+		c, err := client.New(client.Config{URL: addr, ExternalSystemID: id, CertFile: cert, KeyFile: key, CAFile: cacert, Lang: cfg})
 		if err != nil {
 			return nil, err
 		}
-		name := ""
-		if len(urls) > 1 {
-			name = nodeName(u)
-		}
 		nodes = append(nodes, repl.APINode{Name: name, Client: c})
+		if name != "" {
+			addr = name + " " + addr
+		}
+		shown = append(shown, addr)
 	}
-	desc := "the KATA events API at " + strings.Join(urls, ", ")
+	desc := "the KATA events API at " + strings.Join(shown, ", ")
 	return repl.NewAPIBackend(desc, nodes, nil), nil
-}
-
-// nodeName names a node by its URL's host (and port).
-func nodeName(u string) string {
-	if p, err := url.Parse(u); err == nil && p.Host != "" {
-		return p.Host
-	}
-	return u
 }
 
 // embeddedBackend starts the events API server in process, with generated events, a temporary
