@@ -154,9 +154,10 @@ func (c *Config) severityOf(code diag.Code, sev diag.Severity) diag.Severity {
 	return sev
 }
 
-// selected reports whether the file at abs passes the include and exclude globs; explicit is
-// set for a file named on the command line, which needs no include.
-func (c *Config) selected(abs string, explicit bool) bool {
+// selected reports whether the file at abs passes the include and exclude globs. They apply
+// to files named on the command line too, so that a pre-commit hook, which names every
+// changed YAML file, lints only the rule files.
+func (c *Config) selected(abs string) bool {
 	rel, err := filepath.Rel(c.Dir, abs)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		rel = abs
@@ -167,7 +168,7 @@ func (c *Config) selected(abs string, explicit bool) bool {
 			return false
 		}
 	}
-	if explicit || len(c.Include) == 0 {
+	if len(c.Include) == 0 {
 		return true
 	}
 	for _, g := range c.Include {

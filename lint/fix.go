@@ -14,6 +14,28 @@ import (
 // would join its lines. It returns the new text split into the body and the line breaks that
 // end it (which a block scalar keeps as they are).
 func fixText(text string, cfg lang.Config) (body, trailing string) {
+	// A syntax error hides the checker's findings: fix again until nothing changes.
+	fixed := text
+	for range 3 {
+		next := safeFixes(fixed, cfg)
+		if next == fixed {
+			break
+		}
+		fixed = next
+	}
+	body = strings.TrimRight(fixed, "\n")
+	trailing = fixed[len(body):]
+	if !strings.Contains(body, "\n") {
+		if formatted, diags := lang.Format(body); formatted != "" && !diags.HasErrors() {
+			body = formatted
+		}
+	}
+	return body, trailing
+}
+
+// safeFixes applies the first safe fix of each diagnostic of text, skipping any that overlaps
+// one already taken.
+func safeFixes(text string, cfg lang.Config) string {
 	f := lang.Analyze(text, cfg)
 	var edits []diag.Edit
 	taken := []ast.Span{}
@@ -41,16 +63,9 @@ func fixText(text string, cfg lang.Config) (body, trailing string) {
 	}
 	fixed, err := diag.ApplyEdits(text, edits)
 	if err != nil {
-		fixed = text
+		return text
 	}
-	body = strings.TrimRight(fixed, "\n")
-	trailing = fixed[len(body):]
-	if !strings.Contains(body, "\n") {
-		if formatted, diags := lang.Format(body); formatted != "" && !diags.HasErrors() {
-			body = formatted
-		}
-	}
-	return body, trailing
+	return fixed
 }
 
 // fixFile returns src with every filter fixed, notes on the filters it could not fix, and

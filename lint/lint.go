@@ -172,7 +172,7 @@ func Run(opts Options) (*Result, error) {
 			if kindOf(abs) == 0 {
 				return nil, fmt.Errorf("%s: not a .kfl, YAML or JSON file", p)
 			}
-			if cfg.selected(abs, true) {
+			if cfg.selected(abs) {
 				add(abs, cfg)
 			}
 			continue
@@ -190,7 +190,7 @@ func Run(opts Options) (*Result, error) {
 			if d.Name() == ConfigName || kindOf(q) == 0 || !d.Type().IsRegular() {
 				return nil
 			}
-			if cfg.selected(q, false) {
+			if cfg.selected(q) {
 				add(q, cfg)
 			}
 			return nil
