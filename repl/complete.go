@@ -54,6 +54,16 @@ func (s *Session) completeMeta(before string, lead int) []Completion {
 	if c == nil {
 		return nil
 	}
+	if c.name == "tail" || c.name == "explain" {
+		// The argument is a filter: complete it as one, in its own offsets.
+		argStart := lead + 1 + len(name) + 1
+		var out []Completion
+		for _, it := range complete.Complete(before[argStart:], len(before)-argStart, s.cfg) {
+			out = append(out, Completion{Text: it.InsertText, Detail: it.Detail,
+				Replace: ast.Span{Start: it.Replace.Start + argStart, End: it.Replace.End + argStart}})
+		}
+		return out
+	}
 	word := rest[strings.LastIndexAny(rest, " ,")+1:]
 	start := len(before) - len(word)
 	var words []string

@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -152,5 +153,67 @@ func TestEmbeddedTail(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("tail output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestEmbeddedNodes queries two servers as one (a PCN and an SCN): the rows name their node,
+// and when one node is down the other's events are still shown, with the failure reported.
+func TestEmbeddedNodes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := func(events ...string) *embedded.Instance {
+		var raw [][]byte
+		for _, e := range events {
+			raw = append(raw, []byte(e))
+		}
+		inst, err := embedded.Start(ctx, embedded.Options{Events: raw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { inst.Close() })
+		return inst
+	}
+	pcn := start(`{"EventType":"process","HostName":"WS-1","Timestamp":1764000000000000}`)
+	scn := start(`{"EventType":"process","HostName":"WS-2","Timestamp":1764000001000000}`)
+	var nodes []APINode
+	for _, n := range []struct {
+		name string
+		inst *embedded.Instance
+	}{{"pcn", pcn}, {"scn1", scn}} {
+		c, err := n.inst.NewClient(lang.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, APINode{Name: n.name, Client: c})
+	}
+	out := &syncTranscript{}
+	s := New(Options{Backend: NewAPIBackend("two nodes", nodes, nil), Out: out, Err: &prefixWriter{w: out, prefix: "! "},
+		Timeout: time.Second, Now: func() time.Time { return time.Time{} }})
+
+	if err := s.Execute(ctx, "EventType == 'process'"); err != nil {
+		t.Fatal(err)
+	}
+	want := "#  Node  Timestamp (UTC)          EventType  HostName\n" +
+		"1  pcn   2025-11-24 16:00:00.000  process    WS-1\n" +
+		"2  scn1  2025-11-24 16:00:01.000  process    WS-2\n" +
+		"2 events in 0s\n"
+	if got := out.String(); got != want {
+		t.Errorf("two nodes:\n%s\nwant:\n%s", got, want)
+	}
+
+	scn.Close()
+	out.Reset()
+	err := s.Execute(ctx, "EventType == 'process' AND HostName == 'WS-*'")
+	if !errors.Is(err, ErrFailed) {
+		t.Errorf("a node down: %v, want a failure", err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "1  pcn   2025-11-24 16:00:00.000") || !strings.Contains(got, "! error: scn1: ") || strings.Contains(got, "WS-2") {
+		t.Errorf("a node down:\n%s", got)
+	}
+	out.Reset()
+	s.Execute(ctx, ".status")
+	if got := out.String(); !strings.Contains(got, "scn1: https://127.0.0.1:") || !strings.Contains(got, "  last request failed: ") {
+		t.Errorf(".status with a node down:\n%s", got)
 	}
 }

@@ -80,6 +80,9 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 		line, err := rl.Readline()
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
+			if len(pending) == 0 && line == "" {
+				fmt.Fprintln(rl.Stderr(), "(Ctrl-D or .quit to leave)")
+			}
 			pending = nil
 			continue
 		case errors.Is(err, io.EOF):

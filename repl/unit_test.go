@@ -90,6 +90,8 @@ func TestComplete(t *testing.T) {
 		{"EventType == 'process' AND FileNa|", "FileName@27-33"},
 		{"EventType == 'pro|", "'process'@13-17"},
 		{"EventType == 'process' AND\nFileNa|", "FileName@27-33"},
+		{".tail EventType == 'process' AND FileNa|", "FileName@33-39"},
+		{".explain RemotePort |", "==@20-20"},
 	} {
 		off := strings.Index(tc.in, "|")
 		src := tc.in[:off] + tc.in[off+1:]
