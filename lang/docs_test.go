@@ -1,0 +1,89 @@
+package lang_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+var docsDir = filepath.Join("..", "docs")
+
+// cells splits a Markdown table row at the bars that are not escaped.
+func cells(row string) []string {
+	row = strings.TrimSpace(row)
+	row = strings.TrimPrefix(strings.TrimSuffix(row, "|"), "|")
+	var out []string
+	var cur strings.Builder
+	for i := 0; i < len(row); i++ {
+		if row[i] == '\\' && i+1 < len(row) && row[i+1] == '|' {
+			cur.WriteByte('|')
+			i++
+			continue
+		}
+		if row[i] == '|' {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(row[i])
+	}
+	return append(out, strings.TrimSpace(cur.String()))
+}
+
+// TestDiagnosticsDoc keeps docs/diagnostics.md in step with diag.Codes: one row per code with
+// its anchor, its default severity, and an example that produces it.
+func TestDiagnosticsDoc(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(docsDir, "diagnostics.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowRE := regexp.MustCompile(`^\| <a id="(kf\d{4})"></a>(KF\d{4}) \|`)
+	codeSpan := regexp.MustCompile("^`(.*)`$")
+	rows := map[diag.Code][]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		m := rowRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if m[1] != strings.ToLower(m[2]) {
+			t.Errorf("anchor %s does not match code %s", m[1], m[2])
+		}
+		rows[diag.Code(m[2])] = cells(line)
+	}
+	for _, ci := range diag.Codes {
+		row, ok := rows[ci.Code]
+		if !ok {
+			t.Errorf("docs/diagnostics.md has no row for %s (%s)", ci.Code, ci.Name)
+			continue
+		}
+		delete(rows, ci.Code)
+		if len(row) != 6 {
+			t.Errorf("%s: the row has %d cells, want 6", ci.Code, len(row))
+			continue
+		}
+		if row[1] != ci.Name || row[2] != ci.Severity.String() {
+			t.Errorf("%s: the row says %s, %s; diag.Codes says %s, %s", ci.Code, row[1], row[2], ci.Name, ci.Severity)
+		}
+		m := codeSpan.FindStringSubmatch(row[3])
+		if m == nil {
+			t.Errorf("%s: the example %q is not one code span", ci.Code, row[3])
+			continue
+		}
+		f := lang.Analyze(m[1], lang.Config{})
+		found := false
+		for _, d := range f.Diagnostics {
+			found = found || d.Code == ci.Code
+		}
+		if !found {
+			t.Errorf("%s: the example %s does not produce it:\n%s", ci.Code, m[1], f.Diagnostics.String("", m[1]))
+		}
+	}
+	for code := range rows {
+		t.Errorf("docs/diagnostics.md documents %s, which diag.Codes does not have", code)
+	}
+}
