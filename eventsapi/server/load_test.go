@@ -1,0 +1,61 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/eventsapi/client"
+	"github.com/katafilter/katafilter/eventsapi/server"
+)
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write([]byte("{\"EventType\":\"process\",\"RecordId\":1}\n\n{\"EventType\":\"module\",\"RecordId\":2}\n"))
+	zw.Close()
+	gz := filepath.Join(dir, "events.jsonl.gz")
+	os.WriteFile(gz, zb.Bytes(), 0o600)
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"EventType\":\"process\"}\n{\"EventType\":\n"), 0o600)
+
+	ts := start(t, server.Config{})
+	loaded, n, err := ts.srv.LoadFile(gz)
+	if err != nil || !loaded || n != 2 {
+		t.Fatalf("gzip file: %v %d %v", loaded, n, err)
+	}
+	// The same content again is skipped.
+	if loaded, _, err = ts.srv.LoadFile(gz); err != nil || loaded {
+		t.Fatalf("second load: %v %v", loaded, err)
+	}
+	if _, _, err = ts.srv.LoadFile(bad); err == nil || !strings.HasSuffix(err.Error(), "bad.jsonl:2: unexpected end of JSON input") {
+		t.Fatalf("bad file: %v", err)
+	}
+	r, err := ts.client(ts.approved()).Fetch(context.Background(), client.Request{})
+	if err != nil || len(r.Events) != 2 {
+		t.Fatalf("%v %v", r, err)
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	ts := start(t, server.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- ts.srv.Generate(ctx, 500, 1) }()
+	waitFor(t, "generated events", func() bool {
+		_, next, _ := ts.srv.Store().Bounds()
+		return next > 100
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.srv.Generate(context.Background(), 0, 1); err == nil {
+		t.Fatal("a zero rate was accepted")
+	}
+}
