@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/lang/schema"
 )
@@ -125,55 +125,23 @@ Commands:
 	return nil
 }
 
-// fieldPattern returns a test for field names: * and ? wildcards (without regard to case) when
-// the pattern has any, else a case-insensitive substring.
-func fieldPattern(pat string) func(string) bool {
-	if !strings.ContainsAny(pat, "*?") {
-		low := strings.ToLower(pat)
-		return func(n string) bool { return strings.Contains(strings.ToLower(n), low) }
-	}
-	var p ast.Pattern
-	for _, r := range pat {
-		switch r {
-		case '*':
-			p.Segs = append(p.Segs, ast.Seg{Kind: ast.Star})
-		case '?':
-			p.Segs = append(p.Segs, ast.Seg{Kind: ast.Quest})
-		default:
-			p.Segs = append(p.Segs, ast.Seg{Kind: ast.Text, Text: string(r)})
-		}
-	}
-	m := check.NewMatcher(p, true)
-	return m.Match
-}
-
 func (s *Session) cmdFields(_ context.Context, args string) error {
-	match := fieldPattern(args)
-	var rows [][2]string
+	fields := lang.SelectFields(s.schema, args)
+	if len(fields) == 0 {
+		return s.failf("no field matches %q", args)
+	}
 	width := 0
-	for _, f := range s.schema.Fields() {
-		ok := match(f.Name)
-		for _, a := range f.Aliases {
-			ok = ok || match(a)
-		}
-		if !ok {
-			continue
-		}
+	for _, f := range fields {
+		width = max(width, len(f.Name))
+	}
+	for _, f := range fields {
 		typ := f.Type.String()
 		if f.Array {
 			typ += "[]"
 		}
-		rows = append(rows, [2]string{f.Name, typ})
-		width = max(width, len(f.Name))
+		fmt.Fprintf(s.out, "%-*s  %-9s %s\n", width, f.Name, typ, truncate(firstSentence(f.Description), 70))
 	}
-	if len(rows) == 0 {
-		return s.failf("no field matches %q", args)
-	}
-	for _, r := range rows {
-		f, _ := s.schema.Lookup(r[0])
-		fmt.Fprintf(s.out, "%-*s  %-8s  %s\n", width, r[0], r[1], truncate(firstSentence(f.Description), 70))
-	}
-	s.note("%s", plural(len(rows), "field"))
+	s.note("%s", plural(len(fields), "field"))
 	return nil
 }
 
