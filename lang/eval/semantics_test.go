@@ -211,3 +211,49 @@ func TestConcurrentMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONShapes pins down how paths meet less usual JSON, through both entry points.
+func TestJSONShapes(t *testing.T) {
+	tests := []struct {
+		rule, src, event string
+		want             bool
+	}{
+		{"nested-arrays", `FileName == 'a'`, `{"FileName":["b",["a"]]}`, true},
+		{"nested-arrays", `Ioa.Rules.Name == 'a'`, `{"Ioa":{"Rules":[[{"Name":"a"}]]}}`, true},
+		{"arrays", `FileName == 'a'`, `{"FileName":[]}`, false},
+		{"arrays", `FileName != 'a'`, `{"FileName":[]}`, true},
+		{"dotted-key", `Ioa.Severity == 'a'`, `{"Ioa.Severity":"a"}`, false},
+		{"duplicate-keys", `EventType == 'process'`, `{"EventType":"x","EventType":"process"}`, true},
+		{"duplicate-keys", `EventType == 'module'`, `{"EventType":"module","EventType":"process"}`, false},
+		{"empty-string", `FileName == ''`, `{"FileName":""}`, true},
+		{"empty-string", `FileName == '*'`, `{"FileName":""}`, true},
+		{"empty-string", `FileName == '?*'`, `{"FileName":""}`, false},
+		{"numbers", `FileSize == 1`, `{"FileSize":1.0}`, true},
+		{"numbers", `FileSize == 1`, `{"FileSize":1e0}`, true},
+		{"numbers", `FileSize == 100`, `{"FileSize":1E2}`, true},
+		{"numbers", `FileSize == 1`, `{"FileSize":true}`, false},
+		{"numbers", `FileSize == 0`, `{"FileSize":-0}`, true},
+		{"numbers", `FileSize > 0`, `{"FileSize":1e-400}`, true},
+		{"numbers", `FileSize < 1`, `{"FileSize":1e-400}`, true},
+		{"booleans", `Flag == true`, `{"Flag":"true"}`, false},
+		{"booleans", `Flag == false`, `{"Flag":0}`, false},
+		{"booleans", `Flag == FALSE`, `{"Flag":false}`, true},
+		{"strings", `FileName == '1'`, `{"FileName":1}`, false},
+		{"escapes-in-json", `UserName == 'CORP\\*'`, `{"UserName":"CORP\u005cbob"}`, true},
+		{"escapes-in-json", `UserName == 'é'`, `{"UserName":"\u00e9"}`, true},
+	}
+	for _, tt := range tests {
+		p, diags := lang.Compile(tt.src, lang.Config{AllowUnknownFields: true})
+		if p == nil {
+			t.Fatalf("%s: %s", tt.src, diags.String("", tt.src))
+		}
+		ok, err := p.MatchJSON([]byte(tt.event))
+		v, derr := eval.Decode([]byte(tt.event))
+		if err != nil || derr != nil {
+			t.Fatalf("%s on %s: %v %v", tt.src, tt.event, err, derr)
+		}
+		if ok != tt.want || p.Match(v) != tt.want {
+			t.Errorf("%s: %s on %s: MatchJSON %v, Match %v, want %v", tt.rule, tt.src, tt.event, ok, p.Match(v), tt.want)
+		}
+	}
+}
