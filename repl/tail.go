@@ -32,6 +32,9 @@ func (s *Session) cmdTail(ctx context.Context, args string) error {
 			p.event(e)
 			if len(s.last) < maxKept {
 				s.last = append(s.last, e)
+				if len(s.last) == maxKept {
+					s.note("(.save and .explain keep the first %d events of this tail)", maxKept)
+				}
 			}
 		}
 		total += len(ans.Events)
