@@ -9,6 +9,8 @@ import (
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/parser"
 )
 
 var docsDir = filepath.Join("..", "docs")
@@ -85,5 +87,57 @@ func TestDiagnosticsDoc(t *testing.T) {
 	}
 	for code := range rows {
 		t.Errorf("docs/diagnostics.md documents %s, which diag.Codes does not have", code)
+	}
+}
+
+// TestLanguageDoc keeps docs/language.md honest: its kfl blocks hold filters without errors, its
+// EBNF block is the parser's grammar, and every test it names exists.
+func TestLanguageDoc(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(docsDir, "language.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	blocks := regexp.MustCompile("(?s)```(kfl|ebnf)\n(.*?)```").FindAllStringSubmatch(doc, -1)
+	nFilters, nEBNF := 0, 0
+	for _, b := range blocks {
+		switch b[1] {
+		case "ebnf":
+			nEBNF++
+			if b[2] != parser.EBNF() {
+				t.Errorf("the EBNF block of docs/language.md differs from parser.EBNF():\n%s", lineDiff(parser.EBNF(), b[2]))
+			}
+		case "kfl":
+			for _, e := range kfl.Split(b[2]) {
+				nFilters++
+				f := lang.Analyze(e.Text, lang.Config{})
+				if f.Diagnostics.HasErrors() {
+					t.Errorf("docs/language.md: %s\n%s", e.Text, f.Diagnostics.String("", e.Text))
+				}
+			}
+		}
+	}
+	if nEBNF != 1 || nFilters < 10 {
+		t.Errorf("docs/language.md has %d EBNF blocks and %d example filters", nEBNF, nFilters)
+	}
+	// every Test, Fuzz and Example function named must exist in a test file under lang/
+	var src strings.Builder
+	err = filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, "_test.go") {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			src.Write(b)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile("`((?:Test|Fuzz|Example)[A-Za-z_]+)`").FindAllStringSubmatch(doc, -1) {
+		if !strings.Contains(src.String(), "func "+m[1]+"(") {
+			t.Errorf("docs/language.md names %s, which no test file under lang/ defines", m[1])
+		}
 	}
 }
