@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -60,7 +61,13 @@ func runLint(env *cmdEnv, args []string) int {
 			c.Keys = strings.Split(*keys, ",")
 		}
 		if set["schema"] {
-			c.Schema = lf.schemaFile
+			// A path given on the command line is relative to the working directory, not to
+			// the configuration file.
+			if abs, err := filepath.Abs(lf.schemaFile); err == nil {
+				c.Schema = abs
+			} else {
+				c.Schema = lf.schemaFile
+			}
 		}
 		if set["strict"] {
 			c.Strict = lf.strict
