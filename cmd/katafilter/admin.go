@@ -78,6 +78,9 @@ func runAdmin(env *cmdEnv, args []string) int {
 			return 1
 		}
 		if *asJSON {
+			if regs == nil {
+				regs = []store.Registration{}
+			}
 			b, _ := json.MarshalIndent(regs, "", "  ")
 			fmt.Fprintf(env.stdout, "%s\n", b)
 			return 0

@@ -282,7 +282,9 @@ func (s *Server) authorize(r *http.Request, rawID string, rl *reqLog) (id [16]by
 	if err != nil {
 		return id, fp, err
 	}
-	if !ok {
+	// An approved pair is only read (no write per request); an unknown or undecided one is
+	// recorded, so that the administrator sees when it last asked.
+	if !ok || reg.Status != store.Approved {
 		initial := store.Pending
 		if s.cfg.ApproveAll {
 			initial = store.Approved
@@ -290,7 +292,9 @@ func (s *Server) authorize(r *http.Request, rawID string, rl *reqLog) (id [16]by
 		if reg, err = s.st.Seen(ids, fp, leaf.Subject.String(), time.Now(), initial); err != nil {
 			return id, fp, err
 		}
-		if initial == store.Pending {
+	}
+	if !ok {
+		if reg.Status == store.Pending {
 			s.log.Warn("new integration request", "id", ids, "fingerprint", fp, "subject", leaf.Subject.String(),
 				"decide", "katafilter admin --state-dir "+s.cfg.StateDir+" approve "+ids)
 		} else {
@@ -443,7 +447,7 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			tok.seq = gapEnd - 1
 			from = gapEnd
 		}
-		cutoff := time.Now().Add(-s.cfg.Retention)
+		cutoff := s.now().Add(-s.cfg.Retention)
 		var scanErr error
 		last, err := s.st.Scan(from, 0, func(ev store.Event) bool {
 			if ev.Arrival.Before(cutoff) {

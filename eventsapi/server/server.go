@@ -85,6 +85,9 @@ type Config struct {
 	Hosts []string
 	// Logger receives the structured logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the clock of arrival times and retention; nil means time.Now. Tests set it to
+	// move time forward without waiting.
+	Now func() time.Time
 }
 
 // Server is an events API server. Create it with [New], run it with [Server.Serve], and
@@ -106,11 +109,10 @@ type Server struct {
 	progMu sync.Mutex
 	progs  map[string]*eval.Program
 
-	mu      sync.Mutex
-	closed  bool
-	servers []*http.Server
-	cancel  []context.CancelFunc
-	wg      sync.WaitGroup
+	mu     sync.Mutex
+	closed bool
+	cancel []context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // New opens (or creates) the state in cfg.StateDir. It fails with [store.ErrLocked] when
@@ -133,6 +135,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, err
@@ -246,7 +251,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.mu.Unlock()
 		return errors.New("server: closed")
 	}
-	s.servers = append(s.servers, hs)
 	s.cancel = append(s.cancel, cancel)
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -314,7 +318,7 @@ func (s *Server) sweep(ctx context.Context) {
 	t := time.NewTicker(s.cfg.RetentionInterval)
 	defer t.Stop()
 	for {
-		n, err := s.st.DeleteBefore(time.Now().Add(-s.cfg.Retention))
+		n, err := s.st.DeleteBefore(s.now().Add(-s.cfg.Retention))
 		if err != nil {
 			s.log.Error("deleting expired events", "err", err)
 		} else if n > 0 {
@@ -327,6 +331,8 @@ func (s *Server) sweep(ctx context.Context) {
 		}
 	}
 }
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // wait returns a channel closed at the next arrival of events.
 func (s *Server) wait() <-chan struct{} {
@@ -348,7 +354,7 @@ func (s *Server) Add(events [][]byte) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if _, _, err := s.st.Append(events, time.Now()); err != nil {
+	if _, _, err := s.st.Append(events, s.now()); err != nil {
 		return err
 	}
 	s.broadcast()

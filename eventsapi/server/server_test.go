@@ -413,8 +413,27 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// clock is a settable clock for the server's arrival times and retention.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
 func TestRetention(t *testing.T) {
-	ts := start(t, server.Config{Retention: 50 * time.Millisecond, RetentionInterval: 10 * time.Millisecond})
+	clk := &clock{now: time.Unix(1764000000, 0)}
+	ts := start(t, server.Config{Retention: time.Hour, RetentionInterval: 5 * time.Millisecond, Now: clk.Now})
 	c := ts.client(ts.approved())
 	ctx := ctxT(t)
 	ts.add(numbered(0, 5, "process")...)
@@ -425,26 +444,37 @@ func TestRetention(t *testing.T) {
 	if got := ids(decode(t, r.Events)); !slices.Equal(got, []int{0, 1}) {
 		t.Fatalf("got %v", got)
 	}
-	// Wait until the sweeper has deleted the events: the store is empty.
-	waitFor(t, "expired events to be deleted", func() bool {
-		oldest, _, err := ts.srv.Store().Bounds()
-		return err == nil && oldest == 0
-	})
+	tok := r.Token
+	clk.advance(30 * time.Minute)
 	ts.add(numbered(5, 6, "process")...)
-	r, err = c.Fetch(ctx, client.Request{Token: r.Token, MaxTimeout: client.NoWait})
+	clk.advance(31 * time.Minute) // events 0..4 are now older than the retention; 5 is not
+	// Served no more, even before the sweeper deletes them.
+	r, err = c.Fetch(ctx, client.Request{Token: tok, MaxTimeout: client.NoWait})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := ids(decode(t, r.Events)); !slices.Equal(got, []int{5}) || r.Missed != 3 {
-		t.Fatalf("got events %v, missed %d; want [5], missed 3", got, r.Missed)
+		t.Fatalf("before the sweep: got events %v, missed %d; want [5], missed 3", got, r.Missed)
+	}
+	// The sweeper deletes them; the same old token gives the same answer.
+	waitFor(t, "expired events to be deleted", func() bool {
+		oldest, _, err := ts.srv.Store().Bounds()
+		return err == nil && oldest == 6
+	})
+	r, err = c.Fetch(ctx, client.Request{Token: tok, MaxTimeout: client.NoWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(decode(t, r.Events)); !slices.Equal(got, []int{5}) || r.Missed != 3 {
+		t.Fatalf("after the sweep: got events %v, missed %d; want [5], missed 3", got, r.Missed)
 	}
 	// A new stream starts at the oldest event held, and reports no gap.
 	r, err = c.Fetch(ctx, client.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Missed != 0 {
-		t.Fatalf("a new stream reports %d missed events", r.Missed)
+	if got := ids(decode(t, r.Events)); !slices.Equal(got, []int{5}) || r.Missed != 0 {
+		t.Fatalf("new stream: got events %v, missed %d", got, r.Missed)
 	}
 }
 
