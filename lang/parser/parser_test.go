@@ -345,3 +345,41 @@ func TestFixes(t *testing.T) {
 		}
 	}
 }
+
+// TestContextAt: what the grammar expects at the end of each prefix (the completion engine's
+// question).
+func TestContextAt(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{``, `a field name, NOT or "(" depth 0`},
+		{`Event`, `a field name, NOT or "(" depth 0`}, // the word being typed does not count
+		{`EventType `, `a comparison operator (== != > >= < <=) or in field EventType depth 0`},
+		{`EventType == `, `a value (a 'string', an integer, true or false) field EventType op == depth 0`},
+		{`EventType == 'process' `, `AND, OR or the end of the filter depth 0`},
+		{`EventType == 'process' and `, `a field name, NOT or "(" depth 0`},
+		{`(A == 1 `, `AND, OR or ")" depth 1`},
+		{`A in `, `"(" after in field A depth 0`},
+		{`A in (`, `a value or ")" field A depth 1`},
+		{`A in ('x', `, `a value field A depth 1`},
+		{`A in ('x' `, `"," or ")" field A depth 1`},
+		{`in(`, `a field name depth 1`},
+		{`in(A, `, `a value field A depth 1`},
+		{`in(A, 'x') `, `AND, OR or the end of the filter depth 0`},
+		{`NOT `, `a field name, NOT or "(" depth 0`},
+		{`A == 1 AND (B in (1, 2) OR in(C, `, `a value field C depth 2`},
+		{`A == 1 AND (B in (1, 2) OR in(C, 3) `, `AND, OR or ")" depth 1`},
+	}
+	for _, tt := range tests {
+		c := parser.ContextAt(tt.src, len(tt.src))
+		got := c.Describe()
+		if c.Field != "" {
+			got += " field " + c.Field
+		}
+		if c.Op != "" {
+			got += " op " + c.Op
+		}
+		got += fmt.Sprintf(" depth %d", c.Depth)
+		if got != tt.want {
+			t.Errorf("ContextAt(%q)\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
