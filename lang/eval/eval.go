@@ -21,6 +21,7 @@
 package eval
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strings"
@@ -176,25 +177,28 @@ const (
 	opNot
 )
 
-// pnode is a node of the plan: AND and OR are n-ary, their operands ordered by cost.
+// pnode is a node of the plan: AND and OR are n-ary, their operands ordered so that the
+// evaluation is expected to stop soonest.
 type pnode struct {
 	op   int
 	kids []*pnode
 	atom *cmpNode
-	cost int
+	cost float64 // estimated work
+	prob float64 // estimated probability of being true
 }
 
-// plan flattens nested ANDs and ORs and orders their operands cheapest first, so that the
-// evaluation of the decoded forms stops as early as it can. Evaluation has no side effects
-// and no errors, so the order does not change the result.
+// plan flattens nested ANDs and ORs and orders their operands: for AND by cost/(1-p), for OR
+// by cost/p, where p is the estimated probability of the operand being true, which is the
+// classic order that minimises the expected work of short-circuit evaluation. Evaluation has
+// no side effects and no errors, so the order does not change the result.
 func plan(n *pnode) *pnode {
 	switch n.op {
 	case opAtom:
-		n.cost = n.atom.cost()
+		n.cost, n.prob = n.atom.cost(), n.atom.prob()
 		return n
 	case opNot:
 		n.kids[0] = plan(n.kids[0])
-		n.cost = n.kids[0].cost
+		n.cost, n.prob = n.kids[0].cost, 1-n.kids[0].prob
 		return n
 	}
 	var kids []*pnode
@@ -206,11 +210,30 @@ func plan(n *pnode) *pnode {
 			kids = append(kids, k)
 		}
 	}
-	slices.SortStableFunc(kids, func(a, b *pnode) int { return a.cost - b.cost })
+	rank := func(k *pnode) float64 {
+		p := k.prob
+		if n.op == opAnd {
+			p = 1 - p
+		}
+		return k.cost / max(p, 0.01)
+	}
+	slices.SortStableFunc(kids, func(a, b *pnode) int { return cmp.Compare(rank(a), rank(b)) })
 	n.kids = kids
-	n.cost = 0
+	// Expected cost and probability, taking the operands as independent.
+	n.cost, n.prob = 0, 1
+	if n.op == opOr {
+		n.prob = 0
+	}
+	reach := 1.0
 	for _, k := range kids {
-		n.cost += k.cost
+		n.cost += reach * k.cost
+		if n.op == opAnd {
+			reach *= k.prob
+			n.prob *= k.prob
+		} else {
+			reach *= 1 - k.prob
+			n.prob = n.prob + k.prob - n.prob*k.prob
+		}
 	}
 	return n
 }

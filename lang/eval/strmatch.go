@@ -2,6 +2,7 @@ package eval
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/check"
@@ -14,6 +15,7 @@ const (
 	strSuffix          // *a
 	strContains        // *a*
 	strAny             // * alone: every string
+	strPrefixN         // a followed by n ?: the prefix and exactly n more characters
 	strGlob            // anything else: check.Matcher
 )
 
@@ -22,6 +24,7 @@ const (
 type strTest struct {
 	form int
 	a    string
+	n    int // strPrefixN: the number of ?
 	m    check.Matcher
 }
 
@@ -61,8 +64,19 @@ func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
 		t.form, t.a = strSuffix, segs[1].Text
 	case eqKinds(kinds, ast.Star, ast.Text, ast.Star):
 		t.form, t.a = strContains, segs[1].Text
+	case len(segs) >= 2 && segs[0].Kind == ast.Text && allQuest(segs[1:]):
+		t.form, t.a, t.n = strPrefixN, segs[0].Text, len(segs)-1
 	}
 	return t
+}
+
+func allQuest(segs []ast.Seg) bool {
+	for _, s := range segs {
+		if s.Kind != ast.Quest {
+			return false
+		}
+	}
+	return true
 }
 
 func eqKinds(a []ast.SegKind, b ...ast.SegKind) bool {
@@ -89,8 +103,25 @@ func (t *strTest) match(s string) bool {
 		return strings.Contains(s, t.a)
 	case strAny:
 		return true
+	case strPrefixN:
+		if len(s) < len(t.a)+t.n || s[:len(t.a)] != t.a {
+			return false
+		}
+		rest := s[len(t.a):]
+		return len(rest) <= 4*t.n && utf8.RuneCountInString(rest) == t.n
 	}
 	return t.m.Match(s)
+}
+
+// prob is the planner's guess of the share of values the test accepts.
+func (t *strTest) prob() float64 {
+	switch t.form {
+	case strExact:
+		return 0.1
+	case strAny:
+		return 0.9
+	}
+	return 0.2
 }
 
 // cost ranks the forms for the planner.

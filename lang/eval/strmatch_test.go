@@ -33,7 +33,7 @@ func TestStrTestForms(t *testing.T) {
 	}{
 		{"", strExact}, {"abc", strExact}, {"*", strAny}, {"***", strAny}, {"ab*", strPrefix},
 		{"ab**", strPrefix}, {"*ab", strSuffix}, {"*ab*", strContains}, {"**ab***", strContains},
-		{"a?", strGlob}, {"a*b", strGlob}, {"*a*b*", strGlob}, {"?", strGlob},
+		{"a?", strPrefixN}, {"ab??", strPrefixN}, {"a?b", strGlob}, {"?a", strGlob}, {"a*b", strGlob}, {"*a*b*", strGlob}, {"?", strGlob},
 	}
 	for _, tt := range tests {
 		if got := newStrTest(segs(tt.pat), false); got.form != tt.form {
