@@ -288,7 +288,9 @@ func (c *checker) compare(f *schema.Field, ref *ast.Field, op ast.CmpOp, opSpan 
 			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is an integer field, and %s is a boolean", f.Name, v.Raw)
 			return
 		}
-		c.knownValue(f, v)
+		if !op.Ordering() { // FileSize > 10 need not name a known value
+			c.knownValue(f, v)
+		}
 	case schema.Boolean:
 		if v.Kind != ast.Bool {
 			c.report(v.LitSpan, diag.Error, diag.TypeMismatch, "%s is a boolean field: compare it with true or false, not %s", f.Name, v.Raw)

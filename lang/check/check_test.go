@@ -10,6 +10,7 @@ import (
 	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/parser"
+	"github.com/katafilter/katafilter/lang/schema"
 )
 
 var _ = flag.Bool("update", false, "accepted so that go test ./lang/... -update works; this package has no golden files")
@@ -30,6 +31,10 @@ func codes(src string, opt check.Options) string {
 }
 
 func TestCheckCodes(t *testing.T) {
+	closed, err := schema.Default().Extend([]byte(`{"fields":[{"name":"ProcessType","closed":true}]}`), "closed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		src  string
 		opt  check.Options
@@ -49,6 +54,11 @@ func TestCheckCodes(t *testing.T) {
 		{`EventType == 'PROCESS'`, check.Options{IgnoreCase: true}, `ok`},
 		{`EventType == 'process' AND Nope == 1`, check.Options{}, `error KF0200`},
 		{`EventType == 'process' AND Nope == 1`, check.Options{AllowUnknownFields: true}, `warning KF0200`},
+		{`EventType == 'process' AND ProcessType == 9`, check.Options{Schema: closed}, `error KF0400`},
+		{`EventType == 'process' AND ProcessType in (1, 9)`, check.Options{Schema: closed}, `error KF0400`},
+		{`EventType == 'process' AND ProcessType == 2`, check.Options{Schema: closed}, `ok`},
+		{`EventType == 'process' AND ProcessType > 9`, check.Options{Schema: closed}, `ok`},
+		{`EventType == 'process' AND ProcessType <= -1`, check.Options{Schema: closed}, `ok`},
 	}
 	for _, tt := range tests {
 		if got := codes(tt.src, tt.opt); got != tt.want {
