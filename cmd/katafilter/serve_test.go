@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
 )
@@ -344,4 +347,68 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// TestFetchFollow follows a generating server with stderr on a terminal: the progress line
+// appears there, events stream to stdout, and an interrupt ends fetch cleanly with the token
+// saved.
+func TestFetchFollow(t *testing.T) {
+	p := startServe(t, t.TempDir(), "--approve-all", "--generate", "200")
+	me := newIdent(t)
+	state := filepath.Join(t.TempDir(), "state.json")
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	cmd := exec.Command("katafilter", append(fetchArgs(me, filepath.Join(p.dir, "server.crt"), p.url),
+		"--follow", "--max-timeout", "1s", "--max-events", "50", "--state", state)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	// Read the terminal until the progress line shows.
+	progress := make(chan string, 1)
+	go func() {
+		var seen strings.Builder
+		buf := make([]byte, 1024)
+		for {
+			n, err := ptmx.Read(buf)
+			seen.Write(buf[:n])
+			if strings.Contains(seen.String(), "events/s") || err != nil {
+				progress <- seen.String()
+				io.Copy(io.Discard, ptmx)
+				return
+			}
+		}
+	}()
+	lines := bufio.NewScanner(stdout)
+	for n := 0; n < 120 && lines.Scan(); n++ {
+		var e struct{ EventType string }
+		if err := json.Unmarshal(lines.Bytes(), &e); err != nil || e.EventType == "" {
+			t.Fatalf("not an event: %q", lines.Text())
+		}
+	}
+	select {
+	case got := <-progress:
+		if !strings.Contains(got, "events/s") || !strings.Contains(got, "total (") {
+			t.Fatalf("no progress line on the terminal: %q", got)
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no progress line on the terminal")
+	}
+	cmd.Process.Signal(os.Interrupt)
+	go io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("fetch after an interrupt: %v", err)
+	}
+	if st, err := client.LoadState(state); err != nil || st.Tokens[p.url] == "" {
+		t.Fatalf("no token saved: %+v %v", st, err)
+	}
 }
