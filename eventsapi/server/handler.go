@@ -448,7 +448,6 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			from = gapEnd
 		}
 		cutoff := s.now().Add(-s.cfg.Retention)
-		var scanErr error
 		last, err := s.st.Scan(from, 0, func(ev store.Event) bool {
 			if ev.Arrival.Before(cutoff) {
 				if !first {
@@ -469,9 +468,6 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			out = append(out, bytes.Clone(ev.Raw))
 			return len(out) < p.maxEvents
 		})
-		if err == nil {
-			err = scanErr
-		}
 		if err != nil {
 			return nil, 0, err
 		}
