@@ -32,6 +32,9 @@ func Parse(src string) (x ast.Expr, diags diag.List) {
 		return nil, diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
 			Code: diag.SyntaxError, Message: "empty filter: expected a comparison such as EventType == 'process'"}}
 	}
+	if d, deep := tooDeep(src); deep {
+		return nil, diag.List{d}
+	}
 	g, err := grammar.ParseString("", src)
 	if err != nil {
 		return nil, syntaxError(src, err)

@@ -101,6 +101,7 @@ func TestParse(t *testing.T) {
 		{`((A == 1))`, `[[(== A 1)]]`},
 		{`(A == 1 OR B == 2) AND C == 3`, `(AND [(OR (== A 1) (== B 2))] (== C 3))`},
 		{`A == 1 AND (B == 2 OR C == 3)`, `(AND (== A 1) [(OR (== B 2) (== C 3))])`},
+		{strings.Repeat("(", 100) + "A == 1" + strings.Repeat(")", 100), strings.Repeat("[", 100) + "(== A 1)" + strings.Repeat("]", 100)},
 		{`NOT (A == 1 OR B == 2)`, `(NOT [(OR (== A 1) (== B 2))])`},
 		{`NOT(A == 1)`, `(NOT [(== A 1)])`},
 		// in, infix and call form
@@ -230,6 +231,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{`A == 1 || B == 2`, `1:8 KF0107 || is not an operator: write OR`},
 		{`!A == 1`, `1:1 KF0107 ! is not an operator: write NOT`},
 		{`A == 1 ; B == 2`, `1:8 KF0100 expected AND, OR or the end of the filter, found ";"`},
+		{strings.Repeat("(", 101) + "A == 1" + strings.Repeat(")", 101), `1:101 KF0100 parentheses nest more than 100 deep`},
+		{strings.Repeat("(", 50000), `1:101 KF0100 parentheses nest more than 100 deep`},
 	}
 	for _, tt := range tests {
 		x, diags := parser.Parse(tt.src)
@@ -380,6 +383,19 @@ func TestContextAt(t *testing.T) {
 		got += fmt.Sprintf(" depth %d", c.Depth)
 		if got != tt.want {
 			t.Errorf("ContextAt(%q)\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestDepth: only parentheses nested more than MaxDepth deep are refused, not many in a row nor
+// parentheses inside strings.
+func TestDepth(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat("(A == 1) AND ", 200) + "B == '" + strings.Repeat("(", 200) + "'",
+		strings.Repeat("(", parser.MaxDepth) + "A == 1" + strings.Repeat(")", parser.MaxDepth),
+	} {
+		if x, diags := parser.Parse(src); x == nil || len(diags) > 0 {
+			t.Errorf("Parse(%.40q...): %s", src, diags.String("", src))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
@@ -88,6 +89,33 @@ func escapedQuoteBefore(src string, off int) (diag.Diagnostic, bool) {
 					Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}}, true
 		}
 		i++ // skip the escaped character
+	}
+	return diag.Diagnostic{}, false
+}
+
+// MaxDepth is how deeply [Parse] lets parentheses nest. Real filters nest a few levels; the
+// limit keeps a hostile filter (an events API request, say) from costing seconds, as the
+// parsing library backtracks at every level: 10,000 levels took 2 s.
+const MaxDepth = 100
+
+// tooDeep reports the first "(" that opens more than MaxDepth levels.
+func tooDeep(src string) (diag.Diagnostic, bool) {
+	if strings.Count(src, "(") <= MaxDepth {
+		return diag.Diagnostic{}, false
+	}
+	depth := 0
+	for _, t := range Tokens(src) {
+		switch {
+		case t.Kind != TokPunct:
+		case t.Text == "(":
+			depth++
+			if depth > MaxDepth {
+				return diag.Diagnostic{Span: t.Span, Severity: diag.Error, Code: diag.SyntaxError,
+					Message: fmt.Sprintf("parentheses nest more than %d deep", MaxDepth)}, true
+			}
+		case t.Text == ")":
+			depth = max(0, depth-1)
+		}
 	}
 	return diag.Diagnostic{}, false
 }
