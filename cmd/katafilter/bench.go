@@ -34,7 +34,8 @@ of the .kfl file, measures:
   compile µs        lang.Compile (parse, check and plan), each compilation timed on its own
 
 Every figure is the median of --runs passes (--compile-iters compilations). Each pass runs
-after a garbage collection; the decoded and raw passes of one filter alternate. With --json,
+after a garbage collection; the runs go round all the filters in turn, and the decoded and
+raw passes of one filter alternate which goes first. With --json,
 bench prints one JSON object {"queries": [{"line", "filter", "matches",
 "decoded_ns_per_event", "decoded_allocs_per_event", "raw_ns_per_event", "raw_mb_per_s",
 "compile_us", ...}], ...}.
@@ -44,19 +45,17 @@ malformed or the two paths disagree, 2 on a usage error.`
 
 // benchQuery is one row of the report.
 type benchQuery struct {
-	Line              int     `json:"line"`
-	Filter            string  `json:"filter"`
-	Matches           int     `json:"matches"`
-	DecodedNs         float64 `json:"decoded_ns_per_event"`
-	DecodedAllocs     float64 `json:"decoded_allocs_per_event"`
-	RawNs             float64 `json:"raw_ns_per_event"`
-	RawMBps           float64 `json:"raw_mb_per_s"`
-	RawAllocs         float64 `json:"raw_allocs_per_event"`
-	CompileMicros     float64 `json:"compile_us"`
-	DecodedNsSamples  []int64 `json:"decoded_ns_samples"`
-	RawNsSamples      []int64 `json:"raw_ns_samples"`
-	CompileNsMedian   int64   `json:"-"`
-	decodedPassMillis float64
+	Line             int     `json:"line"`
+	Filter           string  `json:"filter"`
+	Matches          int     `json:"matches"`
+	DecodedNs        float64 `json:"decoded_ns_per_event"`
+	DecodedAllocs    float64 `json:"decoded_allocs_per_event"`
+	RawNs            float64 `json:"raw_ns_per_event"`
+	RawMBps          float64 `json:"raw_mb_per_s"`
+	RawAllocs        float64 `json:"raw_allocs_per_event"`
+	CompileMicros    float64 `json:"compile_us"`
+	DecodedNsSamples []int64 `json:"decoded_ns_samples"`
+	RawNsSamples     []int64 `json:"raw_ns_samples"`
 }
 
 // benchReport is the whole --json output.
@@ -145,48 +144,56 @@ func runBench(env *cmdEnv, args []string) int {
 		return 1
 	}
 	start := time.Now()
-	events := make([]*eval.Event, len(lines))
+	// Values, not pointers: the slice headers of the events lie side by side.
+	events := make([]eval.Event, len(lines))
 	for i, l := range lines {
-		if events[i], err = eval.DecodeEvent(l); err != nil {
+		e, err := eval.DecodeEvent(l)
+		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter bench: %s: event %d: %v\n", *eventsFile, i+1, err)
 			return 1
 		}
+		events[i] = *e
 	}
 	decodeNs := float64(time.Since(start).Nanoseconds()) / float64(len(lines))
 
 	rep := benchReport{Events: *eventsFile, EventCount: len(lines), Bytes: size, DecodeNs: decodeNs,
 		Runs: *runs, CompileIters: *compileIters, GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	n := float64(len(lines))
+	qs := make([]benchQuery, len(src.entries))
 	for i, e := range src.entries {
-		p := progs[i]
-		q := benchQuery{Line: e.Line, Filter: strings.Join(strings.Fields(e.Text), " ")}
-		decoded := func() (int, int64) {
-			runtime.GC()
-			t := time.Now()
-			m := 0
-			for _, ev := range events {
-				if p.MatchEvent(ev) {
-					m++
+		qs[i] = benchQuery{Line: e.Line, Filter: strings.Join(strings.Fields(e.Text), " ")}
+	}
+	// The runs go round all the filters in turn, so that a burst of load from the machine's
+	// other users spoils one sample of several filters rather than every sample of one.
+	for r := range *runs {
+		for i, e := range src.entries {
+			p, q := progs[i], &qs[i]
+			decoded := func() (int, int64) {
+				runtime.GC()
+				t := time.Now()
+				m := 0
+				for k := range events {
+					if p.MatchEvent(&events[k]) {
+						m++
+					}
 				}
+				return m, time.Since(t).Nanoseconds()
 			}
-			return m, time.Since(t).Nanoseconds()
-		}
-		raw := func() (int, int64, error) {
-			runtime.GC()
-			t := time.Now()
-			m := 0
-			for _, l := range lines {
-				ok, err := p.MatchJSON(l)
-				if err != nil {
-					return 0, 0, err
+			raw := func() (int, int64, error) {
+				runtime.GC()
+				t := time.Now()
+				m := 0
+				for _, l := range lines {
+					ok, err := p.MatchJSON(l)
+					if err != nil {
+						return 0, 0, err
+					}
+					if ok {
+						m++
+					}
 				}
-				if ok {
-					m++
-				}
+				return m, time.Since(t).Nanoseconds(), nil
 			}
-			return m, time.Since(t).Nanoseconds(), nil
-		}
-		for r := range *runs {
 			var dm, rm int
 			var dns, rns int64
 			if r%2 == 0 {
@@ -208,12 +215,15 @@ func runBench(env *cmdEnv, args []string) int {
 			q.DecodedNsSamples = append(q.DecodedNsSamples, dns)
 			q.RawNsSamples = append(q.RawNsSamples, rns)
 		}
+	}
+	for i, e := range src.entries {
+		p, q := progs[i], &qs[i]
 		q.DecodedNs = float64(median(q.DecodedNsSamples)) / n
 		q.RawNs = float64(median(q.RawNsSamples)) / n
 		q.RawMBps = float64(size) / 1e6 / (float64(median(q.RawNsSamples)) / 1e9)
 		q.DecodedAllocs = allocsPerEvent(len(lines), func() {
-			for _, ev := range events {
-				p.MatchEvent(ev)
+			for k := range events {
+				p.MatchEvent(&events[k])
 			}
 		})
 		q.RawAllocs = allocsPerEvent(len(lines), func() {
@@ -228,8 +238,8 @@ func runBench(env *cmdEnv, args []string) int {
 			compiles[k] = time.Since(t).Nanoseconds()
 		}
 		q.CompileMicros = float64(median(compiles)) / 1e3
-		rep.Queries = append(rep.Queries, q)
 	}
+	rep.Queries = qs
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
