@@ -9,13 +9,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/diag"
 )
 
 // Baseline is a record of accepted findings, so that a repository can adopt the lint and fail
 // only on new problems. A finding is identified by its file, its code and the text of its
-// filter (white space collapsed), not by its line: editing other rules, or moving this one,
-// does not make it new.
+// filter in canonical form (white space collapsed when it does not parse), not by its line:
+// editing other rules, moving or reformatting this one does not make it new.
 type Baseline struct {
 	Version  int             `json:"version"`
 	Findings []BaselineEntry `json:"findings"`
@@ -36,7 +37,16 @@ type baselineKey struct {
 }
 
 func keyOf(f Finding) baselineKey {
-	return baselineKey{file: f.File, code: f.Code, text: strings.Join(strings.Fields(f.Filter), " ")}
+	return baselineKey{file: f.File, code: f.Code, text: canonicalText(f.Filter)}
+}
+
+// canonicalText is the filter's canonical form, or its words joined by single spaces when it
+// does not parse.
+func canonicalText(filter string) string {
+	if s, diags := lang.Format(filter); s != "" && !diags.HasErrors() {
+		return s
+	}
+	return strings.Join(strings.Fields(filter), " ")
 }
 
 // NewBaseline records the findings of a run.
