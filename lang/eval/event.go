@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -11,25 +10,20 @@ import (
 // Event is an event flattened once for fast repeated matching with [Program.MatchEvent]: every
 // string, number and boolean in it, keyed by the path of object keys that leads to it (arrays
 // are transparent, as the semantics make them). It is one block of memory without pointers:
-// the hashes of the paths, sorted, then one record per value, then the text of the paths and
-// strings, each path right before its value, so that a lookup touches few cache lines.
-// Matching an Event does not allocate. An Event is read-only once built; it may be copied
-// (the copies share the block) and shared between goroutines.
+// an index of the values sorted by a hash of their path, then one entry per value that holds
+// its kind, its path and the value itself side by side, so that a lookup touches few cache
+// lines. Matching an Event does not allocate. An Event is read-only once built; it may be
+// copied (the copies share the block) and shared between goroutines.
 type Event struct {
 	w []uint64 // see the layout below
 }
 
-// Block layout, in 64-bit words: w[0] = n, the number of values; then n uint32 hashes
-// (sorted, (n+1)/2 words); then n records of two words: path offset<<32 | path length, and
-// the value; the text follows, addressed in bytes from the start of the block.
-//
-// The first word of a record is path offset (32 bits) | kind (8 bits) | path length (24
-// bits); the second, the value, holds by kind:
-//   - a string: text offset<<32 | length
-//   - a boolean: 0 or 1
-//   - an int64 number: its bits
-//   - a float64 number: its bits
-//   - other number text: text offset<<32 | length
+// Block layout: word 0 is n, the number of values; words 1..n are the index, hash<<32 |
+// byte offset of the entry, sorted; the entries follow, addressed in bytes from the start of
+// the block. An entry is its kind (one byte), the length of its path (uvarint), then for a
+// string or number text the length of the text (uvarint), the path and the text; for the
+// other kinds the path and 8 bytes of value (little-endian): a boolean as 0 or 1, an int64
+// or a float64's bits.
 const (
 	kindString = iota
 	kindBool
@@ -37,10 +31,6 @@ const (
 	kindFloat
 	kindNumText
 )
-
-// maxPathLen is the longest encoded path a record can hold. A value under a longer path (keys
-// of 16 MiB) is left out, and no filter can name it.
-const maxPathLen = 1<<24 - 1
 
 // NewEvent flattens a decoded event (what [Decode] or encoding/json produce; see
 // [Program.Match] for the accepted types).
@@ -59,28 +49,25 @@ func DecodeEvent(data []byte) (*Event, error) {
 	return NewEvent(v), nil
 }
 
-type pendingLeaf struct {
-	hash       uint32
-	kind       uint8
-	path, text [2]int // byte ranges in the text buffer
-	val        uint64
-}
-
 // Reset rebuilds e from the decoded event v. It allocates a new block, so copies of e made
 // before keep their old contents.
 func (e *Event) Reset(v any) {
-	var ps []pendingLeaf
-	var text []byte
+	var index []uint64 // hash<<32 | offset into entries
+	var entries []byte
 	var path []byte
 	add := func(kind uint8, s string, val uint64) {
-		p := pendingLeaf{kind: kind, val: val, hash: uint32(hashPath(unsafe.String(unsafe.SliceData(path), len(path))) >> 32)}
-		p.path = [2]int{len(text), len(text) + len(path)}
-		text = append(text, path...)
+		h := hashPath(unsafe.String(unsafe.SliceData(path), len(path))) >> 32
+		index = append(index, h<<32|uint64(len(entries)))
+		entries = append(entries, kind)
+		entries = binary.AppendUvarint(entries, uint64(len(path)))
 		if kind == kindString || kind == kindNumText {
-			p.text = [2]int{len(text), len(text) + len(s)}
-			text = append(text, s...)
+			entries = binary.AppendUvarint(entries, uint64(len(s)))
+			entries = append(entries, path...)
+			entries = append(entries, s...)
+		} else {
+			entries = append(entries, path...)
+			entries = binary.LittleEndian.AppendUint64(entries, val)
 		}
-		ps = append(ps, p)
 	}
 	var walk func(v any)
 	walk = func(v any) {
@@ -104,9 +91,7 @@ func (e *Event) Reset(v any) {
 			}
 			path = path[:n]
 		case string:
-			if len(path) <= maxPathLen {
-				add(kindString, x, 0)
-			}
+			add(kindString, x, 0)
 		case bool:
 			var b uint64
 			if x {
@@ -115,7 +100,7 @@ func (e *Event) Reset(v any) {
 			add(kindBool, "", b)
 		default:
 			n, ok := numFromAny(v)
-			if !ok || len(path) > maxPathLen {
+			if !ok {
 				return
 			}
 			switch n.kind {
@@ -129,30 +114,17 @@ func (e *Event) Reset(v any) {
 		}
 	}
 	walk(v)
-	slices.SortStableFunc(ps, func(a, b pendingLeaf) int { return cmp.Compare(a.hash, b.hash) })
-	n := len(ps)
-	hw := (n + 1) / 2
-	head := 1 + hw + 2*n // words before the text
-	w := make([]uint64, head+(len(text)+7)/8)
+	n := len(index)
+	base := uint64(8 * (1 + n))
+	for i := range index {
+		index[i] += base
+	}
+	slices.Sort(index)
+	w := make([]uint64, 1+n+(len(entries)+7)/8)
 	w[0] = uint64(n)
-	if n == 0 {
-		e.w = w
-		return
-	}
-	hs := unsafe.Slice((*uint32)(unsafe.Pointer(&w[1])), 2*hw)
-	base := uint64(head * 8)
-	for i, p := range ps {
-		hs[i] = p.hash
-		r := w[1+hw+2*i:]
-		r[0] = (base+uint64(p.path[0]))<<32 | uint64(p.kind)<<24 | uint64(p.path[1]-p.path[0])
-		if p.kind == kindString || p.kind == kindNumText {
-			r[1] = (base+uint64(p.text[0]))<<32 | uint64(p.text[1]-p.text[0])
-		} else {
-			r[1] = p.val
-		}
-	}
-	if len(text) > 0 {
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(&w[head])), len(text)), text)
+	copy(w[1:], index)
+	if len(entries) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&w[1+n])), len(entries)), entries)
 	}
 	e.w = w
 }
@@ -169,56 +141,66 @@ func (e *Event) Len() int {
 // the value e was built from. The zero Event is an empty object.
 func (p *Program) MatchEvent(e *Event) bool { return p.root.evalEvent(e) }
 
-// str returns the text at offset<<32 | length in the block.
-func (e *Event) str(ref uint64) string {
-	n := int(ref & 0xffffffff)
-	if n == 0 {
-		return ""
-	}
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(&e.w[0]), ref>>32)), n)
-}
-
 func (n *cmpNode) evalEvent(e *Event) bool {
 	w := e.w
-	if len(w) == 0 || w[0] == 0 {
+	if len(w) == 0 {
 		return false
 	}
 	cnt := int(w[0])
-	hw := (cnt + 1) / 2
-	hs := unsafe.Slice((*uint32)(unsafe.Pointer(&w[1])), cnt)
-	h := n.hash32
+	index := w[1 : 1+cnt]
+	h := uint64(n.hash32)
 	lo, hi := 0, cnt
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if hs[m] < h {
+		if index[m]>>32 < h {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	for i := lo; i < cnt && hs[i] == h; i++ {
-		r0, r1 := w[1+hw+2*i], w[2+hw+2*i]
-		if e.str(r0&^(0xff<<24)) != n.enc {
+	if lo == cnt || index[lo]>>32 != h {
+		return false
+	}
+	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
+	for i := lo; i < cnt && index[i]>>32 == h; i++ {
+		ent := block[index[i]&0xffffffff:]
+		kind := ent[0]
+		plen, k := binary.Uvarint(ent[1:])
+		ent = ent[1+k:]
+		var tlen uint64
+		if kind == kindString || kind == kindNumText {
+			tlen, k = binary.Uvarint(ent)
+			ent = ent[k:]
+		}
+		if string(ent[:plen]) != n.enc {
 			continue
 		}
+		ent = ent[plen:]
 		var ok bool
-		switch uint8(r0 >> 24) {
+		switch kind {
 		case kindString:
-			ok = n.testString(e.str(r1))
+			ok = n.testString(bytesString(ent[:tlen]))
+		case kindNumText:
+			ok = n.testNum(numVal{kind: numText, text: bytesString(ent[:tlen])})
 		case kindBool:
-			ok = n.testBool(r1 != 0)
+			ok = n.testBool(binary.LittleEndian.Uint64(ent) != 0)
 		case kindInt:
-			ok = n.testNum(numVal{kind: numInt, i: int64(r1)})
-		case kindFloat:
-			ok = n.testNum(numVal{kind: numFloat, f: math.Float64frombits(r1)})
+			ok = n.testNum(numVal{kind: numInt, i: int64(binary.LittleEndian.Uint64(ent))})
 		default:
-			ok = n.testNum(numVal{kind: numText, text: e.str(r1)})
+			ok = n.testNum(numVal{kind: numFloat, f: math.Float64frombits(binary.LittleEndian.Uint64(ent))})
 		}
 		if ok {
 			return true
 		}
 	}
 	return false
+}
+
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // appendKey appends one key of a path: its length as a uvarint, then its bytes, so that no
