@@ -187,7 +187,7 @@ func Run(opts Options) (*Result, error) {
 				}
 				return nil
 			}
-			if d.Name() == ConfigName || kindOf(q) == 0 || !d.Type().IsRegular() {
+			if strings.HasPrefix(d.Name(), ".") || kindOf(q) == 0 || !d.Type().IsRegular() {
 				return nil
 			}
 			if cfg.selected(q) {
