@@ -325,6 +325,7 @@ func TestFixes(t *testing.T) {
 		{`A == "C:\\x"`, `A == 'C:\\x'`},
 		// the string runs on to the quote before x: the fix ends it where it was meant to end
 		{`A == 'C:\' AND B == 'x'`, `A == 'C:\\' AND B == 'x' | expected AND, OR or the end of the filter, found "x"`},
+		{`A == 'it\'s' B == 1`, `expected AND, OR or the end of the filter, found "B"`},
 	}
 	for _, tt := range tests {
 		_, diags := parser.Parse(tt.src)

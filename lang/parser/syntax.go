@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
@@ -82,6 +83,9 @@ func escapedQuoteBefore(src string, off int) (diag.Diagnostic, bool) {
 			continue
 		}
 		if raw[i+1] == '\'' {
+			if !looksLikeFilter.MatchString(raw[i+2:]) {
+				return diag.Diagnostic{}, false // an apostrophe meant as one: it\'s
+			}
 			at := prev.Span.Start + i
 			return diag.Diagnostic{Span: ast.Span{Start: at, End: at + 2}, Severity: diag.Error, Code: diag.TrailingBackslash,
 				Message: `this backslash escapes the quote after it, so the string goes on to the next quote; write \\ for a backslash`,
@@ -92,6 +96,9 @@ func escapedQuoteBefore(src string, off int) (diag.Diagnostic, bool) {
 	}
 	return diag.Diagnostic{}, false
 }
+
+// looksLikeFilter matches text that reads as filter syntax rather than string content.
+var looksLikeFilter = regexp.MustCompile(`(?i)\s(AND|OR)\s|==|!=|\bin\s*\(`)
 
 // MaxDepth is how deeply [Parse] lets parentheses nest. Real filters nest a few levels; the
 // limit keeps a hostile filter (an events API request, say) from costing seconds, as the
