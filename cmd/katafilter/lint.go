@@ -29,7 +29,8 @@ func runLint(env *cmdEnv, args []string) int {
 	keys := fs.String("keys", "", "comma-separated `keys` holding filters in YAML and JSON files (overrides the configuration)")
 	workers := fs.Int("j", 0, "lint this many files at once (0: one per CPU)")
 	lf := addLangFlags(fs, true)
-	if code, ok := parseFlags(env, fs, args); !ok {
+	paths, code, ok := parseArgs(env, fs, args)
+	if !ok {
 		return code
 	}
 	var fail diag.Severity
@@ -39,20 +40,17 @@ func runLint(env *cmdEnv, args []string) int {
 	case "warning":
 		fail = diag.Warning
 	default:
-		fmt.Fprintf(env.stderr, "katafilter lint: --fail-level must be error or warning, not %q\n", *failLevel)
-		return 2
+		return usageError(env, "lint", "--fail-level must be error or warning, not %q", *failLevel)
 	}
 	if !validFormat(*format) {
-		fmt.Fprintf(env.stderr, "katafilter lint: unknown --format %q (want one of %s)\n", *format, strings.Join(lint.Formats, ", "))
-		return 2
+		return usageError(env, "lint", "unknown --format %q (want one of %s)", *format, strings.Join(lint.Formats, ", "))
 	}
 	if *writeBaseline && *baseline == "" {
-		fmt.Fprintln(env.stderr, "katafilter lint: --write-baseline needs --baseline FILE")
-		return 2
+		return usageError(env, "lint", "--write-baseline needs --baseline FILE")
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	opts := lint.Options{Paths: fs.Args(), ConfigFile: *config, Fix: *fix, Workers: *workers}
+	opts := lint.Options{Paths: paths, ConfigFile: *config, Fix: *fix, Workers: *workers}
 	if *baseline != "" {
 		opts.Skip = []string{*baseline}
 	}
