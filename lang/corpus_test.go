@@ -110,7 +110,7 @@ func renderCorpus(t *testing.T, src string, entries []kfl.Entry, cfg lang.Config
 	var b strings.Builder
 	lines := ast.NewLineTable(src)
 	for _, e := range entries {
-		fmt.Fprintf(&b, "## line %d: %s\n", e.Line, strings.ReplaceAll(e.Text, "\n", "\n## "))
+		fmt.Fprintf(&b, "## line %d: %s\n", e.Line, strings.ReplaceAll(showCR(e.Text), "\n", "\n## "))
 		f := lang.Analyze(e.Text, cfg)
 		for _, d := range f.Diagnostics {
 			codes[d.Code]++
@@ -126,7 +126,7 @@ func renderCorpus(t *testing.T, src string, entries []kfl.Entry, cfg lang.Config
 					t.Errorf("line %d: fix %q of %s does not apply: %v", e.Line, fix.Title, d.Code, err)
 					continue
 				}
-				fmt.Fprintf(&b, "fix %s %q: %s\n  => %s\n", d.Code, fix.Title, fixed, recheck(fixed, cfg))
+				fmt.Fprintf(&b, "fix %s %q: %s\n  => %s\n", d.Code, fix.Title, showCR(fixed), recheck(fixed, cfg))
 			}
 		}
 		if text, ok := f.Format(); ok && text != e.Text {
@@ -135,6 +135,9 @@ func renderCorpus(t *testing.T, src string, entries []kfl.Entry, cfg lang.Config
 	}
 	return b.String()
 }
+
+// showCR writes carriage returns visibly, so that the golden text has plain line ends.
+func showCR(s string) string { return strings.ReplaceAll(s, "\r", `\r`) }
 
 // recheck checks a fixed filter again and lists the codes that remain.
 func recheck(src string, cfg lang.Config) string {
