@@ -308,3 +308,29 @@ func ExampleFilter() {
 	//     false  FileName == '*powershell*'  (FileName: "cmd.exe")
 	//     false  FileSize > 100  (FileSize: field missing)
 }
+
+func ExampleExplainer() {
+	f := lang.Analyze(`EventType == 'process' AND NOT FileName in ('cmd.exe', 'powershell.exe')`, lang.Config{})
+	ex, err := explain.NewFilter(f) // prepared once, for any number of events
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range []string{`{"EventType":"process","FileName":"cmd.exe"}`, `{"EventType":"process"}`} {
+		event, _ := eval.Decode([]byte(line))
+		n := ex.Explain(event)
+		fmt.Println(n.Result, "because:")
+		_ = n.Write(os.Stdout, "  ")
+	}
+	// Output:
+	// false because:
+	//   false  AND
+	//     true   EventType == 'process'  (EventType: "process")
+	//     false  NOT
+	//       true   FileName in ('cmd.exe', 'powershell.exe')  (FileName: "cmd.exe")
+	// true because:
+	//   true   AND
+	//     true   EventType == 'process'  (EventType: "process")
+	//     true   NOT
+	//       false  FileName in ('cmd.exe', 'powershell.exe')  (FileName: field missing)
+}
