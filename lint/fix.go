@@ -100,7 +100,7 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 			note(s, "the filter's text could not be traced through the YAML scalar (explicit indentation indicator or an unusual layout)")
 			continue
 		}
-		repl, ok, why := encodeSite(s, k, body, trailing)
+		repl, ok, why := encodeSite(s, k, body, trailing, strings.Contains(src, "\r\n"))
 		if !ok {
 			note(s, "%s", why)
 			continue
@@ -136,8 +136,9 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 	return src, notes, false
 }
 
-// encodeSite writes the fixed filter the way the site was written.
-func encodeSite(s *site, k fileKind, body, trailing string) (string, bool, string) {
+// encodeSite writes the fixed filter the way the site was written; crlf is set for a file
+// whose lines end in CR LF.
+func encodeSite(s *site, k fileKind, body, trailing string, crlf bool) (string, bool, string) {
 	text := body + trailing
 	switch k {
 	case kindKFL:
@@ -165,7 +166,11 @@ func encodeSite(s *site, k fileKind, body, trailing string) (string, bool, strin
 				ls[i] = ind + ls[i]
 			}
 		}
-		return strings.Join(ls, "\n"), true, ""
+		nl := "\n"
+		if crlf {
+			nl = "\r\n"
+		}
+		return strings.Join(ls, nl), true, ""
 	case '>':
 		if strings.Contains(body, "\n") || strings.HasPrefix(body, " ") {
 			return "", false, "the filter does not fit on one line of a folded block"

@@ -21,6 +21,7 @@ func TestFixYAML(t *testing.T) {
 		{"folded", "filter: >\n  eventType == 'process'\n  AND FileName == 'x'\n", "filter: >\n  EventType == 'process' AND FileName == 'x'\n", ""},
 		{"flow", "- {filter: eventType == 'process', x: 1}\n", "- {filter: EventType == 'process', x: 1}\n", ""},
 		{"list", "filter:\n  - eventType == 'process'\n  - \"EventType  ==  'process'\"\n", "filter:\n  - EventType == 'process'\n  - \"EventType == 'process'\"\n", ""},
+		{"literal crlf", "filter: |\r\n  eventType == 1\r\n    AND a == 1\r\nz: 1\r\n", "filter: |\r\n  EventType == 1\r\n    AND a == 1\r\nz: 1\r\n", ""},
 		{"clean", "filter: EventType == 'process'\n", "filter: EventType == 'process'\n", ""},
 		{"unsafe only", "filter: EventType == 'proces'\n", "filter: EventType == 'proces'\n", ""},
 		{"indentation indicator", "filter: |2\n  eventType == 'process'\n", "filter: |2\n  EventType == 'process'\n", ""},
