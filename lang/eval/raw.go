@@ -417,10 +417,11 @@ const (
 
 // special marks (in its bytes' high bits) the bytes of w that end a run of plain string
 // text: '"', '\\' and control characters. The lowest mark is always exact.
+//
+// It is the union of three tests "has a byte below c", (v - c*lsb) &^ v & msb, on w^'"',
+// w^'\\' and w itself; the xors leave the high bits alone, so the three share the &^ w.
 func special(w uint64) uint64 {
-	q := w ^ (lsb * '"')
-	b := w ^ (lsb * '\\')
-	return ((q-lsb)&^q | (b-lsb)&^b | (w-lsb*0x20)&^w) & msb
+	return (((w ^ (lsb * '"')) - lsb) | ((w ^ (lsb * '\\')) - lsb) | (w - lsb*0x20)) &^ w & msb
 }
 
 // scanString checks the string whose body starts at d[i] and returns the offset after its
