@@ -218,6 +218,13 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 	seen := map[string]int{}
 	for _, f := range r.Files {
 		for _, d := range f.Findings {
+			if _, ok := index[d.Code]; !ok { // a code missing from the tables still gets a rule
+				index[d.Code] = len(rules)
+				rules = append(rules, rule{ID: string(d.Code), Name: strings.ToLower(string(d.Code)),
+					ShortDescription: text{string(d.Code)}, FullDescription: text{string(d.Code)},
+					HelpURI: CodeURL(d.Code), Help: text{"See " + CodeURL(d.Code)},
+					DefaultConfiguration: map[string]any{"level": sarifLevel(d.Severity)}})
+			}
 			msg := d.Message
 			if d.Explanation != "" {
 				msg += "\n" + d.Explanation
