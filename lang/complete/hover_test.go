@@ -84,7 +84,11 @@ func TestSignature(t *testing.T) {
 		s, ok := SignatureAt(src, off, lang.Config{})
 		got := "none"
 		if ok {
-			got = fmt.Sprintf("%s %v %d", s.Label, s.Params, s.Active)
+			var params []string
+			for i := range s.Params {
+				params = append(params, s.ParamText(i))
+			}
+			got = fmt.Sprintf("%s %v %d", s.Label, params, s.Active)
 		}
 		if got != tc.want {
 			t.Errorf("SignatureAt(%q):\n got %s\nwant %s", tc.src, got, tc.want)

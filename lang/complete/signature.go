@@ -3,18 +3,23 @@ package complete
 import (
 	"fmt"
 
+	"github.com/katafilter/katafilter/lang/ast"
+
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/parser"
 )
 
-// Signature is help for the in list the cursor is in. Params are substrings of Label, in
-// order; Active is the index of the one being written.
+// Signature is help for the in list the cursor is in. Params are the spans of the parameters
+// in Label (byte offsets), in order; Active is the index of the one being written.
 type Signature struct {
 	Label         string
 	Documentation string
-	Params        []string
+	Params        []ast.Span
 	Active        int
 }
+
+// ParamText returns the text of parameter i.
+func (s Signature) ParamText(i int) string { return s.Label[s.Params[i].Start:s.Params[i].End] }
 
 // SignatureAt returns help for the in list around byte offset off of src: the infix form
 // Field in (v1, v2, ...) or the call form in(Field, v1, ...). It reports false outside one.
@@ -66,9 +71,14 @@ func SignatureAt(src string, off int, cfg lang.Config) (Signature, bool) {
 		}
 	}
 	if call {
+		// in(Name, value, ...)
+		n := len("in(") + len(name)
 		return Signature{Label: "in(" + name + ", value, ...)", Documentation: doc,
-			Params: []string{name, "value", "..."}, Active: min(commas, 2)}, true
+			Params: []ast.Span{{Start: 3, End: n}, {Start: n + 2, End: n + 7}, {Start: n + 9, End: n + 12}},
+			Active: min(commas, 2)}, true
 	}
+	// Name in (value, ...)
+	n := len(name) + len(" in (")
 	return Signature{Label: name + " in (value, ...)", Documentation: doc,
-		Params: []string{"value", "..."}, Active: min(commas, 1)}, true
+		Params: []ast.Span{{Start: n, End: n + 5}, {Start: n + 7, End: n + 10}}, Active: min(commas, 1)}, true
 }

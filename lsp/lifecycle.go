@@ -1,0 +1,103 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+// capabilities are the server's capabilities: protocol v0.12.0's, plus the pull diagnostics
+// of protocol 3.17 that it predates.
+type capabilities struct {
+	protocol.ServerCapabilities
+	DiagnosticProvider *diagnosticOptions `json:"diagnosticProvider,omitempty"`
+}
+
+type diagnosticOptions struct {
+	Identifier            string `json:"identifier,omitempty"`
+	InterFileDependencies bool   `json:"interFileDependencies"`
+	WorkspaceDiagnostics  bool   `json:"workspaceDiagnostics"`
+}
+
+type initializeResult struct {
+	Capabilities capabilities         `json:"capabilities"`
+	ServerInfo   *protocol.ServerInfo `json:"serverInfo,omitempty"`
+}
+
+func initialize(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+	var p protocol.InitializeParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	if !s.state.CompareAndSwap(stateNew, stateRunning) {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize was sent twice")
+	}
+	var opts json.RawMessage
+	if p.InitializationOptions != nil {
+		opts, _ = json.Marshal(p.InitializationOptions)
+	}
+	st, err := parseSettings(opts, rootPath(&p))
+	s.applySettings(st, err)
+	caps := capabilities{
+		ServerCapabilities: protocol.ServerCapabilities{
+			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: true,
+				Change: protocol.TextDocumentSyncKindIncremental, Save: &protocol.SaveOptions{}},
+			CompletionProvider:              &protocol.CompletionOptions{TriggerCharacters: []string{".", "'", "(", ",", "="}},
+			HoverProvider:                   true,
+			SignatureHelpProvider:           &protocol.SignatureHelpOptions{TriggerCharacters: []string{"(", ","}},
+			DocumentFormattingProvider:      true,
+			DocumentRangeFormattingProvider: true,
+			CodeActionProvider: map[string]any{"codeActionKinds": []protocol.CodeActionKind{
+				protocol.QuickFix, protocol.RefactorRewrite}},
+			DocumentSymbolProvider: true,
+			FoldingRangeProvider:   true,
+			SemanticTokensProvider: semanticTokensOptions(),
+		},
+		DiagnosticProvider: &diagnosticOptions{Identifier: "katafilter"},
+	}
+	version := s.opts.Version
+	if version == "" {
+		version = "(devel)"
+	}
+	return &initializeResult{Capabilities: caps, ServerInfo: &protocol.ServerInfo{Name: "katafilter", Version: version}}, nil
+}
+
+func init() {
+	register("initialize", route{beforeInit: true, run: initialize})
+	register("initialized", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		s.logf("initialized")
+		return nil, nil
+	}})
+	register("shutdown", route{run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		s.state.Store(stateShutdown)
+		s.diags.stop()
+		return nil, nil
+	}})
+	register("exit", route{notification: true, beforeInit: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var err error
+		if s.state.Load() != stateShutdown {
+			err = errExitWithoutShutdown
+		}
+		select {
+		case s.exited <- err:
+		default:
+		}
+		return nil, nil
+	}})
+	register("$/cancelRequest", route{notification: true, beforeInit: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p struct {
+			ID jsonrpc2.ID `json:"id"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		s.cancel(fmt.Sprintf("%q", p.ID))
+		return nil, nil
+	}})
+	register("$/setTrace", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		return nil, nil
+	}})
+}

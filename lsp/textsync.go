@@ -1,0 +1,93 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+// contentChange is one change of textDocument/didChange. protocol v0.12.0 declares its Range
+// as a value, which cannot tell a whole-text change (no range) from an insertion at 0:0.
+type contentChange struct {
+	Range *protocol.Range `json:"range,omitempty"`
+	Text  string          `json:"text"`
+}
+
+// applyChanges applies content changes in order to text.
+func applyChanges(text string, changes []contentChange) string {
+	for _, c := range changes {
+		if c.Range == nil {
+			text = c.Text
+			continue
+		}
+		sp := newMapper(text).span(*c.Range)
+		text = text[:sp.Start] + c.Text + text[sp.End:]
+	}
+	return text
+}
+
+// lookup decodes params into p and returns the snapshot of the document td names.
+func lookup(v view, params json.RawMessage, p any, td *protocol.TextDocumentIdentifier) (*snapshot, error) {
+	if err := decode(params, p); err != nil {
+		return nil, err
+	}
+	snap := v[td.URI]
+	if snap == nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "document %s is not open", td.URI)
+	}
+	return snap, nil
+}
+
+func init() {
+	register("textDocument/didOpen", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p protocol.DidOpenTextDocumentParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		td := p.TextDocument
+		cfg := s.settings.Load().cfg
+		s.docs.update(td.URI, func(*snapshot) *snapshot {
+			return newSnapshot(td.URI, td.Version, td.Text, cfg, nil)
+		})
+		s.diags.schedule(td.URI)
+		return nil, nil
+	}})
+	register("textDocument/didChange", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p struct {
+			TextDocument   protocol.VersionedTextDocumentIdentifier `json:"textDocument"`
+			ContentChanges []contentChange                          `json:"contentChanges"`
+		}
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		td := p.TextDocument
+		cfg := s.settings.Load().cfg
+		missing := false
+		s.docs.update(td.URI, func(old *snapshot) *snapshot {
+			if old == nil {
+				missing = true
+				return nil
+			}
+			return newSnapshot(td.URI, td.Version, applyChanges(old.doc.Text(), p.ContentChanges), cfg, old)
+		})
+		if missing {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "didChange for %s, which is not open", td.URI)
+		}
+		s.diags.schedule(td.URI)
+		return nil, nil
+	}})
+	register("textDocument/didClose", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p protocol.DidCloseTextDocumentParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		s.docs.update(p.TextDocument.URI, func(*snapshot) *snapshot { return nil })
+		s.diags.clear(p.TextDocument.URI)
+		return nil, nil
+	}})
+	register("textDocument/didSave", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		return nil, nil
+	}})
+}
