@@ -213,7 +213,6 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*s
 			// (goccy/go-yaml v1.19.2) repeats the content of a block with an explicit
 			// indentation indicator or with a blank line holding extra spaces.
 			sc.m.exact = true
-			sc.multiline = true
 		} else {
 			sc = &scalar{style: style, m: pointMap(v.Value.Value, pos, y.src), start: pos, end: pos}
 		}

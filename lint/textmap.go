@@ -77,9 +77,7 @@ type scalar struct {
 	// scalars; for block scalars, the content lines from the first content character to the
 	// end of the last non-blank line (header and trailing line break excluded).
 	start, end int
-	indent     int    // block scalars: the content's indentation
-	header     string // block scalars: the header as written, e.g. "|-"
-	multiline  bool   // the scalar's text spans several lines of the file
+	indent     int // block scalars: the content's indentation
 }
 
 // traceScalar follows the scalar that starts at file offset pos in the given style and
@@ -99,7 +97,6 @@ func traceScalar(src string, pos int, style byte, want string) *scalar {
 		return &scalar{style: style, m: pointMap(want, pos, src), start: pos, end: pos}
 	}
 	sc.m.exact = true
-	sc.multiline = strings.Contains(src[sc.start:sc.end], "\n")
 	return sc
 }
 
@@ -407,5 +404,5 @@ func traceBlock(src string, pos int, style byte, parent int) *scalar {
 		}
 	}
 	return &scalar{style: style, m: m, start: lines[0].start, end: lines[last].end,
-		indent: indent, header: header}
+		indent: indent}
 }
