@@ -16,9 +16,10 @@
 // order, so the output does not depend on scheduling.
 //
 // Mapping positions through YAML: each scalar's decoded text is traced back through the file
-// byte by byte. An escape such as \t, \x41 or a doubled quote maps to the whole escape; a space that YAML made of
-// a folded line break (plain and quoted multi-line scalars, folded > blocks) maps to that line
-// break, the nearest exact place. A scalar that cannot be traced (a block scalar with an
-// explicit indentation indicator, say) has every position mapped to its first character, and
-// --fix leaves it alone with a note.
+// byte by byte. An escape such as \t, \x41 or a doubled quote maps to the whole escape; a
+// space that YAML made of a folded line break (plain and quoted multi-line scalars, folded >
+// blocks) maps to that line break, the nearest exact place. Block scalars are read by lint
+// itself, since the YAML library repeats the content of some of them. A scalar that cannot be
+// traced (a folded block whose blank lines hold extra spaces, say) has every position mapped
+// to its first character, and --fix leaves it alone with a note.
 package lint
