@@ -120,6 +120,12 @@ func TestLanguageDoc(t *testing.T) {
 	if nEBNF != 1 || nFilters < 10 {
 		t.Errorf("docs/language.md has %d EBNF blocks and %d example filters", nEBNF, nFilters)
 	}
+	// every relative link must lead to a file or directory
+	for _, m := range regexp.MustCompile(`\]\((\.\./[^)#]+|[a-z]+\.md)`).FindAllStringSubmatch(doc, -1) {
+		if _, err := os.Stat(filepath.Join(docsDir, m[1])); err != nil {
+			t.Errorf("docs/language.md links to %s, which does not exist", m[1])
+		}
+	}
 	// every Test, Fuzz and Example function named must exist in a test file under lang/
 	var src strings.Builder
 	err = filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
