@@ -134,3 +134,24 @@ func TestCodes(t *testing.T) {
 		t.Errorf("URL: %s", got)
 	}
 }
+
+// TestRenderAnySpan: rendering never panics, whatever the span, CRLF line ends and tabs
+// included.
+func TestRenderAnySpan(t *testing.T) {
+	src := "A ==\r\n\t'Имя'\r\n\nB"
+	lt := ast.NewLineTable(src)
+	for start := -1; start <= len(src)+1; start++ {
+		for end := start - 1; end <= len(src)+2; end++ {
+			l := diag.List{{Span: ast.Span{Start: start, End: end}, Severity: diag.Error, Code: diag.SyntaxError, Message: "m"}}
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("Render of span [%d,%d) panicked: %v", start, end, r)
+					}
+				}()
+				var b strings.Builder
+				_ = diag.Render(&b, lt, l, diag.RenderOptions{})
+			}()
+		}
+	}
+}

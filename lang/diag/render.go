@@ -75,14 +75,12 @@ func renderOne(w io.Writer, lines *ast.LineTable, d Diagnostic, opt RenderOption
 	if !opt.NoSnippet {
 		text := lines.Line(pos.Line)
 		lineStart := lines.LineStart(pos.Line)
-		startByte := d.Span.Start - lineStart
-		endByte := min(d.Span.End-lineStart, len(text))
-		if endByte < startByte {
-			endByte = startByte
-		}
+		// Clamp to the line: a span may start on a line break or lie outside the text.
+		startByte := max(0, min(d.Span.Start-lineStart, len(text)))
+		endByte := max(startByte, min(d.Span.End-lineStart, len(text)))
 		shown := expandTabs(text)
-		pad := width(expandTabs(text[:min(startByte, len(text))]))
-		n := max(1, width(text[min(startByte, len(text)):endByte]))
+		pad := width(expandTabs(text[:startByte]))
+		n := max(1, width(text[startByte:endByte]))
 		caret := strings.Repeat(" ", pad) + strings.Repeat("^", n)
 		if opt.Color {
 			caret = strings.Repeat(" ", pad) + ansiRed + strings.Repeat("^", n) + ansiReset
