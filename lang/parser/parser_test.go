@@ -114,6 +114,8 @@ func TestParse(t *testing.T) {
 		{`in(A)`, `(in() A {})`},
 		{`in (A, 'x')`, `(in() A {string:'x'})`},
 		{`NOT in(A, 'x') AND B in ('y')`, `(AND (NOT (in() A {string:'x'})) (in B {string:'y'}))`},
+		// a keyword may follow a number or a string without a space
+		{`A == 1AND B == -2or C == 'x'and D == 1`, `(OR (AND (== A 1) (== B -2)) (AND (== C 'x') (== D 1)))`},
 		// white space of every kind
 		{" \t\r\nA\n==\t1 \n", `(== A 1)`},
 		// the vendor's example
