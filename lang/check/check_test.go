@@ -13,7 +13,11 @@ import (
 	"github.com/katafilter/katafilter/lang/schema"
 )
 
-var _ = flag.Bool("update", false, "accepted so that go test ./lang/... -update works; this package has no golden files")
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "accepted for go test ./lang/... -update; no golden files here")
+	}
+}
 
 // codes checks src and lists "severity code" of each diagnostic, or "ok".
 func codes(src string, opt check.Options) string {
