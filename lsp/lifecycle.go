@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -66,14 +67,23 @@ func initialize(ctx context.Context, s *server, v view, params json.RawMessage) 
 }
 
 func init() {
-	register("initialize", route{beforeInit: true, run: initialize})
+	register("initialize", route{beforeInit: true, inOrder: true, run: initialize})
 	register("initialized", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
 		s.logf("initialized")
 		return nil, nil
 	}})
-	register("shutdown", route{run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+	register("shutdown", route{inOrder: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
 		s.state.Store(stateShutdown)
 		s.diags.stop()
+		// Answer what was asked before shutdown; what takes too long is cancelled.
+		done := make(chan struct{})
+		go func() { s.running.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			s.cancelAll()
+			<-done
+		}
 		return nil, nil
 	}})
 	register("exit", route{notification: true, beforeInit: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {

@@ -56,6 +56,7 @@ type server struct {
 
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc // by request id
+	running  sync.WaitGroup                // requests being answered
 	exited   chan error
 }
 
@@ -88,8 +89,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	var err error
 	select {
 	case err = <-s.exited:
-		s.conn.Close()
-		<-s.conn.Done()
+		s.closeConn()
 	case <-s.conn.Done():
 		err = s.conn.Err()
 		select {
@@ -97,13 +97,22 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 		default:
 		}
 	case <-ctx.Done():
-		s.conn.Close()
-		<-s.conn.Done()
+		s.closeConn()
 		err = ctx.Err()
 	}
 	s.diags.stop()
 	s.cancelAll()
 	return err
+}
+
+// closeConn closes the connection and waits a little for its reader to stop: a read of a
+// standard input that cannot be interrupted must not keep the server from returning.
+func (s *server) closeConn() {
+	s.conn.Close()
+	select {
+	case <-s.conn.Done():
+	case <-time.After(time.Second):
+	}
 }
 
 func (s *server) logf(format string, args ...any) { s.logger.Printf(format, args...) }
@@ -115,6 +124,9 @@ type route struct {
 	notification bool
 	// beforeInit allows the method before initialize.
 	beforeInit bool
+	// inOrder runs a request on the reading goroutine, like a notification, because it
+	// changes the session's state (initialize, shutdown): what follows must see the change.
+	inOrder bool
 	// run handles the params; a request's result is its answer.
 	run func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error)
 }
@@ -171,12 +183,23 @@ func (s *server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 		})
 		return nil
 	}
+	if r.inOrder {
+		var result any
+		err := s.safely(method, func() error {
+			var err error
+			result, err = r.run(ctx, s, v, req.Params())
+			return err
+		})
+		return s.reply(ctx, reply, method, result, err)
+	}
 	id := fmt.Sprintf("%q", call.ID())
 	rctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.inflight[id] = cancel
 	s.mu.Unlock()
+	s.running.Add(1)
 	go func() {
+		defer s.running.Done()
 		defer func() {
 			s.mu.Lock()
 			delete(s.inflight, id)

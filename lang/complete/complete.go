@@ -121,7 +121,7 @@ func (c *completer) addInsert(k Kind, label, insert, detail, doc, sortKey string
 		return
 	}
 	c.items = append(c.items, Item{Label: label, Kind: k, Detail: detail, Documentation: doc,
-		InsertText: insert, Replace: replace, SortKey: sortKey + "\x00" + label})
+		InsertText: insert, Replace: replace, SortKey: sortKey + " " + label})
 }
 
 // matches reports whether typed is a prefix of text, or of one of its dotted segments,
