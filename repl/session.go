@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -20,7 +21,7 @@ const (
 	DefaultLimit   = 20
 	DefaultTimeout = 5 * time.Second
 	// MaxTimeout is the largest max_timeout the events API accepts.
-	MaxTimeout = 5 * time.Minute
+	MaxTimeout = client.MaxTimeoutLimit
 	// maxKept caps the events kept from a tail for .save and .explain.
 	maxKept = 10000
 )
@@ -35,6 +36,7 @@ const (
 	JSONL               // each event as one line of JSON, as received
 )
 
+// String returns the format's name, as .format takes it.
 func (f Format) String() string {
 	switch f {
 	case JSON:
