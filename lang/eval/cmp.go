@@ -22,13 +22,13 @@ type cmpNode struct {
 	consts []constant
 	idx    int    // position in Program.atoms, and bit in the raw path's mask
 	enc    string // the path encoded as in Event
-	hash32 uint32 // the high half of hashPath(enc), as Event keeps it
+	hash16 uint16 // the top 16 bits of hashPath(enc), as Event keeps them
 }
 
 // finish computes what the fast paths need once the node is complete.
 func (n *cmpNode) finish() {
 	n.enc = string(appendPath(nil, n.path))
-	n.hash32 = uint32(hashPath(n.enc) >> 32)
+	n.hash16 = uint16(hashPath(n.enc) >> 48)
 }
 
 // cost estimates the work of evaluating the node, for ordering the operands of AND and OR.

@@ -18,12 +18,13 @@ type Event struct {
 	w []uint64 // see the layout below
 }
 
-// Block layout: word 0 is n, the number of values; words 1..n are the index, hash<<32 |
-// byte offset of the entry, sorted; the entries follow, addressed in bytes from the start of
-// the block. An entry is its kind (one byte), the length of its path (uvarint), then for a
-// string or number text the length of the text (uvarint), the path and the text; for the
-// other kinds the path and 8 bytes of value (little-endian): a boolean as 0 or 1, an int64
-// or a float64's bits.
+// Block layout, in bytes from its start: n, the number of values (8 bytes); n 16-bit
+// hashes of the values' paths, sorted (so that for a typical event they share the first
+// cache line with n); padding to 4 bytes; n 32-bit offsets of the entries, in the order of the
+// hashes; the entries. An entry is its kind (one byte), the length of its path (uvarint),
+// then for a string or number text the length of the text (uvarint), the path and the text;
+// for the other kinds the path and 8 bytes of value (little-endian): a boolean as 0 or 1, an
+// int64 or a float64's bits. A lookup reads the hashes, one offset and one entry.
 const (
 	kindString = iota
 	kindBool
@@ -52,12 +53,12 @@ func DecodeEvent(data []byte) (*Event, error) {
 // Reset rebuilds e from the decoded event v. It allocates a new block, so copies of e made
 // before keep their old contents.
 func (e *Event) Reset(v any) {
-	var index []uint64 // hash<<32 | offset into entries
+	var index []uint64 // hash<<48 | offset into entries
 	var entries []byte
 	var path []byte
 	add := func(kind uint8, s string, val uint64) {
-		h := hashPath(unsafe.String(unsafe.SliceData(path), len(path))) >> 32
-		index = append(index, h<<32|uint64(len(entries)))
+		h := hashPath(unsafe.String(unsafe.SliceData(path), len(path))) >> 48
+		index = append(index, h<<48|uint64(len(entries)))
 		entries = append(entries, kind)
 		entries = binary.AppendUvarint(entries, uint64(len(path)))
 		if kind == kindString || kind == kindNumText {
@@ -114,18 +115,18 @@ func (e *Event) Reset(v any) {
 		}
 	}
 	walk(v)
-	n := len(index)
-	base := uint64(8 * (1 + n))
-	for i := range index {
-		index[i] += base
-	}
 	slices.Sort(index)
-	w := make([]uint64, 1+n+(len(entries)+7)/8)
+	n := len(index)
+	offs := 8 + (2*n+3)&^3 // where the offsets start
+	head := offs + 4*n
+	w := make([]uint64, (head+len(entries)+7)/8)
+	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
 	w[0] = uint64(n)
-	copy(w[1:], index)
-	if len(entries) > 0 {
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(&w[1+n])), len(entries)), entries)
+	for i, x := range index {
+		binary.LittleEndian.PutUint16(block[8+2*i:], uint16(x>>48))
+		binary.LittleEndian.PutUint32(block[offs+4*i:], uint32(head)+uint32(x))
 	}
+	copy(block[head:], entries)
 	e.w = w
 }
 
@@ -143,27 +144,25 @@ func (p *Program) MatchEvent(e *Event) bool { return p.root.evalEvent(e) }
 
 func (n *cmpNode) evalEvent(e *Event) bool {
 	w := e.w
-	if len(w) == 0 {
+	if len(w) == 0 || w[0] == 0 {
 		return false
 	}
 	cnt := int(w[0])
-	index := w[1 : 1+cnt]
-	h := uint64(n.hash32)
+	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
+	hs := unsafe.Slice((*uint16)(unsafe.Pointer(&block[8])), cnt)
+	h := n.hash16
 	lo, hi := 0, cnt
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if index[m]>>32 < h {
+		if hs[m] < h {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo == cnt || index[lo]>>32 != h {
-		return false
-	}
-	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
-	for i := lo; i < cnt && index[i]>>32 == h; i++ {
-		ent := block[index[i]&0xffffffff:]
+	offs := 8 + (2*cnt+3)&^3
+	for i := lo; i < cnt && hs[i] == h; i++ {
+		ent := block[binary.LittleEndian.Uint32(block[offs+4*i:]):]
 		kind := ent[0]
 		plen, k := binary.Uvarint(ent[1:])
 		ent = ent[1+k:]
