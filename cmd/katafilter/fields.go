@@ -7,8 +7,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
+	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/schema"
 )
 
@@ -53,7 +52,7 @@ func runFields(env *cmdEnv, args []string) int {
 	}
 	fields := s.Fields()
 	if len(pos) == 1 {
-		fields = selectFields(fields, pos[0])
+		fields = lang.SelectFields(s, pos[0])
 		if len(fields) == 0 {
 			msg := fmt.Sprintf("katafilter fields: no field matches %q", pos[0])
 			if sug := s.Suggest(pos[0]); len(sug) > 0 {
@@ -77,62 +76,6 @@ func runFields(env *cmdEnv, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// selectFields returns the fields whose name or an alias matches pattern: a glob, without
-// regard to case, when it holds * or ?; a case-insensitive substring otherwise. The glob uses
-// the language's own wildcard matching.
-func selectFields(fields []*schema.Field, pattern string) []*schema.Field {
-	var match func(string) bool
-	if strings.ContainsAny(pattern, "*?") {
-		m := check.NewMatcher(globPattern(pattern), true)
-		match = m.Match
-	} else {
-		sub := strings.ToLower(pattern)
-		match = func(s string) bool { return strings.Contains(strings.ToLower(s), sub) }
-	}
-	var out []*schema.Field
-	for _, f := range fields {
-		if match(f.Name) || anyMatch(f.Aliases, match) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func anyMatch(list []string, match func(string) bool) bool {
-	for _, s := range list {
-		if match(s) {
-			return true
-		}
-	}
-	return false
-}
-
-// globPattern reads a glob, where * and ? are the only special characters.
-func globPattern(glob string) ast.Pattern {
-	var p ast.Pattern
-	text := 0
-	for i, r := range glob {
-		kind := ast.Text
-		switch r {
-		case '*':
-			kind = ast.Star
-		case '?':
-			kind = ast.Quest
-		default:
-			continue
-		}
-		if text < i {
-			p.Segs = append(p.Segs, ast.Seg{Kind: ast.Text, Text: glob[text:i]})
-		}
-		p.Segs = append(p.Segs, ast.Seg{Kind: kind})
-		text = i + 1
-	}
-	if text < len(glob) {
-		p.Segs = append(p.Segs, ast.Seg{Kind: ast.Text, Text: glob[text:]})
-	}
-	return p
 }
 
 func typeName(f *schema.Field) string {
