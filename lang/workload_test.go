@@ -20,8 +20,8 @@ import (
 var workloadDir = filepath.Join("..", "..", "shared", "bench")
 
 // TestWorkloadCounts matches every filter of the shared workload's queries.kfl against its
-// 20,000 events, through Program.Match on decoded events and Program.MatchJSON on the raw
-// lines, and compares the counts with independently computed ones kept in
+// 20,000 events, through Program.Match on decoded events, Program.MatchEvent on flattened ones
+// and Program.MatchJSON on the raw lines, and compares the counts with independently computed ones kept in
 // testdata/lang/workload-counts.txt. It is skipped when the workload is absent.
 func TestWorkloadCounts(t *testing.T) {
 	queries, err := os.ReadFile(filepath.Join(workloadDir, "queries.kfl"))
@@ -32,12 +32,14 @@ func TestWorkloadCounts(t *testing.T) {
 	want := readCounts(t, filepath.Join("..", "testdata", "lang", "workload-counts.txt"))
 
 	decoded := make([]any, len(lines))
+	flat := make([]*eval.Event, len(lines))
 	for i, l := range lines {
 		v, err := eval.Decode(l)
 		if err != nil {
 			t.Fatalf("event %d: %v", i+1, err)
 		}
 		decoded[i] = v
+		flat[i] = eval.NewEvent(v)
 	}
 	entries := kfl.Split(string(queries))
 	if len(entries) != len(want) {
@@ -49,10 +51,13 @@ func TestWorkloadCounts(t *testing.T) {
 			t.Errorf("line %d: %s:\n%s", e.Line, e.Text, diags.String("queries.kfl", e.Text))
 			continue
 		}
-		viaDecode, viaJSON := 0, 0
+		viaDecode, viaJSON, viaEvent := 0, 0, 0
 		for i := range lines {
 			if p.Match(decoded[i]) {
 				viaDecode++
+			}
+			if p.MatchEvent(flat[i]) {
+				viaEvent++
 			}
 			ok, err := p.MatchJSON(lines[i])
 			if err != nil {
@@ -67,8 +72,8 @@ func TestWorkloadCounts(t *testing.T) {
 			t.Errorf("line %d: no expected count for %s", e.Line, e.Text)
 			continue
 		}
-		if viaDecode != w || viaJSON != w {
-			t.Errorf("line %d: %s\n matches %d (Match) and %d (MatchJSON), want %d", e.Line, e.Text, viaDecode, viaJSON, w)
+		if viaDecode != w || viaJSON != w || viaEvent != w {
+			t.Errorf("line %d: %s\n matches %d (Match), %d (MatchJSON) and %d (MatchEvent), want %d", e.Line, e.Text, viaDecode, viaJSON, viaEvent, w)
 		}
 	}
 }

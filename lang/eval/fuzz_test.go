@@ -8,8 +8,8 @@ import (
 )
 
 // FuzzEval: any filter that compiles, on any bytes, never panics, and Program.Match on
-// eval.Decode's result agrees with Program.MatchJSON: the same answer, and an error from one
-// exactly when the other fails to decode. Seeds: testdata/fuzz/FuzzEval.
+// eval.Decode's result, Program.MatchEvent on eval.DecodeEvent's and Program.MatchJSON agree:
+// the same answer, and an error from MatchJSON exactly when Decode fails. Seeds: testdata/fuzz/FuzzEval.
 func FuzzEval(f *testing.F) {
 	for _, ev := range semEvents {
 		f.Add(`UserName == 'CORP\\*' OR Ioa.Rules.Name in ('D*', 'x') OR FileSize > 9007199254740992`, ev.json, false)
@@ -35,6 +35,13 @@ func FuzzEval(f *testing.F) {
 		}
 		if want := p.Match(v); got != want {
 			t.Fatalf("%s on %q: MatchJSON %v, Match(Decode) %v", src, data, got, want)
+		}
+		e, err := eval.DecodeEvent([]byte(data))
+		if err != nil {
+			t.Fatalf("%q: Decode succeeds but DecodeEvent fails: %v", data, err)
+		}
+		if ev := p.MatchEvent(e); ev != got {
+			t.Fatalf("%s on %q: MatchJSON %v, MatchEvent(DecodeEvent) %v", src, data, got, ev)
 		}
 	})
 }

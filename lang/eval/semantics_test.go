@@ -40,8 +40,9 @@ var semEvents = []struct{ name, json string }{
 }
 
 // TestSemantics holds the evaluator to each rule of docs/language.md ("Semantics"): every
-// filter lists the events it matches, and both Program.Match on eval.Decode's output and
-// Program.MatchJSON on the bytes must give exactly that set.
+// filter lists the events it matches, and Program.Match on eval.Decode's output,
+// Program.MatchJSON on the bytes and Program.MatchEvent on eval.DecodeEvent's flattened event
+// must each give exactly that set.
 func TestSemantics(t *testing.T) {
 	tests := []struct {
 		rule       string
@@ -115,7 +116,7 @@ func TestSemantics(t *testing.T) {
 			t.Errorf("%s: %q does not compile:\n%s", tt.rule, tt.src, diags.String("", tt.src))
 			continue
 		}
-		var viaDecode, viaJSON []string
+		var viaDecode, viaJSON, viaEvent []string
 		for _, ev := range semEvents {
 			v, err := eval.Decode([]byte(ev.json))
 			if err != nil {
@@ -123,6 +124,13 @@ func TestSemantics(t *testing.T) {
 			}
 			if p.Match(v) {
 				viaDecode = append(viaDecode, ev.name)
+			}
+			fe, err := eval.DecodeEvent([]byte(ev.json))
+			if err != nil {
+				t.Fatalf("event %s: %v", ev.name, err)
+			}
+			if p.MatchEvent(fe) {
+				viaEvent = append(viaEvent, ev.name)
 			}
 			ok, err := p.MatchJSON([]byte(ev.json))
 			if err != nil {
@@ -137,6 +145,9 @@ func TestSemantics(t *testing.T) {
 		}
 		if got := strings.Join(viaJSON, " "); got != tt.want {
 			t.Errorf("%s: %q (ignore case %v) via MatchJSON:\n got %q\nwant %q", tt.rule, tt.src, tt.ignoreCase, got, tt.want)
+		}
+		if got := strings.Join(viaEvent, " "); got != tt.want {
+			t.Errorf("%s: %q (ignore case %v) via MatchEvent(DecodeEvent):\n got %q\nwant %q", tt.rule, tt.src, tt.ignoreCase, got, tt.want)
 		}
 	}
 }
@@ -252,8 +263,9 @@ func TestJSONShapes(t *testing.T) {
 		if err != nil || derr != nil {
 			t.Fatalf("%s on %s: %v %v", tt.src, tt.event, err, derr)
 		}
-		if ok != tt.want || p.Match(v) != tt.want {
-			t.Errorf("%s: %s on %s: MatchJSON %v, Match %v, want %v", tt.rule, tt.src, tt.event, ok, p.Match(v), tt.want)
+		fe, _ := eval.DecodeEvent([]byte(tt.event))
+		if ok != tt.want || p.Match(v) != tt.want || p.MatchEvent(fe) != tt.want {
+			t.Errorf("%s: %s on %s: MatchJSON %v, Match %v, MatchEvent %v, want %v", tt.rule, tt.src, tt.event, ok, p.Match(v), p.MatchEvent(fe), tt.want)
 		}
 	}
 }
