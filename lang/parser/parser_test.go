@@ -402,3 +402,23 @@ func TestDepth(t *testing.T) {
 		}
 	}
 }
+
+// TestTokens: the token kinds editors highlight, with their exact spans.
+func TestTokens(t *testing.T) {
+	src := "NOT Ioa.Rules.Name in ('x\\'', 1, True) and\tin(B, \"q\") OR C >= -2 && @ 'open"
+	kinds := map[parser.TokenKind]string{parser.TokField: "field", parser.TokKeyword: "kw", parser.TokIn: "in",
+		parser.TokOperator: "op", parser.TokString: "str", parser.TokNumber: "num", parser.TokBool: "bool",
+		parser.TokPunct: "punct", parser.TokInvalid: "invalid"}
+	var got []string
+	for _, tok := range parser.Tokens(src) {
+		if src[tok.Span.Start:tok.Span.End] != tok.Text {
+			t.Errorf("token %q at %v reads %q", tok.Text, tok.Span, src[tok.Span.Start:tok.Span.End])
+		}
+		got = append(got, kinds[tok.Kind]+":"+tok.Text)
+	}
+	want := `kw:NOT field:Ioa.Rules.Name in:in punct:( str:'x\'' punct:, num:1 punct:, bool:True punct:) kw:and ` +
+		`in:in punct:( field:B punct:, str:"q" punct:) kw:OR field:C op:>= num:-2 invalid:&& invalid:@ str:'open`
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("Tokens\n got %s\nwant %s", g, want)
+	}
+}
