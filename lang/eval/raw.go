@@ -211,9 +211,25 @@ func (s *rawScan) object(t *trieNode, i, depth int) (uint64, int, bool) {
 		if i >= len(d) || d[i] != '"' {
 			return 0, i, false
 		}
-		end, esc, ok := scanString(d, i+1)
+		// Most keys are plain and under 16 bytes: look at two words here before calling the
+		// general scanner.
+		var end int
+		var esc, ok bool
+		if j := i + 1; j+16 <= len(d) {
+			if m := special(binary.LittleEndian.Uint64(d[j:])); m != 0 {
+				if k := j + bits.TrailingZeros64(m)>>3; d[k] == '"' {
+					end, ok = k+1, true
+				}
+			} else if m := special(binary.LittleEndian.Uint64(d[j+8:])); m != 0 {
+				if k := j + 8 + bits.TrailingZeros64(m)>>3; d[k] == '"' {
+					end, ok = k+1, true
+				}
+			}
+		}
 		if !ok {
-			return 0, end, false
+			if end, esc, ok = scanString(d, i+1); !ok {
+				return 0, end, false
+			}
 		}
 		kid := s.find(t, d[i+1:end-1], esc)
 		i = skipWS(d, end)

@@ -2,8 +2,10 @@ package eval
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +37,39 @@ func TestSpecial(t *testing.T) {
 		}
 		if got != want {
 			t.Fatalf("% x: first special byte %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestRawPathKeys moves escapes, quotes and control characters through every position of
+// keys of every length around the scanner's 8- and 16-byte fast paths.
+func TestRawPathKeys(t *testing.T) {
+	for _, name := range []string{"a", "abcdefg", "abcdefgh", "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq"} {
+		p := compileTest(t, name+` == 'x'`, Options{})
+		for n := 0; n <= 20; n++ {
+			for pos := 0; pos <= n; pos++ {
+				key := []byte(strings.Repeat("k", n))
+				variants := [][]byte{
+					key,
+					append(append(append([]byte{}, key[:pos]...), `\"`...), key[pos:]...),
+					append(append(append([]byte{}, key[:pos]...), `\u0041`...), key[pos:]...),
+					append(append(append([]byte{}, key[:pos]...), '\t'), key[pos:]...),
+					append(append(append([]byte{}, key[:pos]...), 0xff), key[pos:]...),
+				}
+				for _, k := range variants {
+					ev := `{"` + string(k) + `":1,"` + name + `":"x","z":"` + strings.Repeat("y", 20) + `"}`
+					agree(t, p, name, []byte(ev))
+					ev = `{"` + string(k) + `":1}`
+					agree(t, p, name, []byte(ev))
+				}
+			}
+		}
+		// The name itself, escaped at each position, is still the name.
+		for pos := range len(name) {
+			esc := name[:pos] + `\u00` + fmt.Sprintf("%02x", name[pos]) + name[pos+1:]
+			if got := agree(t, p, name, []byte(`{"`+esc+`":"x","pad":"`+strings.Repeat("p", 30)+`"}`)); got != "true" {
+				t.Errorf("%s escaped as %s: %s", name, esc, got)
+			}
 		}
 	}
 }
