@@ -240,7 +240,22 @@ func (s *rawScan) object(t *trieNode, i, depth int) (uint64, int, bool) {
 		if kid == nil {
 			// Most skipped values are strings or numbers: no need for the general skipper.
 			if i < len(d) && d[i] == '"' {
-				i, _, ok = scanString(d, i+1)
+				// Short plain values too are scanned here (see the key above).
+				j, done := i+1, false
+				if j+16 <= len(d) {
+					if m := special(binary.LittleEndian.Uint64(d[j:])); m != 0 {
+						if k := j + bits.TrailingZeros64(m)>>3; d[k] == '"' {
+							i, ok, done = k+1, true, true
+						}
+					} else if m := special(binary.LittleEndian.Uint64(d[j+8:])); m != 0 {
+						if k := j + 8 + bits.TrailingZeros64(m)>>3; d[k] == '"' {
+							i, ok, done = k+1, true, true
+						}
+					}
+				}
+				if !done {
+					i, _, ok = scanString(d, j)
+				}
 			} else if i < len(d) && (d[i]-'0' <= 9 || d[i] == '-') {
 				i, ok = scanNumber(d, i)
 			} else {

@@ -41,8 +41,9 @@ func TestSpecial(t *testing.T) {
 	}
 }
 
-// TestRawPathKeys moves escapes, quotes and control characters through every position of
-// keys of every length around the scanner's 8- and 16-byte fast paths.
+// TestRawPathKeys moves escapes, quotes, control characters and invalid bytes through every
+// position of keys and string values of every length around the scanner's 8- and 16-byte
+// fast paths.
 func TestRawPathKeys(t *testing.T) {
 	for _, name := range []string{"a", "abcdefg", "abcdefgh", "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq"} {
 		p := compileTest(t, name+` == 'x'`, Options{})
@@ -60,6 +61,11 @@ func TestRawPathKeys(t *testing.T) {
 					ev := `{"` + string(k) + `":1,"` + name + `":"x","z":"` + strings.Repeat("y", 20) + `"}`
 					agree(t, p, name, []byte(ev))
 					ev = `{"` + string(k) + `":1}`
+					agree(t, p, name, []byte(ev))
+					// The same text as a skipped value, and as the value compared.
+					ev = `{"z":"` + string(k) + `","` + name + `":"x","w":"` + strings.Repeat("w", 20) + `"}`
+					agree(t, p, name, []byte(ev))
+					ev = `{"` + name + `":"` + string(k) + `","w":"` + strings.Repeat("w", 20) + `"}`
 					agree(t, p, name, []byte(ev))
 				}
 			}
