@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -191,8 +192,17 @@ func (s *Server) loadCert() error {
 		return err
 	}
 	s.certPEM = p.CertPEM
-	s.cert, err = p.TLS()
-	return err
+	if s.cert, err = p.TLS(); err != nil {
+		return err
+	}
+	if leaf, err := x509.ParseCertificate(s.cert.Certificate[0]); err == nil {
+		for _, h := range s.cfg.Hosts {
+			if leaf.VerifyHostname(h) != nil {
+				s.log.Warn("the server certificate is not valid for a --hostname: it was made before; delete it to make a new one", "hostname", h, "certificate", cf)
+			}
+		}
+	}
+	return nil
 }
 
 // secretFile returns the secret kept in path, creating it (mode 0600) on first use.

@@ -27,7 +27,7 @@ import (
 
 // testServer is a real server on 127.0.0.1 with its state in a temporary directory.
 type testServer struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    server.Config
 	srv    *server.Server
 	url    string
@@ -36,7 +36,7 @@ type testServer struct {
 	done   chan error
 }
 
-func start(t *testing.T, cfg server.Config) *testServer {
+func start(t testing.TB, cfg server.Config) *testServer {
 	t.Helper()
 	if cfg.StateDir == "" {
 		cfg.StateDir = t.TempDir()
@@ -83,7 +83,7 @@ type identity struct {
 	fp   string
 }
 
-func newIdentity(t *testing.T) identity {
+func newIdentity(t testing.TB) identity {
 	t.Helper()
 	p, err := certs.New(certs.Options{CommonName: "test client"})
 	if err != nil {
