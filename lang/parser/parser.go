@@ -142,9 +142,10 @@ func (c *converter) value(g *gValue) *ast.Literal {
 }
 
 // unterminated explains a string that runs to the end of the input. The common cause is a
-// backslash before the closing quote (a Windows path ending in \), which escapes the quote.
+// backslash before the closing quote (a Windows path ending in \), which escapes the quote:
+// when the string ends with \' (white space aside), that is the diagnosis, with a fix.
 func (c *converter) unterminated(sp ast.Span, raw string) {
-	if i := strings.LastIndex(raw, `\'`); i > 0 && !escapedBefore(raw, i) {
+	if i := strings.LastIndex(raw, `\'`); i > 0 && !escapedBefore(raw, i) && strings.TrimSpace(raw[i+2:]) == "" {
 		at := sp.Start + i
 		c.diags = append(c.diags, diag.Diagnostic{Span: ast.Span{Start: at, End: at + 2}, Severity: diag.Error,
 			Code:    diag.TrailingBackslash,

@@ -319,6 +319,8 @@ func TestFixes(t *testing.T) {
 		{`!A == 1`, `NOT A == 1`},
 		{`A == 'x`, `A == 'x'`},
 		{`A == 'C:\'`, `A == 'C:\\'`},
+		{"A == 'C:\\' \n", "A == 'C:\\\\' \n"},
+		{`A != '\'00`, `A != '\'00'`}, // the \' is no closing quote gone wrong: add one
 		{`A == "x"`, `A == 'x'`},
 		{`A == "it's"`, `A == 'it\'s'`},
 		{`A == "say \"hi\""`, `A == 'say "hi"'`},
