@@ -17,7 +17,7 @@ import (
 // client is the test's side of a JSON-RPC connection to a server running over net.Pipe, so
 // that the wire format and the asynchronous notifications are exercised too.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	conn jsonrpc2.Conn
 	done chan error
 
@@ -28,7 +28,7 @@ type client struct {
 
 // startServer runs a server over net.Pipe and returns the client end; the server is shut
 // down when the test ends.
-func startServer(t *testing.T) *client {
+func startServer(t testing.TB) *client {
 	t.Helper()
 	a, b := net.Pipe()
 	c := &client{t: t, done: make(chan error, 1), notes: map[string][]json.RawMessage{}}
@@ -59,7 +59,7 @@ func startServer(t *testing.T) *client {
 }
 
 // testLog sends the server's log to the test's.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSuffix(string(p), "\n"))

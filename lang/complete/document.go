@@ -1,9 +1,11 @@
 package complete
 
 import (
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang"
@@ -78,12 +80,39 @@ func (d *Document) Filter(i int) *lang.Filter {
 }
 
 // Diagnostics returns the diagnostics of every filter, with spans and fixes in file offsets.
+// The filters not analysed yet are analysed in parallel.
 func (d *Document) Diagnostics() diag.List {
+	d.analyseAll()
 	var out diag.List
 	for i, e := range d.entries {
 		out = append(out, d.Filter(i).Diagnostics.Shift(e.Offset)...)
 	}
 	return out
+}
+
+// analyseAll analyses every filter, spreading the work over the processors.
+func (d *Document) analyseAll() {
+	n := len(d.entries)
+	workers := min(runtime.GOMAXPROCS(0), n/64)
+	if workers <= 1 {
+		return // Filter analyses on demand
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				d.Filter(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // EntryAt returns the index of the filter whose text contains byte offset off (its end
