@@ -11,7 +11,8 @@ import (
 
 // FuzzCheck: the checker never panics, under every combination of options; every diagnostic's
 // span lies within the input; every fix applies (its edits lie within the input and do not
-// overlap), and the fixed text parses and checks without panicking either.
+// overlap), and the fixed text parses and checks without panicking either; a safe fix keeps
+// a filter that parsed parsing, and leaves fewer diagnostics of its code.
 // Seeds: testdata/fuzz/FuzzCheck.
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{
@@ -40,9 +41,29 @@ func FuzzCheck(f *testing.F) {
 				if err != nil {
 					t.Fatalf("%q: fix %q of %s: %v", src, fx.Title, d.Code, err)
 				}
-				y, _ := parser.Parse(fixed)
-				check.Check(y, opt)
+				y, ypd := parser.Parse(fixed)
+				_, ycd := check.Check(y, opt)
+				if !fx.Safe {
+					continue
+				}
+				// a safe fix keeps a parsed filter parsed and removes a diagnostic of its code
+				if x != nil && y == nil {
+					t.Fatalf("%q: safe fix %q of %s gives %q, which does not parse: %s", src, fx.Title, d.Code, fixed, ypd[0].Message)
+				}
+				if x != nil && count(append(ypd, ycd...), d.Code) >= count(all, d.Code) {
+					t.Fatalf("%q: safe fix %q of %s gives %q, which still has as many %s", src, fx.Title, d.Code, fixed, d.Code)
+				}
 			}
 		}
 	})
+}
+
+func count(l diag.List, c diag.Code) int {
+	n := 0
+	for _, d := range l {
+		if d.Code == c {
+			n++
+		}
+	}
+	return n
 }
