@@ -39,9 +39,11 @@ type fetchNode struct {
 
 func runFetch(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "fetch", "fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE] [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]\n\n"+
-		"Writes the events as JSON lines to stdout. With --state, the continuation token of each\n"+
-		"node is saved (atomically) after that answer's events are written: a crash repeats at most\n"+
-		"the last answer and never skips one. --url may be repeated (NAME=URL names a node).")
+		"Writes the events as JSON lines to stdout: one answer per node, or, with --follow, until\n"+
+		"interrupted (a continued stream's answer may take up to --max-timeout to collect events).\n"+
+		"With --state, the continuation token of each node is saved (atomically) after that answer's\n"+
+		"events are written: a crash repeats at most the last answer and never skips one. --url may\n"+
+		"be repeated for a PCN and its SCNs (NAME=URL names a node).")
 	var urls listFlag
 	fs.Var(&urls, "url", "the server's base `URL` (https://host:port), or NAME=URL; repeatable for a PCN and its SCNs")
 	id := fs.String("id", "", "the external system's `UUID` (required)")
@@ -50,7 +52,7 @@ func runFetch(env *cmdEnv, args []string) int {
 	caFile := fs.String("cacert", "", "trust the server certificate(s) in this PEM `file` (default: the system's roots)")
 	filter := fs.String("e", "", "the `filter` (checked locally first; sent with the first request, then kept by the server)")
 	maxEvents := fs.Int("max-events", 0, "ask for at most `N` events per answer (default: the server's)")
-	maxTimeout := fs.Duration("max-timeout", 60*time.Second, "let the server collect events for at most this long per answer (≤ 5m)")
+	maxTimeout := fs.Duration("max-timeout", 60*time.Second, "let the server collect events for at most this long per answer (≤ 5m; 0: answer at once)")
 	statePath := fs.String("state", "", "keep the continuation tokens in this `file`, to continue where the last run stopped")
 	follow := fs.Bool("follow", false, "keep long-polling until interrupted")
 	tagNode := fs.Bool("tag-node", false, "add a \"_node\" member naming the node to each event")
@@ -196,7 +198,11 @@ func runFetch(env *cmdEnv, args []string) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req := client.Request{Filter: *filter, MaxEvents: *maxEvents, MaxTimeout: *maxTimeout, Token: state.Tokens[n.url]}
+			wait := *maxTimeout
+			if wait == 0 {
+				wait = client.NoWait
+			}
+			req := client.Request{Filter: *filter, MaxEvents: *maxEvents, MaxTimeout: wait, Token: state.Tokens[n.url]}
 			opt := client.FollowOptions{Request: req, Handle: handle(n),
 				OnRetry: func(err error, d time.Duration) {
 					fmt.Fprintf(env.stderr, "katafilter fetch: %s: %v; retrying in %v\n", n.name, err, d.Round(time.Millisecond))

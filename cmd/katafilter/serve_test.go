@@ -259,7 +259,7 @@ func TestFetchCrashAndRestart(t *testing.T) {
 	p.stop()
 	p = startServe(t, dir, "--approve-all", "--listen", strings.TrimPrefix(p.url, "https://"))
 	ingest(t, p, 10, 12, "process")
-	args = append(fetchArgs(me, ca, p.url), "--max-events", "4", "--max-timeout", "1s", "--state", state)
+	args = append(fetchArgs(me, ca, p.url), "--max-events", "4", "--max-timeout", "0s", "--state", state)
 	var got []int
 	got = append(got, recordIDs(t, out1)...)
 	got = append(got, recordIDs(t, out2)...)
