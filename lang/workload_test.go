@@ -4,14 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
 )
@@ -28,7 +35,7 @@ func TestWorkloadCounts(t *testing.T) {
 	if err != nil {
 		t.Skipf("the shared workload is not here (%v)", err)
 	}
-	lines := readEvents(t, filepath.Join(workloadDir, "events-20k.jsonl.gz"))
+	lines := readEvents(t)
 	want := readCounts(t, filepath.Join("..", "testdata", "lang", "workload-counts.txt"))
 
 	decoded := make([]any, len(lines))
@@ -78,25 +85,101 @@ func TestWorkloadCounts(t *testing.T) {
 	}
 }
 
-func readEvents(t *testing.T, path string) [][]byte {
-	f, err := os.Open(path)
+// TestEventTypesAgree holds the checker's event-type analysis to the evaluator: on the
+// workload's events, a filter that compares EventType matches only events of the types the
+// checker lists in Info.EventTypes, and one it calls never true (KF0501 on the whole filter)
+// matches none. The filters are those of the checker corpus and queries.kfl.
+func TestEventTypesAgree(t *testing.T) {
+	queries, err := os.ReadFile(filepath.Join(workloadDir, "queries.kfl"))
 	if err != nil {
 		t.Skipf("the shared workload is not here (%v)", err)
+	}
+	lines := readEvents(t)
+	events := make([]*eval.Event, len(lines))
+	types := make([]string, len(lines))
+	for i, l := range lines {
+		v, err := eval.Decode(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events[i] = eval.NewEvent(v)
+		types[i], _ = v.(map[string]any)["EventType"].(string)
+	}
+	filters := []string{}
+	for _, e := range kfl.Split(string(queries)) {
+		filters = append(filters, e.Text)
+	}
+	for _, name := range []string{"valid", "logic", "values", "multiline"} {
+		ar, err := txtar.ParseFile(filepath.Join(corpusDir, name+".txtar"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range kfl.Split(string(archiveFile(t, ar, "filters"))) {
+			filters = append(filters, e.Text)
+		}
+	}
+	checked := 0
+	for _, src := range filters {
+		f := lang.Analyze(src, lang.Config{})
+		p, err := f.Program()
+		if err != nil || !f.Info.PinsEventType {
+			continue
+		}
+		checked++
+		neverTrue := false
+		for _, d := range f.Diagnostics {
+			neverTrue = neverTrue || d.Code == diag.NeverTrue && d.Span == f.Expr.Span()
+		}
+		for i, e := range events {
+			if !p.MatchEvent(e) {
+				continue
+			}
+			if neverTrue {
+				t.Errorf("%s: called never true, matches event %d", src, i+1)
+				break
+			}
+			if !slices.Contains(f.Info.EventTypes, types[i]) {
+				t.Errorf("%s: matches event %d of type %q, not among %v", src, i+1, types[i], f.Info.EventTypes)
+				break
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d filters checked", checked)
+	}
+}
+
+// workloadEvents reads the workload's events once for all the tests.
+var workloadEvents = sync.OnceValues(func() ([][]byte, error) {
+	f, err := os.Open(filepath.Join(workloadDir, "events-20k.jsonl.gz"))
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	data, err := io.ReadAll(zr)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var lines [][]byte
 	for l := range bytes.Lines(data) {
 		if l = bytes.TrimSpace(l); len(l) > 0 {
 			lines = append(lines, l)
 		}
+	}
+	return lines, nil
+})
+
+func readEvents(t *testing.T) [][]byte {
+	lines, err := workloadEvents()
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("the shared workload is not here (%v)", err)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	return lines
 }
