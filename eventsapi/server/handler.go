@@ -448,7 +448,7 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			from = gapEnd
 		}
 		cutoff := s.now().Add(-s.cfg.Retention)
-		last, err := s.st.Scan(from, 0, func(ev store.Event) bool {
+		last, err := s.st.Scan(from, func(ev store.Event) bool {
 			if ev.Arrival.Before(cutoff) {
 				if !first {
 					missed++

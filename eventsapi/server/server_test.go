@@ -775,3 +775,34 @@ func TestConcurrentClients(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestOtherPathsAndMethods(t *testing.T) {
+	ts := start(t, server.Config{})
+	id := ts.approved()
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ts.roots, Certificates: []tls.Certificate{id.cert}}}}
+	defer hc.CloseIdleConnections()
+	tests := []struct {
+		method, path string
+		status       int
+		message      string
+	}{
+		{"POST", wire.EventsPathPrefix + id.id + "/events", 405, "method POST not allowed: use GET"},
+		{"GET", "/", 404, "not found: the events endpoint is GET /kata/events_api/v1/{external_system_id}/events"},
+		{"GET", "/kata/events_api/v1/" + id.id, 404, "not found: the events endpoint is GET /kata/events_api/v1/{external_system_id}/events"},
+		{"GET", wire.IngestPath, 405, "method GET not allowed: use POST with JSON lines"},
+		{"GET", wire.AdminPath + "registrations", 401, "authorization required: send the admin token of the state directory (admin.token) as Authorization: Bearer TOKEN"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, ts.url+tt.path, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var eb errBody
+		json.NewDecoder(resp.Body).Decode(&eb)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || eb.Status != tt.status || eb.Message != tt.message {
+			t.Errorf("%s %s: got %d %+v, want %d %q", tt.method, tt.path, resp.StatusCode, eb, tt.status, tt.message)
+		}
+	}
+}

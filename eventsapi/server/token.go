@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash/fnv"
-	"time"
 )
 
 // token is what a continuation token carries. The client sees it only as an opaque string:
@@ -106,5 +105,3 @@ func decodeToken(s string, key []byte, node uint32, id [16]byte, fp [8]byte) (to
 	}
 	return t, nil
 }
-
-func (t token) issuedAt() time.Time { return time.Unix(t.issued, 0) }

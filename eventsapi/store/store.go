@@ -198,12 +198,11 @@ type Event struct {
 	Raw     []byte
 }
 
-// Scan calls fn for the events with sequence numbers from from on, in order, at most limit of
-// them (all if limit <= 0), until fn returns false. It reads in short transactions so that a
-// long scan does not hold up writers. It returns the sequence number of the last event shown.
-func (s *Store) Scan(from uint64, limit int, fn func(Event) bool) (lastSeen uint64, err error) {
+// Scan calls fn for the events with sequence numbers from from on, in order, until fn returns
+// false. It reads in short transactions so that a long scan does not hold up writers. It
+// returns the sequence number of the last event shown (0 when none was).
+func (s *Store) Scan(from uint64, fn func(Event) bool) (lastSeen uint64, err error) {
 	const chunk = 512
-	n := 0
 	for {
 		done := true
 		err = s.db.View(func(tx *bolt.Tx) error {
@@ -214,12 +213,8 @@ func (s *Store) Scan(from uint64, limit int, fn func(Event) bool) (lastSeen uint
 					done = false
 					return nil
 				}
-				if limit > 0 && n == limit {
-					return nil
-				}
 				seq := binary.BigEndian.Uint64(k)
 				i++
-				n++
 				lastSeen = seq
 				from = seq + 1
 				if len(v) < 8 {

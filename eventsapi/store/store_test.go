@@ -40,7 +40,7 @@ func TestAppendScanDelete(t *testing.T) {
 		t.Fatalf("hosts %d, want 3", s.HostCount())
 	}
 	n := 0
-	lastSeen, err := s.Scan(5, 0, func(e store.Event) bool {
+	lastSeen, err := s.Scan(5, func(e store.Event) bool {
 		if want := fmt.Sprintf(`,"N":%d}`, e.Seq-1); !strings.HasSuffix(string(e.Raw), want) || !e.Arrival.Equal(t0) {
 			t.Fatalf("event %d: %s at %v", e.Seq, e.Raw, e.Arrival)
 		}
@@ -51,7 +51,7 @@ func TestAppendScanDelete(t *testing.T) {
 		t.Fatalf("scan: %d events, last %d, %v", n, lastSeen, err)
 	}
 	// Stopping early reports the event it stopped at.
-	lastSeen, _ = s.Scan(1, 0, func(e store.Event) bool { return e.Seq < 700 })
+	lastSeen, _ = s.Scan(1, func(e store.Event) bool { return e.Seq < 700 })
 	if lastSeen != 700 {
 		t.Fatalf("stopped scan: last %d", lastSeen)
 	}
