@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -59,4 +60,29 @@ func describeJSONError(data []byte, err error, isJSON bool) error {
 		msg += ` (a field takes name, type, description, aliases, values, closed, array, event_types)`
 	}
 	return errors.New(msg)
+}
+
+// checkEventTypes makes sure that every event type a field names is a value of EventType, so
+// that a typo in a schema file does not hide a field from completion silently.
+func (s *Schema) checkEventTypes() error {
+	known := s.EventTypes()
+	if len(known) == 0 {
+		return nil
+	}
+	for _, f := range s.fields {
+		for _, et := range f.EventTypes {
+			if !slices.ContainsFunc(known, func(v Value) bool { return v.Text == et }) {
+				msg := fmt.Sprintf("field %s: event type %q is not a value of %s", f.Name, et, EventTypeField)
+				var texts []string
+				for _, v := range known {
+					texts = append(texts, v.Text)
+				}
+				if near := Closest(et, texts, 1); len(near) > 0 {
+					msg += fmt.Sprintf("; did you mean %q?", near[0])
+				}
+				return errors.New(msg)
+			}
+		}
+	}
+	return nil
 }

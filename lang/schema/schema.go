@@ -226,6 +226,9 @@ func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
 		}
 		out.index()
 	}
+	if err := out.checkEventTypes(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return out, nil
 }
 

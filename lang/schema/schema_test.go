@@ -101,7 +101,7 @@ func TestSuggest(t *testing.T) {
 const extJSON = `{
   "version": 1,
   "fields": [
-    {"name": "Custom.Score", "type": "integer", "description": "A score."},
+    {"name": "Custom.Score", "type": "integer", "description": "A score.", "event_types": ["custom_event"]},
     {"name": "Custom.Tag.", "type": "string", "aliases": ["Tag"], "values": [{"value": "red"}], "closed": true},
     {"name": "EventType", "values": [{"value": "custom_event", "description": "Ours."}, {"value": "process", "description": "Started."}]},
     {"name": "ProcessType", "values": [{"value": 7}, {"value": "8"}]},
@@ -190,6 +190,8 @@ func TestExtendErrors(t *testing.T) {
 		{`{"fields":[{"name":"X","type":"integer","values":[{"value":"abc"}]}]}`, `x: field 1 (X): value "abc" is not an integer`},
 		{`{"fields":[{"name":"X","type":"string","values":[{"value":5}]}]}`, `x: field 1 (X): value 5 does not fit a string field`},
 		{`{"fields":[{"name":"X","type":"string","values":[{"value":true}]}]}`, `x: field 1 (X): value true is neither a string nor a number`},
+		{`{"fields":[{"name":"X","type":"string","event_types":["proces"]}]}`, `x: field X: event type "proces" is not a value of EventType; did you mean "process"?`},
+		{`{"fields":[{"name":"FileName","event_types":["nothing_like_it"]}]}`, `x: field FileName: event type "nothing_like_it" is not a value of EventType`},
 	}
 	for _, tt := range tests {
 		s, err := schema.Default().Extend([]byte(tt.data), "x")
