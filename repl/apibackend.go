@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
+	"github.com/katafilter/katafilter/internal/words"
 )
 
 // APINode is one server of the events API reached through its client: a KATA Central Node,
@@ -231,10 +232,10 @@ func (b *apiBackend) Status(context.Context) []string {
 		case st.lastErr != nil:
 			lines = append(lines, "  last request failed: "+firstLine(st.lastErr.Error()))
 		default:
-			lines = append(lines, fmt.Sprintf("  last answer %s ago: %s", time.Since(st.lastOK).Round(time.Second), plural(st.lastN, "event")))
+			lines = append(lines, fmt.Sprintf("  last answer %s ago: %s", time.Since(st.lastOK).Round(time.Second), words.Plural(st.lastN, "event")))
 		}
 		if st.missed > 0 {
-			lines = append(lines, fmt.Sprintf("  %s expired before the token reached them", plural(int(st.missed), "event")))
+			lines = append(lines, fmt.Sprintf("  %s expired before the token reached them", words.Plural(int(st.missed), "event")))
 		}
 	}
 	return lines

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/kfl"
@@ -141,7 +142,7 @@ func (s *Session) cmdFields(_ context.Context, args string) error {
 		}
 		fmt.Fprintf(s.out, "%-*s  %-9s %s\n", width, f.Name, typ, truncate(firstSentence(f.Description), 70))
 	}
-	s.note("%s", plural(len(fields), "field"))
+	s.note("%s", words.Plural(len(fields), "field"))
 	return nil
 }
 
@@ -315,7 +316,7 @@ func (s *Session) cmdSave(_ context.Context, args string) error {
 	if err := writeEvents(path, s.last); err != nil {
 		return s.failf("save: %v", err)
 	}
-	fmt.Fprintf(s.out, "saved %s to %s\n", plural(len(s.last), "event"), args)
+	fmt.Fprintf(s.out, "saved %s to %s\n", words.Plural(len(s.last), "event"), args)
 	return nil
 }
 
@@ -428,7 +429,7 @@ func (s *Session) cmdStatus(ctx context.Context, _ string) error {
 	}
 	fmt.Fprintf(s.out, "settings: format %s, columns %s, limit %d, timeout %v\n", s.format, cols, s.limit, s.timeout)
 	if toks := s.backend.Tokens(); len(toks) > 0 {
-		fmt.Fprintf(s.out, "continuation token: held (%s)\n", plural(len(toks), "node"))
+		fmt.Fprintf(s.out, "continuation token: held (%s)\n", words.Plural(len(toks), "node"))
 	} else {
 		fmt.Fprintln(s.out, "continuation token: none")
 	}

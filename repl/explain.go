@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/explain"
@@ -48,7 +49,7 @@ func (s *Session) cmdExplain(_ context.Context, args string) error {
 		fmt.Fprintln(w, "event types: any (the filter does not compare EventType)")
 	}
 	if f.Diagnostics.HasErrors() {
-		return s.failf("the filter has %s", plural(len(f.Diagnostics), "problem"))
+		return s.failf("the filter has %s", words.Plural(len(f.Diagnostics), "problem"))
 	}
 	return nil
 }

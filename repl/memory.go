@@ -86,11 +86,3 @@ func (m *memoryBackend) Status(context.Context) []string {
 
 func (m *memoryBackend) Live() bool   { return false }
 func (m *memoryBackend) Close() error { return nil }
-
-// plural writes n and the noun, with an s unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -218,7 +219,7 @@ func (s *Session) analyze(src string, at *origin) (*lang.Filter, *eval.Program, 
 		s.printDiags(src, "", f.Diagnostics)
 	}
 	if f.Diagnostics.HasErrors() {
-		return nil, nil, s.failf("the filter has %s; nothing was sent", plural(f.Diagnostics.Count(diag.Error), "error"))
+		return nil, nil, s.failf("the filter has %s; nothing was sent", words.Plural(f.Diagnostics.Count(diag.Error), "error"))
 	}
 	prog, err := f.Program()
 	if err != nil {
@@ -261,7 +262,7 @@ func (s *Session) runFilter(ctx context.Context, src string, at *origin) error {
 		p.event(e)
 	}
 	p.flush()
-	line := fmt.Sprintf("%s in %s", plural(len(ans.Events), "event"), roundDuration(took))
+	line := fmt.Sprintf("%s in %s", words.Plural(len(ans.Events), "event"), roundDuration(took))
 	if len(ans.Events) >= s.limit {
 		line += fmt.Sprintf(" (the limit, %d: run it again for the next ones)", s.limit)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/katafilter/katafilter/internal/words"
 )
 
 func (s *Session) cmdTail(ctx context.Context, args string) error {
@@ -46,10 +48,10 @@ func (s *Session) cmdTail(ctx context.Context, args string) error {
 	if fl, ok := s.backend.(Follower); ok {
 		err := fl.Follow(ctx, req, show)
 		if err != nil && ctx.Err() == nil {
-			s.note("%s", plural(total, "event"))
+			s.note("%s", words.Plural(total, "event"))
 			return s.fetchError(req, err)
 		}
-		s.note("%s; stopped", plural(total, "event"))
+		s.note("%s; stopped", words.Plural(total, "event"))
 		return nil
 	}
 	for ctx.Err() == nil {
@@ -58,16 +60,16 @@ func (s *Session) cmdTail(ctx context.Context, args string) error {
 			if ctx.Err() != nil {
 				break
 			}
-			s.note("%s", plural(total, "event"))
+			s.note("%s", words.Plural(total, "event"))
 			return s.fetchError(req, err)
 		}
 		show(ans)
 		if !s.backend.Live() && len(ans.Events) < req.MaxEvents {
-			s.note("%s; the end of the events", plural(total, "event"))
+			s.note("%s; the end of the events", words.Plural(total, "event"))
 			return nil
 		}
 	}
-	s.note("%s; stopped", plural(total, "event"))
+	s.note("%s; stopped", words.Plural(total, "event"))
 	return nil
 }
 

@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -108,21 +108,7 @@ type checkedSource struct {
 // checkSummary is the line printed on stderr after the text output, such as
 // "2 errors, 1 warning in 3 filters".
 func checkSummary(l diag.List, filters int) string {
-	parts := []string{plural(l.Count(diag.Error), "error"), plural(l.Count(diag.Warning), "warning")}
-	if n := l.Count(diag.Info); n > 0 {
-		parts = append(parts, plural(n, "info"))
-	}
-	return strings.Join(parts, ", ") + " in " + plural(filters, "filter")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if word == "info" {
-		return fmt.Sprintf("%d infos", n)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return words.Counts(l.Count) + " in " + words.Plural(filters, "filter")
 }
 
 // The JSON output of check. Lines and columns are 1-based, columns count characters; offsets

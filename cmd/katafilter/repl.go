@@ -18,6 +18,7 @@ import (
 	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/eventsapi/embedded"
 	"github.com/katafilter/katafilter/eventsapi/server"
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
 )
@@ -226,7 +227,7 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 		}
 		closeFn()
 	}
-	desc := fmt.Sprintf("%s (%s, evaluated in process)", strings.Join(files, ", "), plural(len(all), "event"))
+	desc := fmt.Sprintf("%s (%s, evaluated in process)", strings.Join(files, ", "), words.Plural(len(all), "event"))
 	return repl.NewMemoryBackend(desc, all), nil
 }
 

@@ -1,0 +1,29 @@
+// Package words holds the few phrases that several views of katafilter print alike, so that
+// check, lint and the REPL count things in the same words.
+package words
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang/diag"
+)
+
+// Plural writes n and the noun, with an s unless n is 1 ("1 error", "2 errors", "0 infos").
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Counts is the severity part of a summary line, "2 errors, 1 warning", with the number of
+// infos after them when there is one. count returns the number of diagnostics of a severity,
+// as [diag.List.Count] does.
+func Counts(count func(diag.Severity) int) string {
+	parts := []string{Plural(count(diag.Error), "error"), Plural(count(diag.Warning), "warning")}
+	if n := count(diag.Info); n > 0 {
+		parts = append(parts, Plural(n, "info"))
+	}
+	return strings.Join(parts, ", ")
+}
