@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang/diag"
 )
 
@@ -25,7 +26,9 @@ type WriteOptions struct {
 	Version string
 }
 
-// Write writes the result in the chosen format.
+// Write writes the result in the chosen format. The text format holds the findings only:
+// its summary line, [Result.Summary], is the caller's to print (katafilter lint prints it on
+// stderr, so that stdout holds nothing but findings, as check does).
 func Write(w io.Writer, r *Result, opt WriteOptions) error {
 	switch opt.Format {
 	case "", "text":
@@ -48,15 +51,7 @@ func (r *Result) Summary() string {
 	for _, f := range r.Files {
 		filters += f.Filters
 	}
-	return fmt.Sprintf("%s, %s in %s (%s)", plural(r.Count(diag.Error), "error"), plural(r.Count(diag.Warning), "warning"),
-		plural(len(r.Files), "file"), plural(filters, "filter"))
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return "1 " + s
-	}
-	return fmt.Sprintf("%d %ss", n, s)
+	return fmt.Sprintf("%s in %s (%s)", words.Counts(r.Count), words.Plural(len(r.Files), "file"), words.Plural(filters, "filter"))
 }
 
 func writeText(w io.Writer, r *Result, color bool) error {
@@ -78,7 +73,6 @@ func writeText(w io.Writer, r *Result, color bool) error {
 			fmt.Fprintf(&b, "%s: fixed\n", f.Path)
 		}
 	}
-	b.WriteString(r.Summary() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

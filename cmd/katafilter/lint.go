@@ -107,6 +107,9 @@ func runLint(env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
 		return 2
 	}
+	if *format == "text" {
+		fmt.Fprintln(env.stderr, res.Summary())
+	}
 	if res.Count(diag.Error) > 0 || fail == diag.Warning && res.Count(diag.Warning) > 0 {
 		return 1
 	}
