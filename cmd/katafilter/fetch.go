@@ -50,6 +50,7 @@ func runFetch(env *cmdEnv, args []string) int {
 	certFile := fs.String("cert", "", "the client certificate `file` (PEM, required)")
 	keyFile := fs.String("key", "", "the client key `file` (PEM, required)")
 	caFile := fs.String("cacert", "", "trust the server certificate(s) in this PEM `file` (default: the system's roots)")
+	serverName := fs.String("server-name", "", "check the server's certificate against this `name` instead of the URL's host")
 	filter := fs.String("e", "", "the `filter` (checked locally first; sent with the first request, then kept by the server)")
 	maxEvents := fs.Int("max-events", 0, "ask for at most `N` events per answer (default: the server's)")
 	maxTimeout := fs.Duration("max-timeout", 60*time.Second, "let the server collect events for at most this long per answer (≤ 5m; 0: answer at once)")
@@ -129,7 +130,7 @@ func runFetch(env *cmdEnv, args []string) int {
 			return 2
 		}
 		seen[n.url] = true
-		n.c, err = client.New(client.Config{URL: n.url, ExternalSystemID: *id, CertFile: *certFile, KeyFile: *keyFile, CAFile: *caFile, Lang: cfg, NoLocalCheck: true})
+		n.c, err = client.New(client.Config{URL: n.url, ExternalSystemID: *id, CertFile: *certFile, KeyFile: *keyFile, CAFile: *caFile, ServerName: *serverName, Lang: cfg, NoLocalCheck: true})
 		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
 			return 1

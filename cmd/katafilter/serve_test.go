@@ -330,7 +330,7 @@ func TestFetchUnauthorized(t *testing.T) {
 	out, _, _ := run1(t, nil, "certs", "new", "--out", me.dir, "--force")
 	_ = out
 	me = ident{me.dir, mustRead(t, filepath.Join(me.dir, "id")), me.cert, me.key}
-	_, stderr, code := run1(t, nil, fetchArgs(me, filepath.Join(p.dir, "server.crt"), p.url)...)
+	_, stderr, code := run1(t, nil, append(fetchArgs(me, filepath.Join(p.dir, "server.crt"), p.url), "--server-name", "localhost")...)
 	fp := ""
 	if i := strings.Index(out, "SHA-256 fingerprint: "); i >= 0 {
 		fp = strings.TrimSpace(out[i+len("SHA-256 fingerprint: "):])

@@ -46,6 +46,9 @@ type Config struct {
 	// neither, the system's roots are used.
 	CAFile  string
 	RootCAs *x509.CertPool
+	// ServerName, when set, is the name the server's certificate is checked against instead
+	// of the URL's host (for a server reached by IP address whose certificate names a host).
+	ServerName string
 	// HTTPClient, when set, is used as it is (its transport must present the client
 	// certificate); the certificate and CA fields then only serve Fingerprint.
 	HTTPClient *http.Client
@@ -102,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 				return nil, fmt.Errorf("client: %s: %w", cfg.CAFile, err)
 			}
 		}
-		tc := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+		tc := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12, ServerName: cfg.ServerName}
 		if cert != nil {
 			tc.Certificates = []tls.Certificate{*cert}
 		}

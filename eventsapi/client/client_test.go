@@ -193,3 +193,15 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestUntrustedServerIsNotRetried(t *testing.T) {
+	srv, _ := newTLS(t, func(w http.ResponseWriter, r *http.Request) {})
+	c, _ := client.New(client.Config{URL: srv.URL, ExternalSystemID: testID, RootCAs: x509.NewCertPool()})
+	err := c.Follow(context.Background(), client.FollowOptions{OnRetry: func(err error, _ time.Duration) {
+		t.Errorf("retried %v", err)
+	}})
+	var ne *client.NetworkError
+	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("got %v", err)
+	}
+}

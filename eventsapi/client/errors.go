@@ -1,6 +1,7 @@
 package client
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strings"
@@ -86,12 +87,14 @@ func (e *FilterError) Error() string {
 }
 
 // Retryable reports whether err is worth repeating the request for: a server error or a
-// network failure (but not the caller's own cancellation).
+// network failure, but not the caller's own cancellation, nor a server certificate that does
+// not verify (repeating will not change it).
 func Retryable(err error) bool {
 	var se *ServerError
 	var ne *NetworkError
+	var cve *tls.CertificateVerificationError
 	if errors.As(err, &ne) {
-		return !errors.Is(ne.Err, errCanceled) && !isContextErr(ne.Err)
+		return !isContextErr(ne.Err) && !errors.As(ne.Err, &cve)
 	}
 	return errors.As(err, &se)
 }

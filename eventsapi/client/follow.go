@@ -7,8 +7,6 @@ import (
 	"time"
 )
 
-var errCanceled = context.Canceled
-
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
