@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -681,6 +683,7 @@ func TestIngest(t *testing.T) {
 		{ts.srv.IngestToken(), "{\"EventType\":\"process\"}\n[1]\n", 400, `{"status":400,"message":"body:2: an event must be a JSON object"}`},
 		{ts.srv.IngestToken(), "{\"a\":1} {\"b\":2}\n", 400, `{"status":400,"message":"body:1: invalid character '{' after top-level value"}`},
 		{ts.srv.IngestToken(), "{\"a\":\n", 400, `{"status":400,"message":"body:1: unexpected end of JSON input"}`},
+		{ts.srv.IngestToken(), gzipped("{\"EventType\":\"driver\"}\n"), 200, `{"accepted":1}`},
 	}
 	for _, tt := range tests {
 		status, answer := post(tt.token, tt.body)
@@ -689,9 +692,17 @@ func TestIngest(t *testing.T) {
 		}
 	}
 	_, next, _ := ts.srv.Store().Bounds()
-	if next != 3 {
-		t.Fatalf("stored %d events, want 2 (a refused body stores nothing)", next-1)
+	if next != 4 {
+		t.Fatalf("stored %d events, want 3 (a refused body stores nothing)", next-1)
 	}
+}
+
+func gzipped(s string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
 }
 
 func TestDefaultMaxEventsFromHosts(t *testing.T) {
