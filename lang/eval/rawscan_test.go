@@ -79,3 +79,23 @@ func TestRawPathKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestManyAtoms: a filter with more comparisons than the raw path's mask holds is evaluated
+// on the decoded event, with the same answers and errors.
+func TestManyAtoms(t *testing.T) {
+	var parts []string
+	for i := range 70 {
+		parts = append(parts, fmt.Sprintf("a == 'x%d'", i))
+	}
+	src := strings.Join(parts, " OR ") + " OR b.c > 3"
+	p := compileTest(t, src, Options{})
+	if p.trie != nil {
+		t.Fatalf("%d atoms: the raw path should be off", len(p.atoms))
+	}
+	for _, ev := range []string{`{"a":"x69"}`, `{"a":"x70"}`, `{"b":{"c":4}}`, `{"a":`, `[{"a":"x0"}]`} {
+		agree(t, p, "70 comparisons", []byte(ev))
+	}
+	if m, err := p.MatchJSON([]byte(`{"a":"x69"}`)); !m || err != nil {
+		t.Errorf("x69: %v, %v", m, err)
+	}
+}
