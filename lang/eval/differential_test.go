@@ -66,8 +66,10 @@ func compileSrc(src string, opt Options) (*Program, error) {
 func agree(tb testing.TB, p *Program, src string, data []byte) string {
 	tb.Helper()
 	v, derr := Decode(data)
-	m, ok := p.rawMatch(data)
-	if p.trie == nil {
+	var m, ok bool
+	if p.trie != nil {
+		m, ok = p.rawMatch(data)
+	} else { // more comparisons than the raw path tracks: MatchJSON decodes
 		m, ok = false, derr == nil
 		if ok {
 			m = p.Match(v)
