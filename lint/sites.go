@@ -65,7 +65,9 @@ func kflSites(src string) []*site {
 
 // yamlSites finds the filters under the given keys in a YAML file, at any depth and in lists.
 func yamlSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site, []problem) {
-	f, err := parser.ParseBytes([]byte(src), parser.ParseComments)
+	// A byte order mark is not part of the first key; without it, the parser's line:column
+	// positions are those of the line table, which skips the mark too.
+	f, err := parser.ParseBytes([]byte(strings.TrimPrefix(src, ast.BOM)), parser.ParseComments)
 	if err != nil {
 		return nil, []problem{yamlError(err, lines)}
 	}

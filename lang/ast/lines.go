@@ -20,9 +20,10 @@ type LineTable struct {
 	starts []int // byte offset of the start of each line
 }
 
-// NewLineTable indexes the lines of src.
+// NewLineTable indexes the lines of src. A UTF-8 byte order mark at the start of src is not
+// part of the first line: editors do not show it, so columns are counted after it.
 func NewLineTable(src string) *LineTable {
-	t := &LineTable{src: src, starts: []int{0}}
+	t := &LineTable{src: src, starts: []int{len(bomPrefix(src))}}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
 			t.starts = append(t.starts, i+1)
@@ -37,8 +38,8 @@ func (t *LineTable) Source() string { return t.src }
 // Position returns the line and column of the byte offset off, clamped to the text.
 func (t *LineTable) Position(off int) Position {
 	off = max(0, min(off, len(t.src)))
-	line := sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > off }) - 1
-	start := t.starts[line]
+	line := max(0, sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > off })-1)
+	start := min(t.starts[line], off) // an offset inside a byte order mark is column 1
 	return Position{Offset: off, Line: line + 1, Column: utf8.RuneCountInString(t.src[start:off]) + 1}
 }
 

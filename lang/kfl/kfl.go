@@ -23,11 +23,15 @@ type Entry struct {
 // Span returns the entry's span in the file.
 func (e Entry) Span() ast.Span { return ast.Span{Start: e.Offset, End: e.Offset + len(e.Text)} }
 
-// Split cuts the text of a filter file into its filters.
+// Split cuts the text of a filter file into its filters. A UTF-8 byte order mark at the start
+// of src is not part of the first filter.
 func Split(src string) []Entry {
 	var out []Entry
 	var cur *Entry
 	off := 0
+	if strings.HasPrefix(src, ast.BOM) {
+		off = len(ast.BOM)
+	}
 	line := 0
 	for off < len(src) {
 		line++
