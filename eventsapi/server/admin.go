@@ -184,11 +184,17 @@ func (s *Server) LoadFile(path string) (loaded bool, n int, err error) {
 	return true, n, nil
 }
 
-// Generate adds synthetic events of all 16 types at rate events per second until ctx is done.
+// Generate adds synthetic events of all 16 types at rate events per second until ctx is done
+// or the server is closed.
 func (s *Server) Generate(ctx context.Context, rate float64, seed uint64) error {
 	if rate <= 0 {
 		return fmt.Errorf("server: the generation rate must be positive, not %g", rate)
 	}
+	ctx, done, err := s.track(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	g := gen.New(seed, 0, nil)
 	const tick = 100 * time.Millisecond
 	t := time.NewTicker(tick)

@@ -58,4 +58,17 @@ func TestGenerate(t *testing.T) {
 	if err := ts.srv.Generate(context.Background(), 0, 1); err == nil {
 		t.Fatal("a zero rate was accepted")
 	}
+	// Closing the server stops a generator whose context never ends.
+	go func() { done <- ts.srv.Generate(context.Background(), 500, 2) }()
+	waitFor(t, "more generated events", func() bool {
+		_, next, _ := ts.srv.Store().Bounds()
+		return next > 200
+	})
+	ts.stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.srv.Generate(context.Background(), 1, 1); err == nil {
+		t.Fatal("a closed server generated")
+	}
 }

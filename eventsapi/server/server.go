@@ -247,8 +247,11 @@ func (s *Server) TLSConfig() *tls.Config {
 // the server is closed. It writes the URL to StateDir/server.url while it serves, starts the
 // retention sweeper, and returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, done, err := s.track(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -256,16 +259,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return errors.New("server: closed")
-	}
-	s.cancel = append(s.cancel, cancel)
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-
 	url := "https://" + urlHost(ln.Addr())
 	urlFile := filepath.Join(s.cfg.StateDir, URLFile)
 	if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
@@ -294,6 +287,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// track derives a context that [Server.Close] cancels, and counts the caller among those Close
+// waits for until it calls done.
+func (s *Server) track(ctx context.Context) (context.Context, func(), error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil, errors.New("server: closed")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.cancel = append(s.cancel, cancel)
+	s.wg.Add(1)
+	return ctx, func() { cancel(); s.wg.Done() }, nil
+}
+
 // urlHost writes a listening address as a URL host, naming 127.0.0.1 for an unspecified one.
 func urlHost(a net.Addr) string {
 	ta, ok := a.(*net.TCPAddr)
@@ -307,7 +314,8 @@ func urlHost(a net.Addr) string {
 	return net.JoinHostPort(ip.String(), fmt.Sprint(ta.Port))
 }
 
-// Close stops serving (pending long polls end) and closes the store.
+// Close stops serving (pending long polls end) and generating, waits for both, and closes
+// the store.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
