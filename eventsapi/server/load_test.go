@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/katafilter/katafilter/eventsapi/certs"
 	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/eventsapi/server"
 )
@@ -71,5 +72,36 @@ func TestGenerate(t *testing.T) {
 	}
 	if err := ts.srv.Generate(context.Background(), 1, 1); err == nil {
 		t.Fatal("a closed server generated")
+	}
+}
+
+func TestNewConfig(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := certs.New(certs.Options{CommonName: "given", Hosts: []string{"127.0.0.1"}, Server: true})
+	cf, kf := filepath.Join(dir, "given.crt"), filepath.Join(dir, "given.key")
+	p.Write(cf, kf)
+	ts := start(t, server.Config{CertFile: cf, KeyFile: kf})
+	if !bytes.Equal(ts.srv.CertPEM(), p.CertPEM) {
+		t.Fatal("the given certificate is not the one served")
+	}
+	if _, err := ts.client(ts.approved()).Fetch(context.Background(), client.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(ts.cfg.StateDir, server.CertFile)); err == nil {
+		t.Fatal("a certificate was made although one was given")
+	}
+	tests := []struct {
+		cfg  server.Config
+		want string
+	}{
+		{server.Config{}, "server: a state directory is required"},
+		{server.Config{StateDir: t.TempDir(), MaxEventsDefault: 20, MaxEventsLimit: 10}, "server: the default max_events 20 is above the limit 10"},
+		{server.Config{StateDir: t.TempDir(), CertFile: cf}, "server: give both a certificate and its key"},
+		{server.Config{StateDir: t.TempDir(), CertFile: cf, KeyFile: filepath.Join(dir, "none.key")}, "no such file or directory"},
+	}
+	for _, tt := range tests {
+		if _, err := server.New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: got %v, want %q", tt.cfg, err, tt.want)
+		}
 	}
 }
