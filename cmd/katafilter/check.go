@@ -49,20 +49,8 @@ func runCheck(env *cmdEnv, args []string) int {
 		return 1
 	}
 
-	var sources []*source
-	failed := false
-	if filter.set {
-		sources = append(sources, filterSource(filter.value))
-	}
-	for _, arg := range files {
-		src, err := fileSource(env, arg)
-		if err != nil {
-			fmt.Fprintf(env.stderr, "katafilter check: %v\n", err)
-			failed = true
-			continue
-		}
-		sources = append(sources, src)
-	}
+	sources, ok := readSources(env, "check", filter, files)
+	failed := !ok
 
 	var all []checkedSource
 	var total diag.List

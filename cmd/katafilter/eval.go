@@ -2,11 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang"
@@ -96,52 +92,33 @@ type evaluator struct {
 // file evaluates the events of one file argument, reporting its problems on stderr.
 func (ev *evaluator) file(arg string) {
 	name := displayName(arg)
-	r, closeFn, err := openEvents(ev.env, arg)
-	if err != nil {
-		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, unwrapPath(err))
-		ev.failed = true
-		return
-	}
-	defer closeFn()
-	lr := newLineReader(r, ev.maxLine)
-	for {
-		line, err := lr.next()
-		if err == io.EOF {
-			return
-		}
-		if errors.Is(err, errLineTooLong) {
-			fmt.Fprintf(ev.env.stderr, "%s:%d: line longer than %d bytes (see --max-line); skipped\n", name, lr.line, ev.maxLine)
+	err := eachEvent(ev.env, arg, ev.maxLine, func(n int, line []byte, problem string) bool {
+		if problem != "" {
+			if line == nil {
+				problem += " (see --max-line); skipped"
+			}
+			fmt.Fprintf(ev.env.stderr, "%s:%d: %s\n", name, n, problem)
 			ev.failed = true
-			continue
-		}
-		if err != nil {
-			fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: after line %d: %v\n", name, lr.line, err)
-			ev.failed = true
-			return
-		}
-		body := bytes.TrimSpace(line)
-		if len(body) == 0 {
-			continue
-		}
-		if body[0] != '{' {
-			fmt.Fprintf(ev.env.stderr, "%s:%d: not a JSON object\n", name, lr.line)
-			ev.failed = true
-			continue
+			return true
 		}
 		ok, err := ev.prog.MatchJSON(line)
 		if err != nil {
-			fmt.Fprintf(ev.env.stderr, "%s:%d: malformed JSON: %s\n", name, lr.line, jsonMessage(err))
+			fmt.Fprintf(ev.env.stderr, "%s:%d: malformed JSON: %s\n", name, n, jsonMessage(err))
 			ev.failed = true
-			continue
+			return true
 		}
-		if !ok {
-			continue
+		if ok {
+			ev.matches++
+			if !ev.count {
+				ev.out.Write(line)
+				ev.out.WriteByte('\n')
+			}
 		}
-		ev.matches++
-		if !ev.count {
-			ev.out.Write(line)
-			ev.out.WriteByte('\n')
-		}
+		return true
+	})
+	if err != nil {
+		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, err)
+		ev.failed = true
 	}
 }
 
@@ -152,13 +129,4 @@ func jsonMessage(err error) string {
 		s = strings.TrimPrefix(s, p)
 	}
 	return s
-}
-
-// unwrapPath drops the operation and path of an *os.PathError, which the message already names.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -46,20 +46,8 @@ func runFmt(env *cmdEnv, args []string) int {
 		return usageError(env, "fmt", "-w rewrites files: it cannot be used with -e or standard input")
 	}
 
-	var sources []*source
-	failed := false
-	if filter.set {
-		sources = append(sources, filterSource(filter.value))
-	}
-	for _, arg := range files {
-		src, err := fileSource(env, arg)
-		if err != nil {
-			fmt.Fprintf(env.stderr, "katafilter fmt: %v\n", err)
-			failed = true
-			continue
-		}
-		sources = append(sources, src)
-	}
+	sources, ok := readSources(env, "fmt", filter, files)
+	failed := !ok
 
 	for _, src := range sources {
 		out, ok := formatSource(env, src)

@@ -113,6 +113,26 @@ func fileSource(env *cmdEnv, arg string) (*source, error) {
 	return &source{name: displayName(arg), arg: arg, text: text, entries: kfl.Split(text)}, nil
 }
 
+// readSources returns the -e filter, when set, and the filter files named by files, in that
+// order. A file that cannot be read is reported on stderr as "katafilter NAME: FILE: problem"
+// and left out; ok is then false.
+func readSources(env *cmdEnv, name string, filter *onceString, files []string) (sources []*source, ok bool) {
+	ok = true
+	if filter.set {
+		sources = append(sources, filterSource(filter.value))
+	}
+	for _, arg := range files {
+		src, err := fileSource(env, arg)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "katafilter %s: %s: %v\n", name, displayName(arg), unwrapPath(err))
+			ok = false
+			continue
+		}
+		sources = append(sources, src)
+	}
+	return sources, ok
+}
+
 // openEvents opens a file of JSON lines; "-" is standard input. Gzip-compressed input is
 // recognised by its magic bytes, whatever the file is called.
 func openEvents(env *cmdEnv, arg string) (io.Reader, func() error, error) {
@@ -127,7 +147,7 @@ func openEvents(env *cmdEnv, arg string) (io.Reader, func() error, error) {
 		}
 		if st, err := f.Stat(); err == nil && st.IsDir() {
 			f.Close()
-			return nil, nil, fmt.Errorf("%s is a directory", arg)
+			return nil, nil, &os.PathError{Op: "read", Path: arg, Err: errors.New("is a directory")}
 		}
 		r, closeFn = f, f.Close
 	}
@@ -140,9 +160,57 @@ func openEvents(env *cmdEnv, arg string) (io.Reader, func() error, error) {
 		}
 		inner := closeFn
 		closeFn = func() error { zr.Close(); return inner() }
-		return bufio.NewReaderSize(zr, 256<<10), closeFn, nil
+		return skipBOM(bufio.NewReaderSize(zr, 256<<10)), closeFn, nil
 	}
-	return br, closeFn, nil
+	return skipBOM(br), closeFn, nil
+}
+
+// skipBOM drops a UTF-8 byte order mark at the start of r (PowerShell's Out-File writes one),
+// which would otherwise make the first event "not a JSON object".
+func skipBOM(r *bufio.Reader) *bufio.Reader {
+	if b, _ := r.Peek(3); string(b) == "\ufeff" {
+		r.Discard(3)
+	}
+	return r
+}
+
+// eachEvent reads the file argument arg as JSON lines and calls visit with the 1-based number
+// of each line that is not blank and the line, or with a problem when the line cannot be an
+// event: longer than maxLine bytes (line is then nil), or not starting with "{". The line is valid until visit
+// returns; visit returns false to stop. The error is one of opening or reading the file,
+// without the file's name.
+func eachEvent(env *cmdEnv, arg string, maxLine int, visit func(n int, line []byte, problem string) bool) error {
+	r, closeFn, err := openEvents(env, arg)
+	if err != nil {
+		return unwrapPath(err)
+	}
+	defer closeFn()
+	lr := newLineReader(r, maxLine)
+	for {
+		line, err := lr.next()
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, errLineTooLong):
+			if !visit(lr.line, nil, fmt.Sprintf("line longer than %d bytes", maxLine)) {
+				return nil
+			}
+			continue
+		case err != nil:
+			return fmt.Errorf("after line %d: %w", lr.line, err)
+		}
+		body := bytes.TrimSpace(line)
+		if len(body) == 0 {
+			continue
+		}
+		problem := ""
+		if body[0] != '{' {
+			problem = "not a JSON object"
+		}
+		if !visit(lr.line, line, problem) {
+			return nil
+		}
+	}
 }
 
 // errLineTooLong is reported for a line longer than the reader's limit.
@@ -228,4 +296,13 @@ func (lr *lineReader) shrink() {
 	if cap(lr.buf) > 1<<20 {
 		lr.buf = nil
 	}
+}
+
+// unwrapPath drops the operation and path of an *os.PathError, which the message already names.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

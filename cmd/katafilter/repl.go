@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -195,37 +194,27 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 		if arg == "-" {
 			return nil, errors.New(`--events -: standard input carries the commands; give a file`)
 		}
-		r, closeFn, err := openEvents(env, arg)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", arg, unwrapPath(err))
-		}
-		lr := newLineReader(r, defaultMaxLine)
-		for {
-			line, err := lr.next()
-			if err == io.EOF {
-				break
+		var bad error
+		err := eachEvent(env, arg, defaultMaxLine, func(n int, line []byte, problem string) bool {
+			if problem != "" {
+				bad = fmt.Errorf("%s:%d: %s", arg, n, problem)
+				return false
 			}
+			e, err := repl.NewEvent(bytes.TrimSpace(line))
 			if err != nil {
-				closeFn()
-				return nil, fmt.Errorf("%s:%d: %v", arg, lr.line, err)
+				bad = fmt.Errorf("%s:%d: malformed JSON: %s", arg, n, jsonMessage(err))
+				return false
 			}
-			body := bytes.TrimSpace(line)
-			if len(body) == 0 {
-				continue
-			}
-			if body[0] != '{' {
-				closeFn()
-				return nil, fmt.Errorf("%s:%d: not a JSON object", arg, lr.line)
-			}
-			e, err := repl.NewEvent(body)
-			if err != nil {
-				closeFn()
-				return nil, fmt.Errorf("%s:%d: malformed JSON: %s", arg, lr.line, jsonMessage(err))
-			}
-			e.Origin = fmt.Sprintf("%s:%d", arg, lr.line)
+			e.Origin = fmt.Sprintf("%s:%d", arg, n)
 			all = append(all, e)
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", arg, err)
 		}
-		closeFn()
+		if bad != nil {
+			return nil, bad
+		}
 	}
 	desc := fmt.Sprintf("%s (%s, evaluated in process)", strings.Join(files, ", "), words.Plural(len(all), "event"))
 	return repl.NewMemoryBackend(desc, all), nil
