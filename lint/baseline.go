@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/fileutil"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/diag"
 )
@@ -89,7 +90,7 @@ func (b *Baseline) Write(file string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(file, append(data, '\n'), 0o644)
+	return fileutil.WriteAtomic(file, append(data, '\n'), 0o644)
 }
 
 // Filter removes from r the findings the baseline accepts and returns how many it removed.

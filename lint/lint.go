@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/katafilter/katafilter/internal/fileutil"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -320,11 +321,7 @@ func lintFile(j job, fix bool) (*File, error) {
 			out.Notes = append(out.Notes, j.display+":"+n)
 		}
 		if changed {
-			st, err := os.Stat(j.abs)
-			if err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(j.abs, []byte(fixed), st.Mode().Perm()); err != nil {
+			if err := fileutil.WriteAtomic(j.abs, []byte(fixed), 0o644); err != nil {
 				return nil, err
 			}
 			src = fixed

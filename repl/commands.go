@@ -1,7 +1,7 @@
 package repl
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/katafilter/katafilter/internal/fileutil"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
@@ -323,32 +324,12 @@ func (s *Session) cmdSave(_ context.Context, args string) error {
 // writeEvents writes events as JSON lines to path, through a temporary file renamed into
 // place, so that a failure never leaves a half-written file.
 func writeEvents(path string, events []Event) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		if pe, ok := err.(*os.PathError); ok {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
+	var b bytes.Buffer
 	for _, e := range events {
-		w.Write(compactJSON(e.Raw))
-		w.WriteByte('\n')
+		b.Write(compactJSON(e.Raw))
+		b.WriteByte('\n')
 	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return fileutil.WriteAtomic(path, b.Bytes(), 0o644)
 }
 
 func expandHome(p string) string {

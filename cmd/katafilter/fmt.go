@@ -2,11 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/fileutil"
 	"github.com/katafilter/katafilter/lang"
 )
 
@@ -63,7 +62,7 @@ func runFmt(env *cmdEnv, args []string) int {
 			}
 		case *write:
 			if changed {
-				if err := writeFileAtomic(src.arg, out); err != nil {
+				if err := fileutil.WriteAtomic(src.arg, []byte(out), 0o644); err != nil {
 					fmt.Fprintf(env.stderr, "katafilter fmt: %v\n", err)
 					failed = true
 				}
@@ -105,39 +104,4 @@ func formatSource(env *cmdEnv, src *source) (string, bool) {
 	}
 	b.WriteString(src.text[last:])
 	return b.String(), ok
-}
-
-// writeFileAtomic replaces the file at path with text: it writes a temporary file in the same
-// directory, gives it the mode of the original, and renames it over the original, so that a
-// crash leaves either the old file or the new one. A symbolic link is followed, not replaced.
-func writeFileAtomic(path, text string) error {
-	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return err
-	}
-	st, err := os.Stat(target)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
-	if _, err := tmp.WriteString(text); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), target)
 }
