@@ -18,13 +18,15 @@ type Event struct {
 	w []uint64 // see the layout below
 }
 
-// Block layout, in bytes from its start: n, the number of values (8 bytes); n 16-bit
-// hashes of the values' paths, sorted (so that for a typical event they share the first
-// cache line with n); padding to 4 bytes; n 32-bit offsets of the entries, in the order of the
-// hashes; the entries. An entry is its kind (one byte), the length of its path (uvarint),
-// then for a string or number text the length of the text (uvarint), the path and the text;
-// for the other kinds the path and 8 bytes of value (little-endian): a boolean as 0 or 1, an
-// int64 or a float64's bits. A lookup reads the hashes, one offset and one entry.
+// Block layout, in bytes from its start: n, the number of values (low 32 bits of the first
+// word; bit 32 set when the offsets are 32-bit); n 16-bit hashes of the values' paths,
+// sorted; padding to 4 bytes; n offsets of the entries, in the order of the hashes, 16-bit
+// when the whole block is under 64 KiB, else 32-bit; the entries. For a typical event (23
+// values) the count, the hashes and the offsets fit in the first two cache lines, which the
+// processor fetches as a pair. An entry is its kind (one byte), the length of its path
+// (uvarint), then for a string or number text the length of the text (uvarint), the path and
+// the text; for the other kinds the path and 8 bytes of value (little-endian): a boolean as 0
+// or 1, an int64 or a float64's bits. A lookup reads the first lines and one entry.
 const (
 	kindString = iota
 	kindBool
@@ -118,13 +120,25 @@ func (e *Event) Reset(v any) {
 	slices.Sort(index)
 	n := len(index)
 	offs := 8 + (2*n+3)&^3 // where the offsets start
-	head := offs + 4*n
+	width := 2
+	if offs+2*n+len(entries) > 0xffff {
+		width = 4
+	}
+	head := offs + width*n
 	w := make([]uint64, (head+len(entries)+7)/8)
 	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
 	w[0] = uint64(n)
+	if width == 4 {
+		w[0] |= 1 << 32
+	}
 	for i, x := range index {
 		binary.LittleEndian.PutUint16(block[8+2*i:], uint16(x>>48))
-		binary.LittleEndian.PutUint32(block[offs+4*i:], uint32(head)+uint32(x))
+		off := uint32(head) + uint32(x)
+		if width == 2 {
+			binary.LittleEndian.PutUint16(block[offs+2*i:], uint16(off))
+		} else {
+			binary.LittleEndian.PutUint32(block[offs+4*i:], off)
+		}
 	}
 	copy(block[head:], entries)
 	e.w = w
@@ -135,7 +149,7 @@ func (e *Event) Len() int {
 	if len(e.w) == 0 {
 		return 0
 	}
-	return int(e.w[0])
+	return int(uint32(e.w[0]))
 }
 
 // MatchEvent reports whether the flattened event e matches; it agrees with [Program.Match] on
@@ -144,10 +158,11 @@ func (p *Program) MatchEvent(e *Event) bool { return p.root.evalEvent(e) }
 
 func (n *cmpNode) evalEvent(e *Event) bool {
 	w := e.w
-	if len(w) == 0 || w[0] == 0 {
+	if len(w) == 0 || uint32(w[0]) == 0 {
 		return false
 	}
-	cnt := int(w[0])
+	cnt := int(uint32(w[0]))
+	wide := w[0]>>32 != 0
 	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
 	hs := unsafe.Slice((*uint16)(unsafe.Pointer(&block[8])), cnt)
 	h := n.hash16
@@ -162,7 +177,13 @@ func (n *cmpNode) evalEvent(e *Event) bool {
 	}
 	offs := 8 + (2*cnt+3)&^3
 	for i := lo; i < cnt && hs[i] == h; i++ {
-		ent := block[binary.LittleEndian.Uint32(block[offs+4*i:]):]
+		var off int
+		if wide {
+			off = int(binary.LittleEndian.Uint32(block[offs+4*i:]))
+		} else {
+			off = int(binary.LittleEndian.Uint16(block[offs+2*i:]))
+		}
+		ent := block[off:]
 		kind := ent[0]
 		plen, k := binary.Uvarint(ent[1:])
 		ent = ent[1+k:]

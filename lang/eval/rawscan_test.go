@@ -99,3 +99,24 @@ func TestManyAtoms(t *testing.T) {
 		t.Errorf("x69: %v, %v", m, err)
 	}
 }
+
+// TestEventWide: an event whose block passes 64 KiB uses 32-bit entry offsets; values after
+// the big one must still be found.
+func TestEventWide(t *testing.T) {
+	big := strings.Repeat("x", 70000)
+	ev := `{"a":"` + big + `","b":1,"c":{"d":"y"},"e":[true,"z"],"f":"` + big + `y"}`
+	for _, src := range []string{`b == 1`, `c.d == 'y'`, `e == true`, `e == 'z'`, `f == '*y'`, `a == 'x*'`, `b == 2`} {
+		p := compileTest(t, src, Options{})
+		want := "true"
+		if src == `b == 2` {
+			want = "false"
+		}
+		if got := agree(t, p, src, []byte(ev)); got != want {
+			t.Errorf("%s: %s", src, got)
+		}
+	}
+	v, _ := Decode([]byte(ev))
+	if e := NewEvent(v); e.w[0]>>32 == 0 || e.Len() != 6 {
+		t.Errorf("not the wide layout, or %d values", e.Len())
+	}
+}
