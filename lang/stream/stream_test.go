@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -138,4 +139,61 @@ not json
 	// line 1: {"EventType":"process","FileName":"a.exe"}
 	// line 3: error
 	// <nil>
+}
+
+// lineGen produces n identical event lines without holding them in memory.
+type lineGen struct {
+	line []byte
+	n    int
+	off  int
+}
+
+func (g *lineGen) Read(b []byte) (int, error) {
+	w := 0
+	for w < len(b) {
+		if g.off == len(g.line) {
+			if g.n == 0 {
+				break
+			}
+			g.n--
+			g.off = 0
+		}
+		c := copy(b[w:], g.line[g.off:])
+		g.off += c
+		w += c
+	}
+	if w == 0 {
+		return 0, io.EOF
+	}
+	return w, nil
+}
+
+// TestRunFlatMemory streams 32 MB through Run and checks that the heap stays far below the
+// input size: the batches and their buffers are reused, nothing accumulates.
+func TestRunFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 32 MB")
+	}
+	p, _ := compile(t, `s == 'x*'`).Program()
+	line := []byte(`{"s":"x` + strings.Repeat("y", 250) + `","n":1}` + "\n")
+	n := (32 << 20) / len(line)
+	var peak uint64
+	var ms runtime.MemStats
+	count := 0
+	err := stream.Run(&lineGen{line: line, n: n, off: len(line)}, p, stream.Options{BatchBytes: 256 << 10}, func(l *stream.Line) error {
+		if l.Match {
+			count++
+		}
+		if count%20000 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+		return nil
+	})
+	if err != nil || count != n {
+		t.Fatalf("%v, %d matches of %d", err, count, n)
+	}
+	if peak > 16<<20 {
+		t.Errorf("heap reached %d MB while streaming 32 MB", peak>>20)
+	}
 }
