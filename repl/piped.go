@@ -12,19 +12,21 @@ import (
 // RunPiped runs a session over a script read from r, for use without a terminal: one filter or
 // meta-command a line; a filter may go on over the following lines as at the prompt (while
 // [NeedsMore] says so; a blank line ends it). Results go to the session's output, errors to its
-// error writer. It stops at the end of the input or at .quit and returns the number of inputs
-// that failed, so that the caller can set the exit status.
-func RunPiped(ctx context.Context, s *Session, r io.Reader) (failed int, err error) {
+// error writer, each error with its place in the script, name:line (name is the script's
+// name in messages, such as "<stdin>"). It stops at the end of the input or at .quit and
+// returns the number of inputs that failed, so that the caller can set the exit status.
+func RunPiped(ctx context.Context, s *Session, r io.Reader, name string) (failed int, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	var pending []string
+	line, first := 0, 0 // the line read last, and the first line of pending
 	flush := func() error {
 		text := strings.Join(pending, "\n")
 		pending = nil
 		if strings.TrimSpace(text) == "" {
 			return nil
 		}
-		err := s.Execute(ctx, text)
+		err := s.ExecuteAt(ctx, text, name, first)
 		if err != nil && !errors.Is(err, ErrQuit) {
 			failed++
 		}
@@ -34,17 +36,24 @@ func RunPiped(ctx context.Context, s *Session, r io.Reader) (failed int, err err
 		if ctx.Err() != nil {
 			return failed, ctx.Err()
 		}
-		line := sc.Text()
-		if t := strings.TrimSpace(line); len(pending) == 0 && strings.HasPrefix(t, "#") {
+		text := sc.Text()
+		line++
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\ufeff") // a byte order mark
+		}
+		if t := strings.TrimSpace(text); len(pending) == 0 && strings.HasPrefix(t, "#") {
 			continue // a comment, as in a .kfl file
 		}
-		if len(pending) > 0 && strings.TrimSpace(line) == "" {
+		if len(pending) > 0 && strings.TrimSpace(text) == "" {
 			if errors.Is(flush(), ErrQuit) {
 				return failed, nil
 			}
 			continue
 		}
-		pending = append(pending, line)
+		if len(pending) == 0 {
+			first = line
+		}
+		pending = append(pending, text)
 		if NeedsMore(strings.Join(pending, "\n")) {
 			continue
 		}

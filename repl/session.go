@@ -102,6 +102,9 @@ type Session struct {
 	last       []Event
 	// sent is the filter text of the last request, whose stream the backend's token continues.
 	sent string
+	// where is "file:line: ", the place of the input being run by [Session.ExecuteAt], put
+	// before its error messages; empty at the prompt.
+	where string
 }
 
 // ErrQuit is returned by [Session.Execute] for .quit: the front end should stop.
@@ -114,7 +117,7 @@ var ErrFailed = errors.New("failed")
 // failf reports a problem on the error writer and returns an error wrapping [ErrFailed].
 func (s *Session) failf(format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	fmt.Fprintf(s.errw, "%s\n", s.paint(ansiRed, "error: ")+msg)
+	fmt.Fprintf(s.errw, "%s\n", s.where+s.paint(ansiRed, "error: ")+msg)
 	return fmt.Errorf("%w: %s", ErrFailed, msg)
 }
 
@@ -183,6 +186,26 @@ func (s *Session) Execute(ctx context.Context, input string) error {
 		return s.meta(ctx, name, args)
 	}
 	return s.runFilter(ctx, text, nil)
+}
+
+// ExecuteAt runs one complete input, as [Session.Execute] does, that starts on the given
+// 1-based line of a script called name: the diagnostics of a filter are given at their
+// name:line:col in the script, and other errors start with name:line.
+func (s *Session) ExecuteAt(ctx context.Context, input, name string, line int) error {
+	text := strings.TrimSpace(input)
+	if text == "" {
+		return nil
+	}
+	s.where = fmt.Sprintf("%s:%d: ", name, line)
+	defer func() { s.where = "" }()
+	if mname, args, ok := splitMeta(text); ok {
+		return s.meta(ctx, mname, args)
+	}
+	// The filter's text, with as many line breaks before it as lines before it in the script,
+	// so that positions come out as lines of the script.
+	pad := strings.Repeat("\n", max(0, line-1))
+	lead := len(input) - len(strings.TrimLeft(input, " \t\r\n"))
+	return s.runFilter(ctx, text, &origin{name: name, text: pad + input, offset: len(pad) + lead})
 }
 
 // splitMeta recognises a meta-command: ".name args", or one of the bare words help, quit and

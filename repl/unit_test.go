@@ -215,7 +215,7 @@ EventType == 'module'
 `
 	var out, errw bytes.Buffer
 	s := New(Options{Backend: NewMemoryBackend("test", loadTestEvents(t)), Out: &out, Err: &errw, Now: func() time.Time { return time.Time{} }})
-	failed, err := RunPiped(context.Background(), s, strings.NewReader(script))
+	failed, err := RunPiped(context.Background(), s, strings.NewReader(script), "script")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,10 @@ EventType == 'module'
 	if out.String() != wantOut {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out.String(), wantOut)
 	}
-	for _, want := range []string{"error[KF0400]", "error[KF0100]", "unknown command .nosuch"} {
+	// Each error names its place in the script: the line of the input, and the column of a
+	// filter's diagnostic.
+	for _, want := range []string{"script:5:14: error[KF0400]", "script:5: error: the filter has 1 error",
+		"script:6:27: error[KF0100]", "script:8: error: unknown command .nosuch"} {
 		if !strings.Contains(errw.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errw.String())
 		}

@@ -135,7 +135,7 @@ func runRepl(env *cmdEnv, args []string) int {
 		Format:  fmtv,
 	})
 	if !interactive {
-		failed, err := repl.RunPiped(ctx, s, env.stdin)
+		failed, err := repl.RunPiped(ctx, s, env.stdin, stdinName)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter repl: %v\n", err)
 			return 1
