@@ -60,7 +60,8 @@ func Run(r io.Reader, p *eval.Program, opt Options, fn func(*Line) error) error 
 	inFlight := 2 * opt.Workers
 	free := make(chan *batch, inFlight)
 	for range inFlight {
-		free <- &batch{done: make(chan struct{}, 1)}
+		// Room for a batch and a line or so past it, so that buffers rarely grow.
+		free <- &batch{done: make(chan struct{}, 1), buf: make([]byte, 0, opt.BatchBytes+opt.BatchBytes/4)}
 	}
 	work := make(chan *batch, inFlight)
 	order := make(chan *batch, inFlight)
