@@ -78,6 +78,9 @@ func (p *Program) matchDecoded(data []byte) (bool, error) {
 
 // rawMatch is the raw path; ok is false for malformed input.
 func (p *Program) rawMatch(data []byte) (match, ok bool) {
+	if p.trie == nil {
+		return false, false
+	}
 	s := rawScan{d: data}
 	i := skipWS(data, 0)
 	mask, i, ok := s.value(p.trie, i, 0)
