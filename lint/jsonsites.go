@@ -330,11 +330,13 @@ func (w *jsonWalker) tests(n *jnode) []sample {
 		}
 		for i, e := range k.val.elems {
 			sp := ast.Span{Start: e.start, End: e.start + 1}
-			text := w.src[e.start:e.end]
+			var ev any
+			var err error
 			if e.kind == '"' {
-				text = e.m.text
+				ev, err = stringEvent(e.m.text)
+			} else {
+				ev, err = jsonEvent([]byte(w.src[e.start:e.end]))
 			}
-			ev, err := jsonEvent([]byte(text))
 			if err != nil {
 				w.probs = append(w.probs, problem{span: sp, code: BadTests,
 					msg: fmt.Sprintf("tests.%s[%d] is not an event: %v", k.name, i+1, err)})

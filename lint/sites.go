@@ -286,7 +286,7 @@ func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
 func yamlEvent(n yast.Node) (any, error) {
 	n = unwrap(n)
 	if s, ok := n.(*yast.StringNode); ok {
-		return jsonEvent([]byte(s.Value))
+		return stringEvent(s.Value)
 	}
 	if _, ok := n.(*yast.MappingNode); !ok {
 		if _, ok := n.(*yast.MappingValueNode); !ok {
@@ -304,13 +304,33 @@ func yamlEvent(n yast.Node) (any, error) {
 	return eval.Decode(data)
 }
 
+// stringEvent decodes a sample written as a string holding a JSON object; its error says
+// that the string is the problem, not the file.
+func stringEvent(text string) (any, error) {
+	ev, err := jsonEvent([]byte(text))
+	if err != nil {
+		shown := text
+		if r := []rune(shown); len(r) > 40 {
+			shown = string(r[:40]) + "…"
+		}
+		if errors.Is(err, errNotObject) {
+			return nil, fmt.Errorf("the string %q does not hold a JSON object", shown)
+		}
+		return nil, fmt.Errorf("the string %q does not hold a JSON object (%s)", shown, strings.TrimPrefix(err.Error(), "eval: "))
+	}
+	return ev, nil
+}
+
 func jsonEvent(data []byte) (any, error) {
 	v, err := eval.Decode(data)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return nil, errors.New("not a JSON object")
+		return nil, errNotObject
 	}
 	return v, nil
 }
+
+// errNotObject is the error of a sample that is valid JSON but not an object.
+var errNotObject = errors.New("not a JSON object")
