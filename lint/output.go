@@ -51,7 +51,7 @@ func (r *Result) Summary() string {
 	for _, f := range r.Files {
 		filters += f.Filters
 	}
-	return fmt.Sprintf("%s in %s (%s)", words.Counts(r.Count), words.Plural(len(r.Files), "file"), words.Plural(filters, "filter"))
+	return words.Summary(r.Count, len(r.Files), filters)
 }
 
 func writeText(w io.Writer, r *Result, color bool) error {

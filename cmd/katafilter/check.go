@@ -77,7 +77,11 @@ func runCheck(env *cmdEnv, args []string) int {
 		for _, cs := range all {
 			printDiags(env, env.stdout, cs.src.name, cs.src.text, cs.diags)
 		}
-		fmt.Fprintln(env.stderr, checkSummary(total, filters))
+		read := len(sources) // files read, or -1 for -e, whose summary counts filters only
+		if filter.set {
+			read = -1
+		}
+		fmt.Fprintln(env.stderr, words.Summary(total.Count, read, filters))
 	}
 	if failed || total.HasErrors() {
 		return 1
@@ -91,12 +95,6 @@ type checkedSource struct {
 	diags diag.List
 	lines []int // the first line of each filter
 	ends  []int // diags[ends[i-1]:ends[i]] belong to filter i
-}
-
-// checkSummary is the line printed on stderr after the text output, such as
-// "2 errors, 1 warning in 3 filters".
-func checkSummary(l diag.List, filters int) string {
-	return words.Counts(l.Count) + " in " + words.Plural(filters, "filter")
 }
 
 // The JSON output of check. Lines and columns are 1-based, columns count characters; offsets

@@ -27,3 +27,13 @@ func Counts(count func(diag.Severity) int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Summary is the line that ends the text output of check and lint: the counts, then what was
+// read, "1 error, 0 warnings in 2 files (5 filters)"; with files < 0 (a filter given on the
+// command line), only the filters, "0 errors, 0 warnings in 1 filter".
+func Summary(count func(diag.Severity) int, files, filters int) string {
+	if files < 0 {
+		return Counts(count) + " in " + Plural(filters, "filter")
+	}
+	return Counts(count) + " in " + Plural(files, "file") + " (" + Plural(filters, "filter") + ")"
+}

@@ -45,6 +45,16 @@ func TestCounts(t *testing.T) {
 	}
 }
 
+func TestSummary(t *testing.T) {
+	l := diag.List{{Severity: diag.Error}}
+	if got, want := words.Summary(l.Count, 2, 5), "1 error, 0 warnings in 2 files (5 filters)"; got != want {
+		t.Errorf("Summary(files) = %q, want %q", got, want)
+	}
+	if got, want := words.Summary(l.Count, -1, 1), "1 error, 0 warnings in 1 filter"; got != want {
+		t.Errorf("Summary(-e) = %q, want %q", got, want)
+	}
+}
+
 func ExampleCounts() {
 	l := diag.List{{Severity: diag.Error}, {Severity: diag.Warning}, {Severity: diag.Warning}}
 	fmt.Println(words.Counts(l.Count) + " in " + words.Plural(3, "filter"))
