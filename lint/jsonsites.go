@@ -166,6 +166,9 @@ func (p *jsonParser) value() *jnode {
 		if word != "true" && word != "false" && word != "null" {
 			if _, err := strconv.ParseFloat(word, 64); err != nil || word == "" {
 				p.i = start
+				if word == "" && start < len(p.src) { // a closing bracket or a comma where a value belongs
+					p.fail("expected a value, found %q", p.src[start])
+				}
 				p.fail("invalid JSON value %q", word)
 			}
 		}

@@ -191,3 +191,27 @@ func TestGlobMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONProblemMessages: a broken JSON rule file is reported with what was expected, at the
+// character that is wrong.
+func TestJSONProblemMessages(t *testing.T) {
+	tests := []struct{ json, want string }{
+		{`[1,]`, `1:4 not valid JSON: expected a value, found ']'`},
+		{`{"x": [}`, `1:8 not valid JSON: expected a value, found '}'`},
+		{`{"a":,}`, `1:6 not valid JSON: expected a value, found ','`},
+		{`{"a": tru}`, `1:7 not valid JSON: invalid JSON value "tru"`},
+		{`{"a":`, `1:6 not valid JSON: unexpected end of the JSON text`},
+	}
+	for _, tt := range tests {
+		lines := ast.NewLineTable(tt.json)
+		_, probs := jsonSites(tt.json, lines, map[string]bool{"filter": true})
+		if len(probs) != 1 {
+			t.Errorf("%s: %d problems, want 1", tt.json, len(probs))
+			continue
+		}
+		pos := lines.Position(probs[0].span.Start)
+		if got := fmt.Sprintf("%d:%d %s", pos.Line, pos.Column, probs[0].msg); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.json, got, tt.want)
+		}
+	}
+}
