@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/diag"
@@ -99,11 +98,7 @@ func runLint(env *cmdEnv, args []string) int {
 		}
 		b.Filter(res)
 	}
-	version := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
-	if err := lint.Write(env.stdout, res, lint.WriteOptions{Format: *format, Color: useColor(env, env.stdout), Version: version}); err != nil {
+	if err := lint.Write(env.stdout, res, lint.WriteOptions{Format: *format, Color: useColor(env, env.stdout), Version: buildVersion()}); err != nil {
 		fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
 		return 2
 	}
