@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
 )
 
 func init() {
@@ -17,13 +16,4 @@ func runVersion(env *cmdEnv, args []string) int {
 	}
 	fmt.Fprintf(env.stdout, "katafilter %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return 0
-}
-
-// buildVersion is the module version the binary was built from, or "(devel)": what version
-// prints and what lint writes into SARIF.
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
