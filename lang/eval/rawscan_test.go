@@ -120,3 +120,25 @@ func TestEventWide(t *testing.T) {
 		t.Errorf("not the wide layout, or %d values", e.Len())
 	}
 }
+
+// TestNoAllocs: the raw path and flattened events allocate nothing per event, with and
+// without IgnoreCase, escapes included (the scratch buffer comes from a pool).
+func TestNoAllocs(t *testing.T) {
+	ev := []byte(`{"EventType":"process","FileName":"C:\\Temp\\PowerShell.EXE","Ioa":{"Rules":[{"Techniques":["T1059.001"]}]},"FileSize":123456,"x":[1,{"y":null}]}`)
+	v, err := Decode(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEvent(v)
+	for _, src := range []string{`EventType == 'process' AND FileName == '*\\temp\\*.exe'`, `Ioa.Rules.Techniques == 't1059*' OR FileSize > 100000`, `FileName == 'c:\\temp\\powershell.exe'`} {
+		for _, ic := range []bool{false, true} {
+			p := compileTest(t, src, Options{IgnoreCase: ic})
+			if n := testing.AllocsPerRun(100, func() { _, _ = p.MatchJSON(ev) }); n != 0 {
+				t.Errorf("%s (ignore case %v): MatchJSON allocates %v times", src, ic, n)
+			}
+			if n := testing.AllocsPerRun(100, func() { p.MatchEvent(e) }); n != 0 {
+				t.Errorf("%s (ignore case %v): MatchEvent allocates %v times", src, ic, n)
+			}
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package eval
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/check"
@@ -26,12 +28,21 @@ type strTest struct {
 	a    string
 	n    int // strPrefixN: the number of ?
 	m    check.Matcher
+	// fold is set for a case-insensitive pattern whose text is all ASCII: a is then in lower
+	// case, and the form applies to ASCII strings (other strings go to m, since a non-ASCII
+	// character such as the Kelvin sign can fold to an ASCII letter).
+	fold bool
 }
 
 func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
 	t := strTest{form: strGlob, m: check.NewMatcher(p, ignoreCase)}
 	if ignoreCase {
-		return t
+		for _, s := range p.Segs {
+			if s.Kind == ast.Text && !isASCII(s.Text) {
+				return t
+			}
+		}
+		t.fold = true
 	}
 	// Normalise: adjacent texts joined, runs of * made one.
 	var segs []ast.Seg
@@ -67,6 +78,9 @@ func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
 	case len(segs) >= 2 && segs[0].Kind == ast.Text && allQuest(segs[1:]):
 		t.form, t.a, t.n = strPrefixN, segs[0].Text, len(segs)-1
 	}
+	if t.fold {
+		t.a = strings.ToLower(t.a) // ASCII only: the same as simple folding to lower case
+	}
 	return t
 }
 
@@ -92,6 +106,9 @@ func eqKinds(a []ast.SegKind, b ...ast.SegKind) bool {
 }
 
 func (t *strTest) match(s string) bool {
+	if t.fold {
+		return t.matchFold(s)
+	}
 	switch t.form {
 	case strExact:
 		return s == t.a
@@ -111,6 +128,65 @@ func (t *strTest) match(s string) bool {
 		return len(rest) <= 4*t.n && utf8.RuneCountInString(rest) == t.n
 	}
 	return t.m.Match(s)
+}
+
+// matchFold is match for case-insensitive ASCII patterns.
+func (t *strTest) matchFold(s string) bool {
+	if t.form == strGlob || !isASCII(s) {
+		return t.form == strAny || t.m.Match(s)
+	}
+	a := t.a
+	switch t.form {
+	case strExact:
+		return len(s) == len(a) && eqFoldASCII(s, a)
+	case strPrefix:
+		return len(s) >= len(a) && eqFoldASCII(s[:len(a)], a)
+	case strSuffix:
+		return len(s) >= len(a) && eqFoldASCII(s[len(s)-len(a):], a)
+	case strContains:
+		for i := 0; i+len(a) <= len(s); i++ {
+			if eqFoldASCII(s[i:i+len(a)], a) {
+				return true
+			}
+		}
+		return false
+	case strAny:
+		return true
+	case strPrefixN:
+		return len(s) == len(a)+t.n && eqFoldASCII(s[:len(a)], a)
+	}
+	return t.m.Match(s)
+}
+
+// eqFoldASCII reports whether the ASCII string s equals lower, which is in lower case,
+// regardless of case.
+func eqFoldASCII(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // prob is the planner's guess of the share of values the test accepts.

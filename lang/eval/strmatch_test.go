@@ -39,8 +39,8 @@ func TestStrTestForms(t *testing.T) {
 		if got := newStrTest(segs(tt.pat), false); got.form != tt.form {
 			t.Errorf("%q: form %d, want %d", tt.pat, got.form, tt.form)
 		}
-		if got := newStrTest(segs(tt.pat), true); got.form != strGlob {
-			t.Errorf("%q ignoring case: form %d, want the matcher", tt.pat, got.form)
+		if got := newStrTest(segs(tt.pat), true); got.form != tt.form || !got.fold {
+			t.Errorf("%q ignoring case: form %d (fold %v), want %d", tt.pat, got.form, got.fold, tt.form)
 		}
 	}
 	// An empty text segment (as from '') must not change the form.
