@@ -79,6 +79,9 @@ type Options struct {
 	Format Format
 	// Now is the clock used for the time a query takes; nil means time.Now.
 	Now func() time.Time
+	// Width returns the width of the terminal the results go to, in columns, so that a table
+	// fits it (its widest columns cut with "…"); nil, or a result of 0, means no limit.
+	Width func() int
 }
 
 // Session is the state of one REPL: settings, the last filter and its results. It is driven
@@ -91,6 +94,7 @@ type Session struct {
 	errw    io.Writer
 	color   bool
 	now     func() time.Time
+	width   func() int
 
 	format  Format
 	columns []string // nil: automatic
@@ -136,6 +140,7 @@ func New(opt Options) *Session {
 		errw:    opt.Err,
 		color:   opt.Color,
 		now:     opt.Now,
+		width:   opt.Width,
 		format:  opt.Format,
 		limit:   opt.Limit,
 		timeout: opt.Timeout,

@@ -105,6 +105,7 @@ func (p *printer) header() {
 		}
 		p.widths[i] = min(w, maxCell)
 	}
+	p.fit()
 	p.writeRow(h, true)
 }
 
@@ -158,6 +159,7 @@ func (p *printer) flush() {
 			p.widths[i] = min(max(p.widths[i], utf8.RuneCountInString(c)), maxCell)
 		}
 	}
+	p.fit()
 	p.writeRow(h, true)
 	for _, r := range p.rows {
 		p.writeRow(r, false)
@@ -165,14 +167,67 @@ func (p *printer) flush() {
 	p.rows = nil
 }
 
+// minCell is the narrowest fit makes a column, in characters.
+const minCell = 8
+
+// lineWidth is the width of the terminal, or 0 for no limit.
+func (p *printer) lineWidth() int {
+	if p.s.width == nil {
+		return 0
+	}
+	return max(0, p.s.width())
+}
+
+// fit narrows the columns until a row fits the terminal: the widest column loses a character
+// at a time, down to minCell; the row number and the Timestamp are cut last.
+func (p *printer) fit() {
+	limit := p.lineWidth()
+	if limit == 0 {
+		return
+	}
+	total := 2 * (len(p.widths) - 1)
+	for _, w := range p.widths {
+		total += w
+	}
+	for total > limit {
+		widest := -1
+		for _, keep := range []bool{true, false} { // first spare the row number and Timestamp
+			for i := 1; i < len(p.widths); i++ {
+				if keep && p.cols[i-1] == "Timestamp" || p.widths[i] <= minCell {
+					continue
+				}
+				if widest < 0 || p.widths[i] > p.widths[widest] {
+					widest = i
+				}
+			}
+			if widest >= 0 {
+				break
+			}
+		}
+		if widest < 0 {
+			return // as narrow as it gets: let the terminal wrap
+		}
+		p.widths[widest]--
+		total--
+	}
+}
+
 func (p *printer) writeRow(row []string, head bool) {
 	var b strings.Builder
+	limit := p.lineWidth()
+	used := 0
 	for i, c := range row {
 		w := p.widths[i]
 		last := i == len(row)-1
 		if last {
-			w = max(w, maxCell) // the last column has room to the end of the line
+			// The last column has room to the end of the line.
+			if limit > 0 {
+				w = max(w, limit-used)
+			} else {
+				w = max(w, maxCell)
+			}
 		}
+		used += w + 2
 		c = truncate(c, w)
 		pad := w - utf8.RuneCountInString(c)
 		if last {

@@ -254,3 +254,35 @@ func TestExecuteErrors(t *testing.T) {
 		t.Errorf("a blank input returned %v", err)
 	}
 }
+
+// TestTableFitsWidth: on a narrow terminal the table is cut to its width, the widest columns
+// first and the Timestamp last; without a width, rows are whole.
+func TestTableFitsWidth(t *testing.T) {
+	run := func(width func() int) string {
+		var out bytes.Buffer
+		s := New(Options{Backend: NewMemoryBackend("test", loadTestEvents(t)), Out: &out, Limit: 1,
+			Now: func() time.Time { return time.Time{} }, Width: width})
+		if err := s.Execute(context.Background(), "EventType == 'process' AND StartupParameters == '*' AND UserName == '*'"); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	want := "#  Timestamp (UTC)          EventTy…  HostName  Startup…  UserName\n" +
+		"1  2025-11-24 16:00:00.000  process   WS-01     -nop -e…  CORP\\al…\n"
+	if got := run(func() int { return 66 }); !strings.HasPrefix(got, want) {
+		t.Errorf("width 66:\n%s\nwant:\n%s", got, want)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(run(func() int { return 66 })), "\n")[:2] {
+		if n := len([]rune(line)); n > 66 {
+			t.Errorf("a line of %d characters on a terminal of 66: %q", n, line)
+		}
+	}
+	whole := "#  Timestamp (UTC)          EventType  HostName  StartupParameters   UserName\n" +
+		"1  2025-11-24 16:00:00.000  process    WS-01     -nop -enc SQBFAFgA  CORP\\alice\n"
+	if got := run(nil); !strings.HasPrefix(got, whole) {
+		t.Errorf("no width:\n%s\nwant:\n%s", got, whole)
+	}
+	if got := run(func() int { return 0 }); !strings.HasPrefix(got, whole) {
+		t.Errorf("width 0:\n%s\nwant:\n%s", got, whole)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -133,6 +134,7 @@ func runRepl(env *cmdEnv, args []string) int {
 		Limit:   *limit,
 		Timeout: to,
 		Format:  fmtv,
+		Width:   terminalWidth(env.stdout),
 	})
 	if !interactive {
 		failed, err := repl.RunPiped(ctx, s, env.stdin, stdinName)
@@ -283,3 +285,20 @@ func embeddedBackend(ctx context.Context, rate float64, cfg lang.Config) (repl.B
 // embeddedPreload is how many generated events the built-in emulator holds before the first
 // query, so that there is something to find at once.
 const embeddedPreload = 2000
+
+// terminalWidth returns a function that reports the width of the terminal w is, read at each
+// call so that a resized window is followed; nil when w is not a terminal (a pipe or a file
+// gets whole rows).
+func terminalWidth(w io.Writer) func() int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func() int {
+		width, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return width
+	}
+}
