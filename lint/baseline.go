@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -69,6 +71,9 @@ func NewBaseline(r *Result) *Baseline {
 // ReadBaseline reads a baseline file.
 func ReadBaseline(file string) (*Baseline, error) {
 	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("baseline %s does not exist: write it with --write-baseline", file)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,9 @@ func runLint(env *cmdEnv, args []string) int {
 	if !validFormat(*format) {
 		return usageError(env, "lint", "unknown --format %q (want one of %s)", *format, strings.Join(lint.Formats, ", "))
 	}
+	if *workers < 0 {
+		return usageError(env, "lint", "-j must be 0 (one per CPU) or more, not %d", *workers)
+	}
 	if *writeBaseline && *baseline == "" {
 		return usageError(env, "lint", "--write-baseline needs --baseline FILE")
 	}
