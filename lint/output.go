@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang/diag"
 )
@@ -77,48 +78,19 @@ func writeText(w io.Writer, r *Result, color bool) error {
 	return err
 }
 
-type jsonFinding struct {
-	File        string    `json:"file"`
-	Line        int       `json:"line"`
-	Column      int       `json:"column"`
-	EndLine     int       `json:"end_line"`
-	EndColumn   int       `json:"end_column"`
-	Severity    string    `json:"severity"`
-	Code        diag.Code `json:"code"`
-	Message     string    `json:"message"`
-	Filter      string    `json:"filter,omitempty"`
-	Explanation string    `json:"explanation,omitempty"`
-	Fixes       []jsonFix `json:"fixes,omitempty"`
-}
-
-// jsonFix is a suggested fix; NewText is filter text, to be written in the file's own
-// encoding (as --fix does).
-type jsonFix struct {
-	Title string     `json:"title"`
-	Safe  bool       `json:"safe"`
-	Edits []jsonEdit `json:"edits"`
-}
-
-type jsonEdit struct {
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"end_line"`
-	EndColumn int    `json:"end_column"`
-	NewText   string `json:"new_text"`
-}
-
 func writeJSON(w io.Writer, r *Result) error {
 	out := struct {
-		Findings []jsonFinding `json:"findings"`
-		Notes    []string      `json:"notes,omitempty"`
-		Fixed    []string      `json:"fixed,omitempty"`
+		Findings []jsondiag.Diagnostic `json:"findings"`
+		Notes    []string              `json:"notes,omitempty"`
+		Fixed    []string              `json:"fixed,omitempty"`
 		Summary  struct {
 			Files    int `json:"files"`
 			Filters  int `json:"filters"`
 			Errors   int `json:"errors"`
 			Warnings int `json:"warnings"`
+			Infos    int `json:"infos"`
 		} `json:"summary"`
-	}{Findings: []jsonFinding{}}
+	}{Findings: []jsondiag.Diagnostic{}}
 	for _, f := range r.Files {
 		out.Summary.Filters += f.Filters
 		out.Notes = append(out.Notes, f.Notes...)
@@ -126,23 +98,15 @@ func writeJSON(w io.Writer, r *Result) error {
 			out.Fixed = append(out.Fixed, f.Path)
 		}
 		for _, d := range f.Findings {
-			var fixes []jsonFix
-			for _, fx := range d.Fixes {
-				jf := jsonFix{Title: fx.Title, Safe: fx.Safe}
-				for _, e := range fx.Edits {
-					a, b := f.Lines.Position(e.Span.Start), f.Lines.Position(e.Span.End)
-					jf.Edits = append(jf.Edits, jsonEdit{a.Line, a.Column, b.Line, b.Column, e.NewText})
-				}
-				fixes = append(fixes, jf)
-			}
-			out.Findings = append(out.Findings, jsonFinding{File: d.File, Line: d.Start.Line, Column: d.Start.Column,
-				EndLine: d.End.Line, EndColumn: d.End.Column, Severity: d.Severity.String(), Code: d.Code,
-				Message: d.Message, Filter: d.Filter, Explanation: d.Explanation, Fixes: fixes})
+			jd := jsondiag.New(d.File, f.Lines, d.Diagnostic, CodeURL(d.Code))
+			jd.Filter, jd.Explanation = d.Filter, d.Explanation
+			out.Findings = append(out.Findings, jd)
 		}
 	}
 	out.Summary.Files = len(r.Files)
 	out.Summary.Errors = r.Count(diag.Error)
 	out.Summary.Warnings = r.Count(diag.Warning)
+	out.Summary.Infos = r.Count(diag.Info)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

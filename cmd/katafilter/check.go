@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/katafilter/katafilter/internal/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
@@ -97,12 +98,11 @@ type checkedSource struct {
 	ends  []int // diags[ends[i-1]:ends[i]] belong to filter i
 }
 
-// The JSON output of check. Lines and columns are 1-based, columns count characters; offsets
-// are bytes into the file; end positions are exclusive.
+// The JSON output of check: the diagnostics in the form lint's JSON output shares.
 type checkReport struct {
-	Diagnostics []jsonDiag    `json:"diagnostics"`
-	Summary     checkTotals   `json:"summary"`
-	Files       []checkedFile `json:"files"`
+	Diagnostics []jsondiag.Diagnostic `json:"diagnostics"`
+	Summary     checkTotals           `json:"summary"`
+	Files       []checkedFile         `json:"files"`
 }
 
 type checkedFile struct {
@@ -117,45 +117,9 @@ type checkTotals struct {
 	Infos    int `json:"infos"`
 }
 
-type jsonRange struct {
-	Line      int `json:"line"`
-	Column    int `json:"column"`
-	EndLine   int `json:"end_line"`
-	EndColumn int `json:"end_column"`
-	Offset    int `json:"offset"`
-	EndOffset int `json:"end_offset"`
-}
-
-type jsonDiag struct {
-	File       string `json:"file"`
-	FilterLine int    `json:"filter_line"`
-	jsonRange
-	Severity diag.Severity `json:"severity"`
-	Code     diag.Code     `json:"code"`
-	URL      string        `json:"url"`
-	Message  string        `json:"message"`
-	Fixes    []jsonFix     `json:"fixes"`
-}
-
-type jsonFix struct {
-	Title string     `json:"title"`
-	Safe  bool       `json:"safe"`
-	Edits []jsonEdit `json:"edits"`
-}
-
-type jsonEdit struct {
-	jsonRange
-	NewText string `json:"new_text"`
-}
-
-func spanRange(lt *ast.LineTable, s ast.Span) jsonRange {
-	a, b := lt.Position(s.Start), lt.Position(s.End)
-	return jsonRange{Line: a.Line, Column: a.Column, EndLine: b.Line, EndColumn: b.Column, Offset: a.Offset, EndOffset: b.Offset}
-}
-
 func writeCheckJSON(env *cmdEnv, all []checkedSource, total diag.List, filters int) error {
 	rep := checkReport{
-		Diagnostics: []jsonDiag{},
+		Diagnostics: []jsondiag.Diagnostic{},
 		Files:       []checkedFile{},
 		Summary: checkTotals{Filters: filters, Errors: total.Count(diag.Error),
 			Warnings: total.Count(diag.Warning), Infos: total.Count(diag.Info)},
@@ -168,15 +132,8 @@ func writeCheckJSON(env *cmdEnv, all []checkedSource, total diag.List, filters i
 			for i >= cs.ends[filter] {
 				filter++
 			}
-			jd := jsonDiag{File: cs.src.name, FilterLine: cs.lines[filter], jsonRange: spanRange(lt, d.Span),
-				Severity: d.Severity, Code: d.Code, URL: d.Code.URL(), Message: d.Message, Fixes: []jsonFix{}}
-			for _, f := range d.Fixes {
-				jf := jsonFix{Title: f.Title, Safe: f.Safe, Edits: []jsonEdit{}}
-				for _, e := range f.Edits {
-					jf.Edits = append(jf.Edits, jsonEdit{jsonRange: spanRange(lt, e.Span), NewText: e.NewText})
-				}
-				jd.Fixes = append(jd.Fixes, jf)
-			}
+			jd := jsondiag.New(cs.src.name, lt, d, d.Code.URL())
+			jd.FilterLine = cs.lines[filter]
 			rep.Diagnostics = append(rep.Diagnostics, jd)
 		}
 	}
