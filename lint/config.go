@@ -8,11 +8,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/token"
 
+	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
 )
 
@@ -62,9 +66,10 @@ func LoadConfig(file string) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{}
+	data = bytes.TrimPrefix(data, []byte(ast.BOM))
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := yaml.UnmarshalWithOptions(data, c, yaml.DisallowUnknownField()); err != nil {
-			return nil, fmt.Errorf("%s: %s", file, yaml.FormatError(err, false, false))
+			return nil, configError(file, err)
 		}
 	}
 	abs, err := filepath.Abs(file)
@@ -78,6 +83,34 @@ func LoadConfig(file string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// configError reports a YAML error of a configuration file compiler-style, file:line:col:
+// message, in the file's terms (its keys and the values they take) rather than Go's.
+func configError(file string, err error) error {
+	var te interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if !errors.As(err, &te) || te.GetToken() == nil || te.GetToken().Position == nil {
+		return fmt.Errorf("%s: %s", file, yaml.FormatError(err, false, false))
+	}
+	msg := te.GetMessage()
+	if m := goTypeError.FindStringSubmatch(msg); m != nil {
+		if f, ok := reflect.TypeFor[Config]().FieldByName(m[2]); ok {
+			key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			want := map[string]string{"bool": "true or false", "[]string": "a list of strings", "string": "a string",
+				"map[string]string": "a mapping of codes to off, warning or error"}[f.Type.String()]
+			if want != "" {
+				msg = fmt.Sprintf("%s must be %s", key, want)
+			}
+		}
+	}
+	p := te.GetToken().Position
+	return fmt.Errorf("%s:%d:%d: %s", file, p.Line, p.Column, msg)
+}
+
+// goTypeError matches the decoder's message for a value of the wrong type.
+var goTypeError = regexp.MustCompile(`^cannot unmarshal (.+) into Go struct field Config\.(\w+) of type (\S+)$`)
 
 func (c *Config) validate() error {
 	if len(c.Keys) == 0 {
