@@ -153,6 +153,7 @@ type fileValue struct {
 // A field already in s gets the new values, aliases and event types added, and its description,
 // closed and array flags replaced when given; its type cannot change. name is used in errors.
 func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark is not part of the data
 	var f file
 	if err := decode(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
