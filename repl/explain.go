@@ -9,6 +9,7 @@ import (
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/explain"
 	"github.com/katafilter/katafilter/lang/schema"
 )
@@ -43,13 +44,17 @@ func (s *Session) cmdExplain(_ context.Context, args string) error {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
-	if f.Info != nil && f.Info.PinsEventType {
+	switch {
+	case f.Diagnostics.HasErrors():
+		// The checker works out the event types of a correct filter only.
+		fmt.Fprintln(w, "event types: not known until the errors are fixed")
+	case f.Info != nil && f.Info.PinsEventType:
 		fmt.Fprintf(w, "event types: %s\n", strings.Join(f.Info.EventTypes, ", "))
-	} else {
+	default:
 		fmt.Fprintln(w, "event types: any (the filter does not compare EventType)")
 	}
 	if f.Diagnostics.HasErrors() {
-		return s.failf("the filter has %s", words.Plural(len(f.Diagnostics), "problem"))
+		return s.failf("the filter has %s", words.Plural(f.Diagnostics.Count(diag.Error), "error"))
 	}
 	return nil
 }
