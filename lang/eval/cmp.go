@@ -22,13 +22,13 @@ type cmpNode struct {
 	consts []constant
 	idx    int    // position in Program.atoms, and bit in the raw path's mask
 	enc    string // the path encoded as in Event
-	hash16 uint16 // the top 16 bits of hashPath(enc), as Event keeps them
+	id     uint16 // pathID(enc)
 }
 
 // finish computes what the fast paths need once the node is complete.
 func (n *cmpNode) finish() {
 	n.enc = string(appendPath(nil, n.path))
-	n.hash16 = uint16(hashPath(n.enc) >> 48)
+	n.id = pathID([]byte(n.enc))
 }
 
 // cost estimates the work of evaluating the node, for ordering the operands of AND and OR.
