@@ -71,8 +71,9 @@ func yamlSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site,
 	if err != nil {
 		return nil, []problem{yamlError(err, lines)}
 	}
-	y := &yamlWalker{src: src, lines: lines, keys: keys}
+	y := &yamlWalker{src: src, lines: lines, keys: keys, anchors: map[string]yast.Node{}, traced: map[int]bool{}}
 	for _, d := range f.Docs {
+		yast.Walk(y, d) // the anchors, for the aliases
 		y.node(d)
 	}
 	return y.sites, y.probs
@@ -96,11 +97,21 @@ func yamlError(err error, lines *ast.LineTable) problem {
 }
 
 type yamlWalker struct {
-	src   string
-	lines *ast.LineTable
-	keys  map[string]bool
-	sites []*site
-	probs []problem
+	src     string
+	lines   *ast.LineTable
+	keys    map[string]bool
+	sites   []*site
+	probs   []problem
+	anchors map[string]yast.Node // the anchored values of the document, by name
+	traced  map[int]bool         // the starts of the scalars already made sites
+}
+
+// Visit records the anchors of a document ([yast.Walk]).
+func (y *yamlWalker) Visit(n yast.Node) yast.Visitor {
+	if a, ok := n.(*yast.AnchorNode); ok && a.Name != nil {
+		y.anchors[a.Name.GetToken().Value] = a.Value
+	}
+	return y
 }
 
 func (y *yamlWalker) offset(tk *token.Token) int {
@@ -191,7 +202,21 @@ func unwrap(n yast.Node) yast.Node {
 // filterValue reads the value of a filter key: a string, or a list of strings. parent is the
 // indentation of the key.
 func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*site {
-	switch v := unwrap(n).(type) {
+	n = unwrap(n)
+	if a, ok := n.(*yast.AliasNode); ok && a.Value != nil {
+		// An alias names a value written elsewhere: the filter is checked (and fixed) there,
+		// once, however many aliases name it.
+		name := a.Value.GetToken().Value
+		target, ok := y.anchors[name]
+		if !ok {
+			off := y.offset(a.Start)
+			y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off + 1 + len(name)}, code: NotAString,
+				msg: fmt.Sprintf("the alias *%s of %s names no anchor", name, key)})
+			return nil
+		}
+		n = unwrap(target)
+	}
+	switch v := n.(type) {
 	case *yast.StringNode:
 		style := byte(0)
 		switch v.Token.Type {
@@ -201,7 +226,22 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*s
 			style = '"'
 		}
 		pos := y.offset(v.Token)
+		if y.traced[pos] {
+			return nil
+		}
+		y.traced[pos] = true
 		sc := traceScalar(y.src, pos, style, v.Value)
+		if !sc.m.exact {
+			// The YAML library (goccy/go-yaml v1.19.2) puts a tagged scalar (!!str x) at the
+			// blank after the tag.
+			p := pos
+			for p < len(y.src) && (y.src[p] == ' ' || y.src[p] == '\t') {
+				p++
+			}
+			if alt := traceScalar(y.src, p, style, v.Value); p != pos && alt.m.exact {
+				sc = alt
+			}
+		}
 		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
 	case *yast.LiteralNode:
 		style := byte('|')

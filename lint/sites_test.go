@@ -39,6 +39,10 @@ func TestYAMLPositions(t *testing.T) {
 		{"indentation indicator", "filter: |2\n    Foo == 1\n", "2:5"},
 		{"indentation indicator nested", "- a: 1\n  filter: >1-\n    x == 1\n    AND Foo == 2\n", "4:9"},
 		{"crlf", "filter: |\r\n  a == 1\r\n  AND Foo == 2\r\n", "3:7"},
+		{"tagged plain", "filter: !!str a == 1 AND Foo == 2\n", "1:26"},
+		{"tagged quoted", "filter: !!str 'a == 1 AND Foo == 2'\n", "1:27"},
+		{"alias", "base: &f 'Foo == 1'\nrules:\n  - filter: *f\n", "1:11"},
+		{"two aliases, one site", "base: &f Foo == 1\na: {filter: *f}\nb:\n  filter: *f\n", "1:10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +94,9 @@ func TestUntraceableFallsBack(t *testing.T) {
 	if sp := sc.m.span(ast.Span{Start: 3, End: 7}); sp != (ast.Span{Start: 8, End: 9}) {
 		t.Errorf("fallback span %v", sp)
 	}
+	if sc.m.text != "something else" {
+		t.Errorf("fallback text %q, want the decoded text once", sc.m.text)
+	}
 }
 
 // TestBlockAgreesWithLibrary checks our reading of block scalars against the YAML library's
@@ -125,6 +132,7 @@ func TestYAMLProblems(t *testing.T) {
 		{"filter: 3\n", "KL0002 1:9"},
 		{"filter:\n", "KL0002 1:8"},
 		{"filter: a == 1\ntests: [1]\n", "KL0007 2:1"},
+		{"filter: *nosuch\n", "KL0002 1:9"},
 		{"filter: a == 1\ntests: {match: [3], other: []}\n", "KL0007 2:17 KL0007 2:21"},
 		{"filter: a == 1\ntests: {match: ['{\"a\": 1}', {a: 1}]}\n", ""},
 	}

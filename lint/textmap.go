@@ -64,7 +64,7 @@ func pointMap(text string, off int, src string) *textMap {
 	if off < len(src) {
 		_, w = utf8.DecodeRuneInString(src[off:])
 	}
-	m := &textMap{text: text}
+	m := &textMap{}
 	m.add(text, off, off+w)
 	return m
 }
