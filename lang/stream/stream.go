@@ -5,11 +5,11 @@
 package stream
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/katafilter/katafilter/lang/eval"
@@ -82,11 +82,7 @@ func Run(r io.Reader, p *eval.Program, opt Options, fn func(*Line) error) error 
 	go func() {
 		defer close(work)
 		defer close(order)
-		br, ok := r.(*bufio.Reader)
-		if !ok || br.Size() < 64<<10 {
-			br = bufio.NewReaderSize(r, 256<<10)
-		}
-		var num int64
+		rd := &lineReader{r: r}
 		for {
 			var b *batch
 			select {
@@ -94,8 +90,7 @@ func Run(r io.Reader, p *eval.Program, opt Options, fn func(*Line) error) error 
 			case <-quit:
 				return
 			}
-			var eof bool
-			eof, readErr = b.fill(br, &num, opt.BatchBytes, opt.MaxLine)
+			done := rd.fill(b, opt.BatchBytes, opt.MaxLine)
 			if len(b.lines) > 0 {
 				select {
 				case order <- b:
@@ -104,7 +99,8 @@ func Run(r io.Reader, p *eval.Program, opt Options, fn func(*Line) error) error 
 				}
 				work <- b
 			}
-			if eof || readErr != nil {
+			if done {
+				readErr = rd.err
 				return
 			}
 		}
@@ -148,52 +144,77 @@ type lineInfo struct {
 	err   error
 }
 
-// fill reads lines into b until it holds about size bytes or the input ends.
-func (b *batch) fill(br *bufio.Reader, num *int64, size, maxLine int) (eof bool, err error) {
-	b.buf = b.buf[:0]
-	b.lines = b.lines[:0]
-	for len(b.buf) < size {
-		start := len(b.buf)
-		tooLong := false
-		for {
-			frag, err := br.ReadSlice('\n')
-			if !tooLong {
-				if len(b.buf)-start+len(frag) > maxLine+1 {
-					tooLong = true
-					b.buf = b.buf[:start]
-				} else {
-					b.buf = append(b.buf, frag...)
-				}
-			}
-			if err == bufio.ErrBufferFull {
-				continue
-			}
-			if err == io.EOF {
-				if tooLong || len(b.buf) > start {
-					b.add(num, start, tooLong, maxLine)
-				}
-				return true, nil
-			}
-			if err != nil {
-				return true, err
-			}
-			break
-		}
-		b.add(num, start, tooLong, maxLine)
-	}
-	return false, nil
+// lineReader cuts the input into batches of whole lines. It reads straight into the batch
+// buffers: the bytes are copied once, from the reader, except for the start of a line that
+// straddles two batches.
+type lineReader struct {
+	r     io.Reader
+	carry []byte // the start of a line that the previous batch could not hold whole
+	skip  bool   // inside a line longer than MaxLine, whose bytes are dropped
+	num   int64  // the number of the last line cut
+	eof   bool
+	err   error // the read error that ended the input
 }
 
-func (b *batch) add(num *int64, start int, tooLong bool, maxLine int) {
-	*num++
-	end := len(b.buf)
-	if end > start && b.buf[end-1] == '\n' {
-		end--
+// minRead is the least room offered to one Read.
+const minRead = 32 << 10
+
+// fill reads whole lines into b until they hold at least size bytes or the input ends, and
+// reports whether it has ended (at the end of the input or on a read error, whose line in
+// progress is dropped).
+func (rd *lineReader) fill(b *batch, size, maxLine int) (done bool) {
+	b.buf = append(b.buf[:0], rd.carry...)
+	rd.carry = rd.carry[:0]
+	b.lines = b.lines[:0]
+	start, scan := 0, 0 // the line in progress starts at start; no '\n' before scan
+	for {
+		for {
+			i := bytes.IndexByte(b.buf[scan:], '\n')
+			if i < 0 {
+				break
+			}
+			end := scan + i
+			rd.add(b, start, end, maxLine)
+			start, scan = end+1, end+1
+		}
+		scan = len(b.buf)
+		if rd.skip || len(b.buf)-start > maxLine {
+			rd.skip = true
+			b.buf, scan = b.buf[:start], start
+		}
+		if rd.eof {
+			if rd.skip || len(b.buf) > start {
+				rd.add(b, start, len(b.buf), maxLine)
+			}
+			return true
+		}
+		if start >= size {
+			rd.carry = append(rd.carry, b.buf[start:]...)
+			b.buf = b.buf[:start]
+			return false
+		}
+		if cap(b.buf)-len(b.buf) < minRead {
+			b.buf = slices.Grow(b.buf, max(minRead, size/4))
+		}
+		n, err := rd.r.Read(b.buf[len(b.buf):cap(b.buf)])
+		b.buf = b.buf[:len(b.buf)+n]
+		if err == io.EOF {
+			rd.eof = true
+		} else if err != nil {
+			rd.err = err
+			b.buf = b.buf[:start]
+			return true
+		}
 	}
-	li := lineInfo{num: *num, data: [2]int{start, end}}
-	if tooLong || end-start > maxLine {
+}
+
+// add records the line b.buf[start:end] (without its '\n').
+func (rd *lineReader) add(b *batch, start, end, maxLine int) {
+	rd.num++
+	li := lineInfo{num: rd.num, data: [2]int{start, end}}
+	if rd.skip || end-start > maxLine {
 		li.data, li.err = [2]int{start, -1}, ErrLineTooLong
-		b.buf = b.buf[:start]
+		rd.skip = false
 	}
 	b.lines = append(b.lines, li)
 }
