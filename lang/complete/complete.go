@@ -83,6 +83,7 @@ func Complete(src string, off int, cfg lang.Config) []Item {
 		c.add(KindPunct, ")", "", "closes the list", "9")
 	case parser.ExpectListNext:
 		c.values(ctx.Field, "==")
+		c.dropListed()
 	case parser.ExpectListSep:
 		c.add(KindPunct, ",", "", "another value", "0")
 		c.add(KindPunct, ")", "", "closes the list", "1")
@@ -224,6 +225,22 @@ func (c *completer) values(name, op string) {
 		}
 		c.add(KindValue, text, f.Name, v.Description, fmt.Sprintf("%04d", i))
 	}
+}
+
+// dropListed removes the values already written in the in list being completed.
+func (c *completer) dropListed() {
+	listed := map[string]bool{}
+	for _, t := range parser.Tokens(c.src[:c.word.span.Start]) {
+		switch t.Kind {
+		case parser.TokPunct:
+			if t.Text == "(" {
+				clear(listed)
+			}
+		case parser.TokString, parser.TokNumber, parser.TokBool:
+			listed[t.Text] = true
+		}
+	}
+	c.items = slices.DeleteFunc(c.items, func(it Item) bool { return it.Kind == KindValue && listed[it.InsertText] })
 }
 
 func fieldDetail(f *schema.Field) string {

@@ -62,6 +62,8 @@ func TestComplete(t *testing.T) {
 		{"EventType in |", 10, "([13,13)"},
 		{"EventType in (|", 1, "'process'[14,14) ...(17)"},
 		{"EventType in ('process', 'mod|", 10, "'module'[25,29)"},
+		{"EventType in ('process', 'module', |", 2, "'process_terminate'[35,35) 'connection'[35,35) ...(14)"},
+		{"(EventType == 'process') AND EventType in ('applock', |", 1, "'process'[54,54) ...(15)"},
 		{"EventType in ('process'|", 10, ",[23,23) )[23,23)"},
 		{"in(|", 1, "HostName[3,3) ...(102)"},
 		{"in(EventType|", 10, "EventType[3,12)"},

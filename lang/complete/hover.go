@@ -108,6 +108,10 @@ func operatorDoc(op string) string {
 // StringMeaning explains a string constant as written (quotes included): which characters
 // are literal and which are wildcards. For 'a\*b*' it reads: matches "a*b" then anything.
 func StringMeaning(raw string) string {
+	if strings.HasPrefix(raw, `"`) {
+		return "`" + raw + "`: string constants are written in single quotes, as in `'" +
+			strings.ReplaceAll(strings.Trim(raw, `"`), "'", `\'`) + "'`."
+	}
 	p, probs := ast.DecodeString(raw)
 	var parts []string
 	for _, sg := range p.Segs {

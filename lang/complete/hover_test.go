@@ -32,6 +32,7 @@ func TestHover(t *testing.T) {
 		{"a == tr|ue", "[5,9) `true`: a boolean constant (keywords are case-insensitive)"},
 		{"a == 'ab|", "[5,8) `'ab` matches exactly \"ab\"."},
 		{"a == '' |", "none"},
+		{"a == \"it's|\"", "[5,11) `\"it's\"`: string constants are written in single quotes, as in `'it\\'s'`."},
 		{"(| a == 1)", "none"},
 	}
 	for _, tc := range tests {
