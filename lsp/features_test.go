@@ -387,3 +387,23 @@ func TestSettings(t *testing.T) {
 		t.Errorf("message = %+v", msg)
 	}
 }
+
+func TestSettingsRelativeSchemaFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fields.json"), []byte(`{"fields":[{"name":"Site","type":"string","values":[{"value":"hq"}]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := startServer(t)
+	var res map[string]any
+	c.must("initialize", map[string]any{"capabilities": map[string]any{}, "rootUri": "file://" + filepath.ToSlash(dir),
+		"initializationOptions": map[string]any{"katafilter": map[string]any{"schemaFile": "fields.json"}}}, &res)
+	c.open(testURI, "Site == ")
+	var list protocol.CompletionList
+	c.must("textDocument/completion", pos(testURI, 0, 8), &list)
+	if got := renderItems(list.Items, 3); got != "'hq'@0:8-0:8" {
+		t.Errorf("values from the workspace's schema file: %s", got)
+	}
+	if c.noteCount("window/showMessage") != 0 {
+		t.Error("the schema file was reported as a problem")
+	}
+}

@@ -28,3 +28,19 @@ func ExampleHoverAt() {
 	//
 	// The escape `\*` is the character itself, not a wildcard.
 }
+
+func ExampleDocument() {
+	text := "# process starts\nEventType == 'proces' AND\n  FileName == '*x*'\n"
+	d := complete.NewDocument(text, lang.Config{}, nil)
+	for _, dg := range d.Diagnostics() {
+		fmt.Printf("%v %s %s\n", dg.Span, dg.Code, text[dg.Span.Start:dg.Span.End])
+	}
+	for _, s := range d.Symbols() {
+		fmt.Printf("symbol %q %v\n", s.Name, s.Span)
+	}
+	fmt.Println("folds", d.Folds())
+	// Output:
+	// [30,38) KF0400 'proces'
+	// symbol "EventType == 'proces' AND FileName == '*x*'" [17,62)
+	// folds [[17,62)]
+}
