@@ -78,6 +78,40 @@ func parseJSON(src string, lines *ast.LineTable) (n *jnode, err error) {
 	return n, nil
 }
 
+// open steps over the opening bracket of an object or array, whose closing bracket is close,
+// and reports whether a member follows (false for an empty one, whose close it steps over).
+func (p *jsonParser) open(close byte) bool {
+	p.depth++
+	if p.depth > 1000 {
+		p.fail("JSON nested too deeply")
+	}
+	p.i++
+	p.ws()
+	if p.i < len(p.src) && p.src[p.i] == close {
+		p.i++
+		p.depth--
+		return false
+	}
+	return true
+}
+
+// sep reads what follows a member of an object or array (in): a comma, when another member
+// follows (true), or its closing bracket close (false).
+func (p *jsonParser) sep(close byte, in string) bool {
+	p.ws()
+	if p.i < len(p.src) && p.src[p.i] == ',' {
+		p.i++
+		return true
+	}
+	if p.i < len(p.src) && p.src[p.i] == close {
+		p.i++
+		p.depth--
+		return false
+	}
+	p.fail("expected , or %c in %s", close, in)
+	return false
+}
+
 func (p *jsonParser) value() *jnode {
 	p.ws()
 	if p.i >= len(p.src) {
@@ -86,70 +120,28 @@ func (p *jsonParser) value() *jnode {
 	start := p.i
 	switch c := p.src[p.i]; c {
 	case '{':
-		p.depth++
-		if p.depth > 1000 {
-			p.fail("JSON nested too deeply")
-		}
 		n := &jnode{kind: '{', start: start}
-		p.i++
-		p.ws()
-		if p.i < len(p.src) && p.src[p.i] == '}' {
-			p.i++
-		} else {
-			for {
-				p.ws()
-				if p.i >= len(p.src) || p.src[p.i] != '"' {
-					p.fail("expected a string as object key")
-				}
-				line := p.lines.Position(p.i).Line
-				k := p.str()
-				p.ws()
-				if p.i >= len(p.src) || p.src[p.i] != ':' {
-					p.fail("expected : after object key")
-				}
-				p.i++
-				n.keys = append(n.keys, jmember{name: k.m.text, line: line, val: p.value()})
-				p.ws()
-				if p.i < len(p.src) && p.src[p.i] == ',' {
-					p.i++
-					continue
-				}
-				if p.i < len(p.src) && p.src[p.i] == '}' {
-					p.i++
-					break
-				}
-				p.fail("expected , or } in object")
+		for more := p.open('}'); more; more = p.sep('}', "object") {
+			p.ws()
+			if p.i >= len(p.src) || p.src[p.i] != '"' {
+				p.fail("expected a string as object key")
 			}
+			line := p.lines.Position(p.i).Line
+			k := p.str()
+			p.ws()
+			if p.i >= len(p.src) || p.src[p.i] != ':' {
+				p.fail("expected : after object key")
+			}
+			p.i++
+			n.keys = append(n.keys, jmember{name: k.m.text, line: line, val: p.value()})
 		}
-		p.depth--
 		n.end = p.i
 		return n
 	case '[':
-		p.depth++
-		if p.depth > 1000 {
-			p.fail("JSON nested too deeply")
-		}
 		n := &jnode{kind: '[', start: start}
-		p.i++
-		p.ws()
-		if p.i < len(p.src) && p.src[p.i] == ']' {
-			p.i++
-		} else {
-			for {
-				n.elems = append(n.elems, p.value())
-				p.ws()
-				if p.i < len(p.src) && p.src[p.i] == ',' {
-					p.i++
-					continue
-				}
-				if p.i < len(p.src) && p.src[p.i] == ']' {
-					p.i++
-					break
-				}
-				p.fail("expected , or ] in array")
-			}
+		for more := p.open(']'); more; more = p.sep(']', "array") {
+			n.elems = append(n.elems, p.value())
 		}
-		p.depth--
 		n.end = p.i
 		return n
 	case '"':
