@@ -60,7 +60,7 @@ func identityMap(text string, off int) *textMap {
 // pointMap is the conservative map used when the decoded text cannot be traced: every byte
 // maps to the single character at off.
 func pointMap(text string, off int, src string) *textMap {
-	w := 1
+	w := 0 // at the end of the file, an empty span
 	if off < len(src) {
 		_, w = utf8.DecodeRuneInString(src[off:])
 	}
