@@ -135,5 +135,5 @@ var grammar = participle.MustBuild[gOr](
 	participle.Lexer(filterLexer),
 	participle.Elide("Whitespace"),
 	participle.CaseInsensitive("Keyword"),
-	participle.UseLookahead(2),
+	participle.UseLookahead(1),
 )
