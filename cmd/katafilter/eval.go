@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/eval"
+	"github.com/katafilter/katafilter/lang/stream"
 )
 
 func init() {
@@ -89,37 +92,56 @@ type evaluator struct {
 	failed  bool
 }
 
-// file evaluates the events of one file argument, reporting its problems on stderr.
+// file evaluates the events of one file argument, reporting its problems on stderr. The lines
+// are matched on all cores by lang/stream, which hands them back in input order, so the output
+// is the same as a sequential run and memory stays flat whatever the input size.
 func (ev *evaluator) file(arg string) {
 	name := displayName(arg)
-	err := eachEvent(ev.env, arg, ev.maxLine, func(n int, line []byte, problem string) bool {
-		if problem != "" {
-			if line == nil {
-				problem += " (see --max-line); skipped"
-			}
-			fmt.Fprintf(ev.env.stderr, "%s:%d: %s\n", name, n, problem)
+	r, closeFn, err := openEvents(ev.env, arg)
+	if err != nil {
+		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, unwrapPath(err))
+		ev.failed = true
+		return
+	}
+	defer closeFn()
+	var last int64 // the number of the last line handed back, to place a read error
+	err = stream.Run(r, ev.prog, stream.Options{MaxLine: ev.maxLine}, func(l *stream.Line) error {
+		last = l.Num
+		switch {
+		case l.Blank:
+			return nil
+		case errors.Is(l.Err, stream.ErrLineTooLong):
+			fmt.Fprintf(ev.env.stderr, "%s:%d: line longer than %d bytes (see --max-line); skipped\n", name, l.Num, ev.maxLine)
 			ev.failed = true
-			return true
-		}
-		ok, err := ev.prog.MatchJSON(line)
-		if err != nil {
-			fmt.Fprintf(ev.env.stderr, "%s:%d: malformed JSON: %s\n", name, n, jsonMessage(err))
+			return nil
+		case !isObject(l.Data):
+			fmt.Fprintf(ev.env.stderr, "%s:%d: not a JSON object\n", name, l.Num)
 			ev.failed = true
-			return true
+			return nil
+		case l.Err != nil:
+			fmt.Fprintf(ev.env.stderr, "%s:%d: malformed JSON: %s\n", name, l.Num, jsonMessage(l.Err))
+			ev.failed = true
+			return nil
 		}
-		if ok {
+		if l.Match {
 			ev.matches++
 			if !ev.count {
-				ev.out.Write(line)
+				ev.out.Write(l.Data)
 				ev.out.WriteByte('\n')
 			}
 		}
-		return true
+		return nil
 	})
 	if err != nil {
-		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, err)
+		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: after line %d: %v\n", name, last, err)
 		ev.failed = true
 	}
+}
+
+// isObject reports whether a line holds a JSON object (its first non-blank byte is "{").
+func isObject(line []byte) bool {
+	body := bytes.TrimSpace(line)
+	return len(body) > 0 && body[0] == '{'
 }
 
 // jsonMessage strips the package prefixes from a JSON decoding error.
