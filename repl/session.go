@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/internal/words"
@@ -172,6 +173,40 @@ func (s *Session) Banner() string {
 	b.WriteString("katafilter repl: type a filter to run it, .help for commands, Ctrl-D or .quit to leave.\n")
 	fmt.Fprintf(&b, "Events from %s.\n", s.backend.Describe())
 	b.WriteString(connectHelp)
+	if s.width == nil {
+		return b.String()
+	}
+	return wrapWords(b.String(), s.width())
+}
+
+// wrapWords breaks the lines of text at spaces so that none is longer than width characters
+// (a word longer than that stands alone on its line); width 0 leaves text as it is.
+func wrapWords(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		nl := strings.HasSuffix(line, "\n")
+		n := 0
+		for i, w := range strings.Fields(line) {
+			wl := utf8.RuneCountInString(w)
+			switch {
+			case i == 0:
+			case n+1+wl > width:
+				b.WriteString("\n")
+				n = 0
+			default:
+				b.WriteString(" ")
+				n++
+			}
+			b.WriteString(w)
+			n += wl
+		}
+		if nl {
+			b.WriteString("\n")
+		}
+	}
 	return b.String()
 }
 

@@ -286,3 +286,20 @@ func TestTableFitsWidth(t *testing.T) {
 		t.Errorf("width 0:\n%s\nwant:\n%s", got, whole)
 	}
 }
+
+// TestBannerWraps: on a narrow terminal the banner breaks between words, not inside them.
+func TestBannerWraps(t *testing.T) {
+	s := New(Options{Backend: NewMemoryBackend("events.jsonl (2 events, evaluated in process)", nil), Width: func() int { return 40 }})
+	got := s.Banner()
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		if n := len([]rune(line)); n > 40 && strings.Contains(line, " ") {
+			t.Errorf("a line of %d characters on a terminal of 40: %q", n, line)
+		}
+	}
+	if strings.Join(strings.Fields(got), " ") != strings.Join(strings.Fields(New(Options{Backend: NewMemoryBackend("events.jsonl (2 events, evaluated in process)", nil)}).Banner()), " ") {
+		t.Errorf("wrapping changed the words:\n%s", got)
+	}
+	if want := "katafilter repl: type a filter to run\nit, .help for commands, Ctrl-D or .quit\nto leave.\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("banner starts\n%s\nwant\n%s", got, want)
+	}
+}
