@@ -20,7 +20,7 @@ func ExampleAnalyze() {
 		}
 	}
 	// Output:
-	// [13,21) error KF0400: 'proces' is not a known value of EventType; did you mean 'process' or 'process_terminate' or 'threatprocessingresult'?
+	// [13,21) error KF0400: 'proces' is not a known value of EventType; did you mean 'process'?
 	//   fix: write 'process'
 	// [26,34) error KF0201: field names are case-sensitive: hostname is written HostName
 	//   fix: write HostName

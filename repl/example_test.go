@@ -50,12 +50,10 @@ func ExampleSession() {
 	//     true   EventType == 'process'  (EventType: "process")
 	//     true   FileName == '*.exe'  (FileName: "cmd.exe")
 	// kata> EventType == 'proces'
-	// 1:14: error[KF0400]: 'proces' is not a known value of EventType; did you mean 'process' or 'process_terminate' or 'threatprocessingresult'?
+	// 1:14: error[KF0400]: 'proces' is not a known value of EventType; did you mean 'process'?
 	//   EventType == 'proces'
 	//                ^^^^^^^^
 	//   help: write 'process'
-	//   help: write 'process_terminate'
-	//   help: write 'threatprocessingresult'
 	// error: the filter has 1 error; nothing was sent
 }
 

@@ -23,12 +23,10 @@ func TestDocumentDiagnostics(t *testing.T) {
 		t.Fatalf("%d entries, want 3", n)
 	}
 	got := d.Diagnostics().String("f.kfl", docText)
-	want := `f.kfl:5:14: error[KF0400]: 'proces' is not a known value of EventType; did you mean 'process' or 'process_terminate' or 'threatprocessingresult'?
+	want := `f.kfl:5:14: error[KF0400]: 'proces' is not a known value of EventType; did you mean 'process'?
   EventType == 'proces'
                ^^^^^^^^
   help: write 'process'
-  help: write 'process_terminate'
-  help: write 'threatprocessingresult'
 f.kfl:6:1: error[KF0201]: field names are case-sensitive: eventtype is written EventType
   eventtype=='module'
   ^^^^^^^^^

@@ -17,6 +17,8 @@ func (s *Schema) Suggest(name string) []string {
 
 // Closest returns up to n of the candidates within a small edit distance of word, ignoring case,
 // closest first (ties keep candidate order). The distance allowed grows with the word's length.
+// A candidate that merely contains the word is offered only when no candidate is a near miss
+// by edit distance: 'proces' suggests 'process', not also 'process_terminate'.
 func Closest(word string, candidates []string, n int) []string {
 	type scored struct {
 		s string
@@ -24,17 +26,19 @@ func Closest(word string, candidates []string, n int) []string {
 	}
 	lw := strings.ToLower(word)
 	limit := max(1, min(4, len([]rune(word))/3))
-	var out []scored
+	var out, contains []scored
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := Distance(lw, lc)
-		// A candidate that contains the word, or the word's last segment, is close too.
-		if d > limit && len(lw) >= 4 && strings.Contains(lc, lw) {
-			d = limit
-		}
-		if d <= limit {
+		switch {
+		case d <= limit:
 			out = append(out, scored{c, d})
+		case len(lw) >= 4 && strings.Contains(lc, lw):
+			contains = append(contains, scored{c, limit})
 		}
+	}
+	if len(out) == 0 {
+		out = contains
 	}
 	slices.SortStableFunc(out, func(a, b scored) int { return a.d - b.d })
 	var res []string
