@@ -179,5 +179,13 @@ func describeEvent(e Event) string {
 
 // renderDiags prints a filter's diagnostics on the error writer.
 func (s *Session) renderDiags(f *lang.Filter) {
+	if in := s.input; in != nil {
+		// The filter ends the command's input (".explain FILTER"): place it in the script.
+		end := in.offset + len(strings.TrimRight(in.text[in.offset:], " \t\r\n"))
+		if start := end - len(f.Source); start >= in.offset && in.text[start:end] == f.Source {
+			s.printDiags(in.text, in.name, f.Diagnostics.Shift(start))
+			return
+		}
+	}
 	s.printDiags(f.Source, "", f.Diagnostics)
 }

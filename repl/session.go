@@ -110,6 +110,9 @@ type Session struct {
 	// where is "file:line: ", the place of the input being run by [Session.ExecuteAt], put
 	// before its error messages; empty at the prompt.
 	where string
+	// input is that input in the terms of its script (nil at the prompt), for the
+	// diagnostics of a filter given to a command.
+	input *origin
 }
 
 // ErrQuit is returned by [Session.Execute] for .quit: the front end should stop.
@@ -236,14 +239,15 @@ func (s *Session) ExecuteAt(ctx context.Context, input, name string, line int) e
 	if text == "" {
 		return nil
 	}
+	// The input, with as many line breaks before it as lines before it in the script, so
+	// that positions come out as lines of the script.
+	pad := strings.Repeat("\n", max(0, line-1))
 	s.where = fmt.Sprintf("%s:%d: ", name, line)
-	defer func() { s.where = "" }()
+	s.input = &origin{name: name, text: pad + input, offset: len(pad)}
+	defer func() { s.where, s.input = "", nil }()
 	if mname, args, ok := splitMeta(text); ok {
 		return s.meta(ctx, mname, args)
 	}
-	// The filter's text, with as many line breaks before it as lines before it in the script,
-	// so that positions come out as lines of the script.
-	pad := strings.Repeat("\n", max(0, line-1))
 	lead := len(input) - len(strings.TrimLeft(input, " \t\r\n"))
 	return s.runFilter(ctx, text, &origin{name: name, text: pad + input, offset: len(pad) + lead})
 }

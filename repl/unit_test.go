@@ -303,3 +303,22 @@ func TestBannerWraps(t *testing.T) {
 		t.Errorf("banner starts\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestPipedExplainPositions: the diagnostics of a filter given to .explain in a script are at
+// their line and column in the script.
+func TestPipedExplainPositions(t *testing.T) {
+	var out, errw bytes.Buffer
+	s := New(Options{Backend: NewMemoryBackend("test", loadTestEvents(t)), Out: &out, Err: &errw})
+	if _, err := RunPiped(context.Background(), s, strings.NewReader(".limit 1\n\n  .explain  EventType == 1\n"), "script"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "script:3:26: error[KF0300]"; !strings.Contains(errw.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errw.String())
+	}
+	// At the prompt, the filter is its own text.
+	errw.Reset()
+	s.Execute(context.Background(), ".explain EventType == 1")
+	if want := "1:14: error[KF0300]"; !strings.HasPrefix(errw.String(), want) {
+		t.Errorf("stderr does not start with %q:\n%s", want, errw.String())
+	}
+}
