@@ -256,7 +256,7 @@ func decode(data []byte, v any) error {
 	if !isJSON {
 		j, err := yaml.YAMLToJSON(data)
 		if err != nil {
-			return err
+			return describeYAMLError(err)
 		}
 		data = j
 	}
