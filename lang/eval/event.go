@@ -21,7 +21,9 @@ type Event struct {
 }
 
 // Block layout, in bytes from its start: n, the number of values (low 32 bits of the first
-// word; bit 32 set when the offsets are 32-bit); n 16-bit path ids of the values, sorted;
+// word; bit 32 set when the offsets are 32-bit); a word with bit id%64 set for the id of every
+// value, so that most lookups of a path the event lacks end there; n 16-bit path ids of the
+// values, sorted;
 // padding to 4 bytes; n offsets of the entries, in the order of the ids, 16-bit when the whole
 // block is under 64 KiB, else 32-bit; the entries. For a typical event (23 values) the count,
 // the ids and the offsets fit in the first two cache lines, which the processor fetches as a
@@ -172,7 +174,7 @@ func (e *Event) Reset(v any) {
 	walk(v)
 	slices.Sort(index)
 	n := len(index)
-	offs := 8 + (2*n+3)&^3 // where the offsets start
+	offs := 16 + (2*n+3)&^3 // where the offsets start
 	width := 2
 	if offs+2*n+len(entries) > 0xffff {
 		width = 4
@@ -181,11 +183,14 @@ func (e *Event) Reset(v any) {
 	w := make([]uint64, (head+len(entries)+7)/8)
 	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
 	w[0] = uint64(n)
+	for _, x := range index {
+		w[1] |= 1 << ((x >> 48) % 64)
+	}
 	if width == 4 {
 		w[0] |= 1 << 32
 	}
 	for i, x := range index {
-		binary.LittleEndian.PutUint16(block[8+2*i:], uint16(x>>48))
+		binary.LittleEndian.PutUint16(block[16+2*i:], uint16(x>>48))
 		off := uint32(head) + uint32(x)
 		if width == 2 {
 			binary.LittleEndian.PutUint16(block[offs+2*i:], uint16(off))
@@ -214,11 +219,14 @@ func (n *cmpNode) evalEvent(e *Event) bool {
 	if len(w) == 0 || uint32(w[0]) == 0 {
 		return false
 	}
+	id := n.id
+	if w[1]&(1<<(id%64)) == 0 {
+		return false
+	}
 	cnt := int(uint32(w[0]))
 	wide := w[0]>>32 != 0
 	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
-	ids := unsafe.Slice((*uint16)(unsafe.Pointer(&block[8])), cnt)
-	id := n.id
+	ids := unsafe.Slice((*uint16)(unsafe.Pointer(&block[16])), cnt)
 	lo, hi := 0, cnt
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -228,7 +236,7 @@ func (n *cmpNode) evalEvent(e *Event) bool {
 			hi = m
 		}
 	}
-	offs := 8 + (2*cnt+3)&^3
+	offs := 16 + (2*cnt+3)&^3
 	for i := lo; i < cnt && ids[i] == id; i++ {
 		var off int
 		if wide {
