@@ -78,9 +78,7 @@ func Check(x ast.Expr, opt Options) (*Info, diag.List) {
 		return c.info, nil
 	}
 	c.expr(x)
-	if !c.diags.HasErrors() { // reasoning about a filter with errors only adds noise
-		c.logic(x)
-	}
+	c.logic(x)
 	c.diags.Sort()
 	return c.info, c.diags
 }

@@ -23,11 +23,19 @@ const (
 func (t tri) not() tri { return 2 - t }
 
 // logic runs the whole-filter analyses: which event types the filter can select, and which
-// conjunctions can never be true.
+// conjunctions can never be true. A filter with errors elsewhere still gets its event types
+// analysed, so that every problem shows in one pass; but reasoning about "never true" is left
+// until the errors are fixed (an unknown value makes a comparison false, which would only
+// repeat the error), and so is the event-type analysis when an EventType comparison itself
+// has an error.
 func (c *checker) logic(x ast.Expr) {
-	reported := c.conjunctions(x)
+	hadErrors := c.diags.HasErrors()
+	reported := false
+	if !hadErrors {
+		reported = c.conjunctions(x)
+	}
 	types := c.opt.Schema.EventTypes()
-	if len(types) == 0 {
+	if len(types) == 0 || c.eventTypeHasError(x) {
 		return
 	}
 	var first ast.Node
@@ -54,7 +62,7 @@ func (c *checker) logic(x ast.Expr) {
 		return
 	}
 	if !anyPossible && c.eventTypeTruth(x, "") == triFalse {
-		if !reported {
+		if !reported && !hadErrors {
 			c.report(x.Span(), diag.Warning, diag.NeverTrue, "the filter can never be true: no event type satisfies its EventType conditions")
 		}
 		return
@@ -72,6 +80,32 @@ func (c *checker) logic(x ast.Expr) {
 		c.report(first.Span(), sev, diag.MultipleEventTypes,
 			"the filter selects %d event types (%s%s): KATA wants a separate request for each event type", n, strings.Join(list, ", "), more)
 	}
+}
+
+// eventTypeHasError reports whether an error diagnostic lies inside a comparison of EventType.
+func (c *checker) eventTypeHasError(x ast.Expr) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		var f *ast.Field
+		switch n := n.(type) {
+		case *ast.Compare:
+			f = n.Field
+		case *ast.In:
+			f = n.Field
+		default:
+			return !found
+		}
+		if f != nil && c.isEventType(f) {
+			sp := n.Span()
+			for _, d := range c.diags {
+				if d.Severity == diag.Error && d.Span.Start >= sp.Start && d.Span.End <= sp.End {
+					found = true
+				}
+			}
+		}
+		return false
+	})
+	return found
 }
 
 func (c *checker) isEventType(f *ast.Field) bool {
