@@ -79,10 +79,12 @@ func (lf *langFlags) config() (lang.Config, error) {
 	return cfg, nil
 }
 
+// loadSchema reads the schema extension given with --schema; its errors name the flag and the
+// file ("--schema rules.yaml: no such file or directory").
 func loadSchema(path string) (*schema.Schema, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--schema %s: %w", path, unwrapPath(err))
 	}
 	return schema.Default().Extend(data, path)
 }
