@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -101,46 +100,13 @@ func shortValues(vals []schema.Value, width int) string {
 	return b.String()
 }
 
-// The JSON output of fields has the shape of a schema file (see lang/schema/fields.json).
-type fieldsFile struct {
-	Version int         `json:"version"`
-	Fields  []fieldJSON `json:"fields"`
-}
-
-type fieldJSON struct {
-	Name        string      `json:"name"`
-	Aliases     []string    `json:"aliases,omitempty"`
-	Type        string      `json:"type"`
-	Description string      `json:"description"`
-	Values      []valueJSON `json:"values,omitempty"`
-	Closed      bool        `json:"closed,omitempty"`
-	Array       bool        `json:"array,omitempty"`
-	EventTypes  []string    `json:"event_types,omitempty"`
-}
-
-type valueJSON struct {
-	Value       json.RawMessage `json:"value"`
-	Description string          `json:"description,omitempty"`
-}
-
+// writeFieldsJSON prints the fields in the shape of a schema file, which --schema accepts.
 func writeFieldsJSON(env *cmdEnv, fields []*schema.Field) int {
-	out := fieldsFile{Version: 1, Fields: []fieldJSON{}}
-	for _, f := range fields {
-		fj := fieldJSON{Name: f.Name, Aliases: f.Aliases, Type: f.Type.String(), Description: f.Description,
-			Closed: f.Closed, Array: f.Array, EventTypes: f.EventTypes}
-		for _, v := range f.Values {
-			raw, _ := json.Marshal(v.Text)
-			if f.Type == schema.Integer {
-				raw = []byte(v.Text) // the schema keeps integers in decimal
-			}
-			fj.Values = append(fj.Values, valueJSON{Value: raw, Description: v.Description})
-		}
-		out.Fields = append(out.Fields, fj)
+	b, err := schema.MarshalFields(fields)
+	if err == nil {
+		_, err = env.stdout.Write(b)
 	}
-	enc := json.NewEncoder(env.stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
+	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter fields: %v\n", err)
 		return 1
 	}

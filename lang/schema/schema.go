@@ -135,18 +135,54 @@ type file struct {
 
 type fileField struct {
 	Name        string      `json:"name"`
-	Aliases     []string    `json:"aliases"`
+	Aliases     []string    `json:"aliases,omitempty"`
 	Type        string      `json:"type"`
 	Description string      `json:"description"`
-	Values      []fileValue `json:"values"`
-	Closed      *bool       `json:"closed"`
-	Array       *bool       `json:"array"`
-	EventTypes  []string    `json:"event_types"`
+	Values      []fileValue `json:"values,omitempty"`
+	Closed      *bool       `json:"closed,omitempty"`
+	Array       *bool       `json:"array,omitempty"`
+	EventTypes  []string    `json:"event_types,omitempty"`
 }
 
 type fileValue struct {
 	Value       json.RawMessage `json:"value"`
-	Description string          `json:"description"`
+	Description string          `json:"description,omitempty"`
+}
+
+// MarshalFields writes fields in the shape of a schema file (that of fields.json), indented, so
+// that what a tool prints can be edited and given back to [Schema.Extend].
+func MarshalFields(fields []*Field) ([]byte, error) {
+	out := file{Version: 1, Fields: []fileField{}}
+	yes := true
+	for _, f := range fields {
+		ff := fileField{Name: f.Name, Aliases: f.Aliases, Type: f.Type.String(), Description: f.Description,
+			EventTypes: f.EventTypes}
+		if f.Closed {
+			ff.Closed = &yes
+		}
+		if f.Array {
+			ff.Array = &yes
+		}
+		for _, v := range f.Values {
+			raw, err := json.Marshal(v.Text)
+			if err != nil {
+				return nil, err
+			}
+			if f.Type == Integer {
+				raw = []byte(v.Text) // integers are kept in decimal
+			}
+			ff.Values = append(ff.Values, fileValue{Value: raw, Description: v.Description})
+		}
+		out.Fields = append(out.Fields, ff)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Extend returns a new schema: s with the fields of data (JSON, or YAML of the same shape) added.
