@@ -132,7 +132,7 @@ type gValue struct {
 }
 
 var grammar = participle.MustBuild[gOr](
-	participle.Lexer(filterLexer),
+	participle.Lexer(fastLexer{}),
 	participle.Elide("Whitespace"),
 	participle.CaseInsensitive("Keyword"),
 	participle.UseLookahead(1),
