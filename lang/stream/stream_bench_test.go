@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/stream"
@@ -47,6 +48,8 @@ func BenchmarkRun(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0, cpuOK := cpuTime()
+			start := time.Now()
 			for b.Loop() {
 				n := 0
 				err := stream.Run(bytes.NewReader(data), p, stream.Options{Workers: workers}, func(l *stream.Line) error {
@@ -58,6 +61,14 @@ func BenchmarkRun(b *testing.B) {
 				if err != nil || n != 475*reps {
 					b.Fatalf("%v, %d matches", err, n)
 				}
+			}
+			// What the run got of the machine: cores = processor time / wall time, and
+			// cpu-MB/s = input / processor time, which more workers leave about the same when
+			// they add little overhead; MB/s then grows with the cores actually free.
+			if cpu1, ok := cpuTime(); ok && cpuOK {
+				cpu := (cpu1 - cpu0).Seconds()
+				b.ReportMetric(cpu/time.Since(start).Seconds(), "cores")
+				b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu, "cpu-MB/s")
 			}
 		})
 	}
