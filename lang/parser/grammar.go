@@ -135,5 +135,5 @@ var grammar = participle.MustBuild[gOr](
 	participle.Lexer(fastLexer{}),
 	participle.Elide("Whitespace"),
 	participle.CaseInsensitive("Keyword"),
-	participle.UseLookahead(1),
+	participle.UseLookahead(2),
 )
