@@ -52,3 +52,23 @@ func ExampleProgram_MatchJSON() {
 	// false false
 	// false true
 }
+
+// Events kept in memory and matched in order are best packed side by side once decoded.
+func ExamplePackEvents() {
+	var events []eval.Event
+	for _, l := range []string{`{"FileSize":2500000}`, `{"FileSize":10}`, `{"OsFamily":"Linux"}`} {
+		e, err := eval.DecodeEvent([]byte(l))
+		if err != nil {
+			panic(err)
+		}
+		events = append(events, *e)
+	}
+	eval.PackEvents(events)
+	p, _ := lang.Compile(`FileSize > 1000000 OR OsFamily == 'Linux'`, lang.Config{})
+	for i := range events {
+		fmt.Print(p.MatchEvent(&events[i]), " ")
+	}
+	fmt.Println()
+	// Output:
+	// true false true
+}
