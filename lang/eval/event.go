@@ -10,24 +10,26 @@ import (
 
 // Event is an event flattened once for fast repeated matching with [Program.MatchEvent]: every
 // string, number and boolean in it, keyed by the path of object keys that leads to it (arrays
-// are transparent, as the semantics make them). It is one block of memory without pointers:
-// an index of the values sorted by the interned number of their path (see [pathID]), then one
-// entry per value that holds its kind and the value itself, so that a lookup touches few cache
-// lines and compares integers, not path bytes. Matching an Event does not allocate. An Event
-// is read-only once built; it may be copied (the copies share the block) and shared between
-// goroutines.
+// are transparent, as the semantics make them). It is two blocks of memory without pointers:
+// a head, an index of the values sorted by the interned number of their path (see [pathID]),
+// and a body, one entry per value that holds its kind and the value itself, so that a lookup
+// touches few cache lines and compares integers, not path bytes. [PackEvents] lays the heads
+// of many events side by side, apart from their bodies. Matching an Event does not allocate.
+// An Event is read-only once built; it may be copied (the copies share the blocks) and shared
+// between goroutines.
 type Event struct {
-	w []uint64 // see the layout below
+	head []uint64 // see the layout below
+	body []byte   // the entries
 }
 
-// Block layout, in bytes from its start: n, the number of values (low 32 bits of the first
+// Head layout, in bytes from its start: n, the number of values (low 32 bits of the first
 // word; bit 32 set when the offsets are 32-bit); a word with bit id%64 set for the id of every
 // value, so that most lookups of a path the event lacks end there; n 16-bit path ids of the
 // values, sorted;
-// padding to 4 bytes; n offsets of the entries, in the order of the ids, 16-bit when the whole
-// block is under 64 KiB, else 32-bit; the entries. For a typical event (23 values) the count,
-// the ids and the offsets fit in the first two cache lines, which the processor fetches as a
-// pair. An entry is its kind (one byte); for a path without an id (noPathID) the length of its
+// padding to 4 bytes; n offsets of the entries in the body, in the order of the ids, 16-bit
+// when the body is under 64 KiB, else 32-bit. For a typical event (23 values) the head fits in
+// two cache lines, which the processor fetches as a pair. The body holds the entries; an
+// entry is its kind (one byte); for a path without an id (noPathID) the length of its
 // encoded path (uvarint) and the path; then for a string or number text the length of the text
 // (uvarint) and the text, for the other kinds 8 bytes of value (little-endian): a boolean as 0
 // or 1, an int64 or a float64's bits. A lookup reads the first lines and one entry.
@@ -176,11 +178,12 @@ func (e *Event) Reset(v any) {
 	n := len(index)
 	offs := 16 + (2*n+3)&^3 // where the offsets start
 	width := 2
-	if offs+2*n+len(entries) > 0xffff {
+	if len(entries) > 0xffff {
 		width = 4
 	}
-	head := offs + width*n
-	w := make([]uint64, (head+len(entries)+7)/8)
+	headWords := (offs + width*n + 7) / 8
+	// One allocation for both blocks, the body after the head.
+	w := make([]uint64, headWords+(len(entries)+7)/8)
 	block := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), 8*len(w))
 	w[0] = uint64(n)
 	for _, x := range index {
@@ -191,23 +194,24 @@ func (e *Event) Reset(v any) {
 	}
 	for i, x := range index {
 		binary.LittleEndian.PutUint16(block[16+2*i:], uint16(x>>48))
-		off := uint32(head) + uint32(x)
+		off := uint32(x)
 		if width == 2 {
 			binary.LittleEndian.PutUint16(block[offs+2*i:], uint16(off))
 		} else {
 			binary.LittleEndian.PutUint32(block[offs+4*i:], off)
 		}
 	}
-	copy(block[head:], entries)
-	e.w = w
+	e.head = w[:headWords:headWords]
+	e.body = block[8*headWords : 8*headWords+len(entries) : 8*headWords+len(entries)]
+	copy(e.body, entries)
 }
 
 // Len returns the number of values (strings, numbers and booleans) in the event.
 func (e *Event) Len() int {
-	if len(e.w) == 0 {
+	if len(e.head) == 0 {
 		return 0
 	}
-	return int(uint32(e.w[0]))
+	return int(uint32(e.head[0]))
 }
 
 // MatchEvent reports whether the flattened event e matches; it agrees with [Program.Match] on
@@ -215,7 +219,7 @@ func (e *Event) Len() int {
 func (p *Program) MatchEvent(e *Event) bool { return p.root.evalEvent(e) }
 
 func (n *cmpNode) evalEvent(e *Event) bool {
-	w := e.w
+	w := e.head
 	if len(w) == 0 || uint32(w[0]) == 0 {
 		return false
 	}
@@ -244,7 +248,7 @@ func (n *cmpNode) evalEvent(e *Event) bool {
 		} else {
 			off = int(binary.LittleEndian.Uint16(block[offs+2*i:]))
 		}
-		ent := block[off:]
+		ent := e.body[off:]
 		kind := ent[0]
 		ent = ent[1:]
 		if id == noPathID {
@@ -298,21 +302,26 @@ func appendPath(b []byte, p []string) []byte {
 	return b
 }
 
-// PackEvents copies the blocks of evs into one contiguous allocation, in the order of evs, and
-// points every Event at its copy. Matching packed events in order then reads memory from low
-// to high addresses, which the processor prefetches, instead of blocks scattered over the
-// heap; that is the whole difference, the results are the same. Copies of the Events made
-// before keep the old blocks.
+// PackEvents copies the heads of evs side by side into one allocation, in the order of evs,
+// and their bodies into another, and points every Event at its copies. Matching packed events
+// in order then reads the heads, which every comparison reads, from low to high addresses
+// without gaps, which the processor prefetches, instead of blocks scattered over the heap;
+// that is the whole difference, the results are the same. Copies of the Events made before
+// keep the old blocks.
 func PackEvents(evs []Event) {
-	total := 0
+	heads, bodies := 0, 0
 	for i := range evs {
-		total += len(evs[i].w)
+		heads += len(evs[i].head)
+		bodies += len(evs[i].body)
 	}
-	arena := make([]uint64, total)
-	at := 0
+	harena := make([]uint64, heads)
+	barena := make([]byte, bodies)
+	h, b := 0, 0
 	for i := range evs {
-		n := copy(arena[at:], evs[i].w)
-		evs[i].w = arena[at : at+n : at+n]
-		at += n
+		e := &evs[i]
+		n := copy(harena[h:], e.head)
+		m := copy(barena[b:], e.body)
+		e.head, e.body = harena[h:h+n:h+n], barena[b:b+m:b+m]
+		h, b = h+n, b+m
 	}
 }

@@ -74,11 +74,11 @@ func TestPackEvents(t *testing.T) {
 		t.Errorf("packed: %s, want %s", got, want)
 	}
 	for i := range orig {
-		if &orig[i].w[0] == &evs[i].w[0] {
+		if &orig[i].head[0] == &evs[i].head[0] || len(orig[i].body) > 0 && &orig[i].body[0] == &evs[i].body[0] {
 			t.Errorf("event %d was not copied", i)
 		}
 	}
-	if cap(evs[0].w) != len(evs[0].w) {
+	if cap(evs[0].head) != len(evs[0].head) || cap(evs[0].body) != len(evs[0].body) {
 		t.Errorf("a packed event can grow into the next one")
 	}
 }

@@ -116,7 +116,7 @@ func TestEventWide(t *testing.T) {
 		}
 	}
 	v, _ := Decode([]byte(ev))
-	if e := NewEvent(v); e.w[0]>>32 == 0 || e.Len() != 6 {
+	if e := NewEvent(v); e.head[0]>>32 == 0 || e.Len() != 6 {
 		t.Errorf("not the wide layout, or %d values", e.Len())
 	}
 }
