@@ -2,8 +2,8 @@
 // matches. A Program is immutable and safe for concurrent use. Events come in three forms:
 // already decoded JSON values ([Program.Match]), the raw bytes of one JSON value
 // ([Program.MatchJSON], which evaluates on the bytes without decoding them), and events
-// flattened once for repeated matching ([NewEvent], [Program.MatchEvent]). All three give the
-// same answer on the same event.
+// flattened once for repeated matching ([NewEvent], [Program.MatchEvent]; [PackEvents] lays
+// many of them out for a pass in order). All three give the same answer on the same event.
 //
 // The semantics, documented in docs/language.md:
 //   - strings compare case-sensitively unless IgnoreCase is set; * matches any run of
