@@ -108,7 +108,7 @@ func DecodeEvent(data []byte) (*Event, error) {
 	return NewEvent(v), nil
 }
 
-// Reset rebuilds e from the decoded event v. It allocates a new block, so copies of e made
+// Reset rebuilds e from the decoded event v. It allocates new blocks, so copies of e made
 // before keep their old contents.
 func (e *Event) Reset(v any) {
 	var index []uint64 // id<<48 | offset into entries
