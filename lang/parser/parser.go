@@ -28,7 +28,7 @@ func Parse(src string) (x ast.Expr, diags diag.List) {
 				Code: diag.SyntaxError, Message: fmt.Sprintf("internal parser error: %v", r)}}
 		}
 	}()
-	if strings.TrimSpace(src) == "" {
+	if strings.Trim(src, lexSpace) == "" {
 		return nil, diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
 			Code: diag.SyntaxError, Message: "empty filter: expected a comparison such as EventType == 'process'"}}
 	}
@@ -43,6 +43,10 @@ func Parse(src string) (x ast.Expr, diags diag.List) {
 	x = c.or(g)
 	return x, c.diags
 }
+
+// lexSpace is the white space of the lexer (the \s of its Whitespace rule: RE2's \s has no
+// vertical tab), so that Parse and ContextAt agree on what an empty filter is.
+const lexSpace = " \t\n\f\r"
 
 type converter struct {
 	src   string
