@@ -66,12 +66,15 @@ func runEval(env *cmdEnv, args []string) int {
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
 	ev := &evaluator{env: env, prog: prog, out: out, count: *count, maxLine: *maxLine}
 	for _, arg := range files {
+		if ev.stopped {
+			break
+		}
 		ev.file(arg)
 	}
 	if *count {
 		fmt.Fprintln(out, ev.matches)
 	}
-	if err := out.Flush(); err != nil {
+	if err := out.Flush(); err != nil && !ev.stopped {
 		fmt.Fprintf(env.stderr, "katafilter eval: writing the output: %v\n", err)
 		return 1
 	}
@@ -90,6 +93,7 @@ type evaluator struct {
 	maxLine int
 	matches int64
 	failed  bool
+	stopped bool // the output failed: no more files are read
 }
 
 // file evaluates the events of one file argument, reporting its problems on stderr. The lines
@@ -127,16 +131,29 @@ func (ev *evaluator) file(arg string) {
 			ev.matches++
 			if !ev.count {
 				ev.out.Write(l.Data)
-				ev.out.WriteByte('\n')
+				if err := ev.out.WriteByte('\n'); err != nil {
+					return &writeError{err} // the output is gone: reading on is pointless
+				}
 			}
 		}
 		return nil
 	})
+	var we *writeError
+	if errors.As(err, &we) {
+		fmt.Fprintf(ev.env.stderr, "katafilter eval: writing the output: %v\n", we.err)
+		ev.failed, ev.stopped = true, true
+		return
+	}
 	if err != nil {
 		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: after line %d: %v\n", name, last, err)
 		ev.failed = true
 	}
 }
+
+// writeError is a failure to write the output, which stops the run.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
 
 // isObject reports whether a line holds a JSON object (its first non-blank byte is "{").
 func isObject(line []byte) bool {

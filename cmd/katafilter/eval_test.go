@@ -225,3 +225,48 @@ func TestEvalStreams(t *testing.T) {
 	}
 	t.Logf("peak heap in use: %.1f MB", float64(src.maxHeap)/(1<<20))
 }
+
+// failingWriter accepts a few bytes, then fails as a full disk or a closed file would.
+type failingWriter struct{ left int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.left {
+		n := w.left
+		w.left = 0
+		return n, errors.New("no space left on device")
+	}
+	w.left -= len(p)
+	return len(p), nil
+}
+
+// TestEvalWriteError: when the output fails, eval says so once, exits 1 and stops reading
+// instead of evaluating the rest of the input for nothing.
+func TestEvalWriteError(t *testing.T) {
+	line := `{"EventType":"process","FileName":"cmd.exe"}` + "\n"
+	input := strings.Repeat(line, 30<<20/len(line)) // 30 MB: many batches of lang/stream
+	in := &countingReader{r: strings.NewReader(input)}
+	var errb bytes.Buffer
+	env := &cmdEnv{stdin: in, stdout: &failingWriter{left: 1000}, stderr: &errb,
+		getenv: func(string) string { return "" }}
+	code := run(env, []string{"eval", "-e", "EventType == 'process'", "-", "-"})
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if got := strings.Count(errb.String(), "writing the output: no space left on device"); got != 1 {
+		t.Errorf("stderr %q: want the write error exactly once", errb.String())
+	}
+	if in.n > int64(len(input))/2 {
+		t.Errorf("read %d of %d bytes after the output failed: want the run stopped", in.n, len(input))
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
