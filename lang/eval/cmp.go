@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 
@@ -113,21 +114,11 @@ func (n *cmpNode) testString(s string) bool {
 			if k.pat.match(s) {
 				return true
 			}
-		} else if ordered(compareStrings(s, k.text), n.op) {
+		} else if ordered(cmp.Compare(s, k.text), n.op) {
 			return true
 		}
 	}
 	return false
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (n *cmpNode) testBool(b bool) bool {
@@ -192,7 +183,7 @@ type numVal struct {
 func (x numVal) cmp(n int64) (int, bool) {
 	switch x.kind {
 	case numInt:
-		return cmpInt(x.i, n), true
+		return cmp.Compare(x.i, n), true
 	case numFloat:
 		return compareFloat(x.f, n)
 	}

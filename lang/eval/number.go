@@ -1,28 +1,19 @@
 package eval
 
 import (
+	"cmp"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 )
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func compareFloat(f float64, n int64) (int, bool) {
 	if math.IsNaN(f) {
 		return 0, false
 	}
 	if f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
-		return cmpInt(int64(f), n), true
+		return cmp.Compare(int64(f), n), true
 	}
 	return new(big.Float).SetFloat64(f).Cmp(new(big.Float).SetInt64(n)), true
 }
@@ -31,10 +22,10 @@ func compareFloat(f float64, n int64) (int, bool) {
 // numbers with fractions or exponents alike. It reports false for text that is not a JSON number.
 func CompareNumberText(s string, n int64) (int, bool) {
 	if i, ok := parseInt(s); ok {
-		return cmpInt(i, n), true
+		return cmp.Compare(i, n), true
 	}
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return cmpInt(i, n), true
+		return cmp.Compare(i, n), true
 	}
 	if !validNumber(s) {
 		return 0, false
@@ -44,7 +35,7 @@ func CompareNumberText(s string, n int64) (int, bool) {
 	}
 	if e := strings.IndexAny(s, "eE"); e >= 0 {
 		if strings.Trim(s[:e], "-0.") == "" {
-			return cmpInt(0, n), true
+			return cmp.Compare(0, n), true
 		}
 		// A huge exponent would make an exact rational enormous: decide by sign and magnitude.
 		if exp, err := strconv.Atoi(s[e+1:]); err != nil || exp > 400 || exp < -400 {
@@ -89,7 +80,7 @@ func compareDecimal(s string, n int64) (int, bool) {
 		}
 		i = 0
 	}
-	if c := cmpInt(i, n); c != 0 {
+	if c := cmp.Compare(i, n); c != 0 {
 		return c, true
 	}
 	if strings.Trim(frac, "0") == "" {
