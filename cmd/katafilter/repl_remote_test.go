@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,19 +11,7 @@ import (
 // runReplScript runs "katafilter repl" with args and the script on stdin (piped mode).
 func runReplScript(t *testing.T, script string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command("katafilter", append([]string{"repl"}, args...)...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	cmd.Stdin = strings.NewReader(script)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	return runStdin(t, []string{"NO_COLOR=1"}, strings.NewReader(script), append([]string{"repl"}, args...)...)
 }
 
 func writeEventsFile(t *testing.T, text string) string {

@@ -68,11 +68,18 @@ func (p *serveProc) stop() {
 	}
 }
 
-// run runs katafilter with args and returns stdout, stderr and the exit code.
+// run1 runs katafilter with args and returns stdout, stderr and the exit code.
 func run1(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	return runStdin(t, env, nil, args...)
+}
+
+// runStdin is run1 with stdin as the program's standard input (none when nil).
+func runStdin(t *testing.T, env []string, stdin io.Reader, args ...string) (string, string, int) {
 	t.Helper()
 	cmd := exec.Command("katafilter", args...)
 	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = stdin
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
