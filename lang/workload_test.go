@@ -1,42 +1,29 @@
 package lang_test
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
-	"errors"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
 )
 
-// workloadDir is the shared benchmark workload, beside the repository.
-var workloadDir = filepath.Join("..", "..", "shared", "bench")
-
 // TestWorkloadCounts matches every filter of the shared workload's queries.kfl against its
 // 20,000 events, through Program.Match on decoded events, Program.MatchEvent on flattened ones
 // and Program.MatchJSON on the raw lines, and compares the counts with independently computed ones kept in
 // testdata/lang/workload-counts.txt. It is skipped when the workload is absent.
 func TestWorkloadCounts(t *testing.T) {
-	queries, err := os.ReadFile(filepath.Join(workloadDir, "queries.kfl"))
+	queries, lines := readWorkload(t)
+	want, err := workload.Counts()
 	if err != nil {
-		t.Skipf("the shared workload is not here (%v)", err)
+		t.Fatal(err)
 	}
-	lines := readEvents(t)
-	want := readCounts(t, filepath.Join("..", "testdata", "lang", "workload-counts.txt"))
 
 	decoded := make([]any, len(lines))
 	flat := make([]*eval.Event, len(lines))
@@ -90,11 +77,7 @@ func TestWorkloadCounts(t *testing.T) {
 // checker lists in Info.EventTypes, and one it calls never true (KF0501 on the whole filter)
 // matches none. The filters are those of the checker corpus and queries.kfl.
 func TestEventTypesAgree(t *testing.T) {
-	queries, err := os.ReadFile(filepath.Join(workloadDir, "queries.kfl"))
-	if err != nil {
-		t.Skipf("the shared workload is not here (%v)", err)
-	}
-	lines := readEvents(t)
+	queries, lines := readWorkload(t)
 	events := make([]*eval.Event, len(lines))
 	types := make([]string, len(lines))
 	for i, l := range lines {
@@ -149,62 +132,20 @@ func TestEventTypesAgree(t *testing.T) {
 	}
 }
 
-// workloadEvents reads the workload's events once for all the tests.
-var workloadEvents = sync.OnceValues(func() ([][]byte, error) {
-	f, err := os.Open(filepath.Join(workloadDir, "events-20k.jsonl.gz"))
-	if err != nil {
-		return nil, err
+// readWorkload returns the shared workload's filters and event lines, or skips the test when
+// the workload is absent.
+func readWorkload(t *testing.T) ([]byte, [][]byte) {
+	t.Helper()
+	if ok, why := workload.Available(); !ok {
+		t.Skip(why)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, err
-	}
-	var lines [][]byte
-	for l := range bytes.Lines(data) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			lines = append(lines, l)
-		}
-	}
-	return lines, nil
-})
-
-func readEvents(t *testing.T) [][]byte {
-	lines, err := workloadEvents()
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("the shared workload is not here (%v)", err)
-	}
+	queries, err := workload.Queries()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return lines
-}
-
-// readCounts reads "line: count" pairs; # lines are comments.
-func readCounts(t *testing.T, path string) map[int]int {
-	f, err := os.Open(path)
+	lines, err := workload.EventLines()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	out := map[int]int{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
-		a, b, ok := strings.Cut(s, ":")
-		line, err1 := strconv.Atoi(strings.TrimSpace(a))
-		n, err2 := strconv.Atoi(strings.TrimSpace(b))
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s: bad line %q", path, s)
-		}
-		out[line] = n
-	}
-	return out
+	return queries, lines
 }

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang/kfl"
 )
 
@@ -26,22 +25,26 @@ func runInProcess(stdin io.Reader, args ...string) (code int, stdout, stderr str
 }
 
 // TestEvalBenchCounts runs eval --count for every filter of the shared benchmark workload and
-// compares with counts computed by an independent implementation (testdata/bench-counts.txt).
+// compares with counts computed by an independent implementation (workload.Counts).
 func TestEvalBenchCounts(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "bench") // ../shared/bench from the repository root
-	queriesPath := filepath.Join(dir, "queries.kfl")
-	eventsPath := filepath.Join(dir, "events-20k.jsonl.gz")
-	queries, err := os.ReadFile(queriesPath)
+	if ok, why := workload.Available(); !ok {
+		t.Skip(why)
+	}
+	queries, err := workload.Queries()
 	if err != nil {
-		t.Skipf("the shared benchmark workload is absent: %v", err)
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(eventsPath); err != nil {
-		t.Skipf("the shared benchmark events are absent: %v", err)
+	eventsPath, err := workload.Path("events-20k.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := readCounts(t, filepath.Join("testdata", "bench-counts.txt"))
+	want, err := workload.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
 	entries := kfl.Split(string(queries))
 	if len(entries) != len(want) {
-		t.Errorf("queries.kfl has %d filters, testdata/bench-counts.txt %d counts", len(entries), len(want))
+		t.Errorf("queries.kfl has %d filters, the counts file %d counts", len(entries), len(want))
 	}
 	for _, e := range entries {
 		t.Run(fmt.Sprintf("line%d", e.Line), func(t *testing.T) {
@@ -59,27 +62,6 @@ func TestEvalBenchCounts(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readCounts(t *testing.T, path string) map[int]int {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	counts := map[int]int{}
-	for i, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		var l, n int
-		if _, err := fmt.Sscanf(line, "%d %d", &l, &n); err != nil {
-			t.Fatalf("%s:%d: %v", path, i+1, err)
-		}
-		counts[l] = n
-	}
-	return counts
 }
 
 // TestEvalLongLines checks that events of several megabytes are read whole, and that a line

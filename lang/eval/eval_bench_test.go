@@ -1,24 +1,17 @@
 package eval_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
+	sharedbench "github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/lang/parser"
 )
-
-// The shared workload lives beside the repository: ../shared/bench from its root.
-var benchDir = filepath.Join("..", "..", "..", "shared", "bench")
 
 type workload struct {
 	lines   [][]byte
@@ -43,28 +36,16 @@ func loadWorkload(b *testing.B) *workload {
 }
 
 func readWorkload() (*workload, error) {
-	src, err := os.ReadFile(filepath.Join(benchDir, "queries.kfl"))
+	src, err := sharedbench.Queries()
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(benchDir, "events-20k.jsonl.gz"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(zr)
+	lines, err := sharedbench.EventLines()
 	if err != nil {
 		return nil, err
 	}
 	w := &workload{queries: kfl.Split(string(src))}
-	for _, l := range bytes.Split(data, []byte("\n")) {
-		if len(bytes.TrimSpace(l)) == 0 {
-			continue
-		}
+	for _, l := range lines {
 		e, err := eval.DecodeEvent(l)
 		if err != nil {
 			return nil, err

@@ -1,15 +1,13 @@
 package explain_test
 
 import (
-	"bufio"
-	"compress/gzip"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	sharedbench "github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/explain"
@@ -113,29 +111,24 @@ func TestExplainRefusesErrors(t *testing.T) {
 // workload returns the shared benchmark's filters and up to n events, or skips.
 func workload(t *testing.T, n int) ([]string, []any) {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "bench")
-	q, err := os.ReadFile(filepath.Join(dir, "queries.kfl"))
+	if ok, why := sharedbench.Available(); !ok {
+		t.Skip(why)
+	}
+	q, err := sharedbench.Queries()
 	if err != nil {
-		t.Skipf("shared workload absent (%v)", err)
+		t.Fatal(err)
+	}
+	lines, err := sharedbench.EventLines()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var filters []string
 	for _, e := range kfl.Split(string(q)) {
 		filters = append(filters, e.Text)
 	}
-	fh, err := os.Open(filepath.Join(dir, "events-20k.jsonl.gz"))
-	if err != nil {
-		t.Skipf("shared workload absent (%v)", err)
-	}
-	defer fh.Close()
-	zr, err := gzip.NewReader(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<20)
 	var events []any
-	for sc.Scan() && len(events) < n {
-		events = append(events, decode(t, sc.Text()))
+	for _, l := range lines[:min(n, len(lines))] {
+		events = append(events, decode(t, string(l)))
 	}
 	return filters, events
 }

@@ -3,12 +3,12 @@ package parser
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/katafilter/katafilter/internal/workload"
 )
 
 // lexAll returns every token of src, EOF included, as text for comparison.
@@ -52,7 +52,7 @@ var lexCorpus = []string{
 
 func TestFastLexerAgrees(t *testing.T) {
 	corpus := append([]string(nil), lexCorpus...)
-	if data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "bench", "queries.kfl")); err == nil {
+	if data, err := workload.Queries(); err == nil {
 		corpus = append(corpus, strings.Split(string(data), "\n")...)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -2,15 +2,12 @@ package stream_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/stream"
 )
@@ -20,16 +17,10 @@ import (
 // GOMAXPROCS workers when that is more; one op is the whole input. Compare the MB/s of the
 // workers=N runs: the speed-up from more cores.
 func BenchmarkRun(b *testing.B) {
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "bench", "events-20k.jsonl.gz"))
-	if err != nil {
-		b.Skipf("the shared benchmark workload is not available: %v", err)
+	if ok, why := workload.Available(); !ok {
+		b.Skip(why)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, err := io.ReadAll(zr)
+	data, err := workload.Events()
 	if err != nil {
 		b.Fatal(err)
 	}
