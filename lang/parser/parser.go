@@ -1,7 +1,11 @@
 // Package parser turns the text of a KATA event filter into an [ast.Expr]. It is the only
 // package of katafilter that knows the parsing library (participle): the grammar structs are
-// private and converted at once into package ast. Syntax errors come back as diagnostics with
-// positions; the parser never panics, whatever the input.
+// private and converted at once into package ast. participle's grammar defines the language
+// (the published EBNF is generated from it) and explains its syntax errors; the filters it
+// accepts are parsed by the same grammar written out as a recursive-descent parser (descent.go),
+// without reflection and far fewer allocations, and held to it by a differential test and a fuzz target.
+// Syntax errors come back as diagnostics with positions; the parser never panics, whatever the
+// input.
 package parser
 
 import (
@@ -35,13 +39,21 @@ func Parse(src string) (x ast.Expr, diags diag.List) {
 	if d, deep := tooDeep(src); deep {
 		return nil, diag.List{d}
 	}
+	if x, diags, ok := parseDescent(src); ok {
+		return x, diags
+	}
+	return parseGrammar(src)
+}
+
+// parseGrammar parses src with participle's grammar, which defines the language: Parse uses it
+// when [descent] gives up, to explain the syntax error.
+func parseGrammar(src string) (ast.Expr, diag.List) {
 	g, err := grammar.ParseString("", src)
 	if err != nil {
 		return nil, syntaxError(src, err)
 	}
 	c := &converter{src: src}
-	x = c.or(g)
-	return x, c.diags
+	return c.or(g), c.diags
 }
 
 // lexSpace is the white space of the lexer (the \s of its Whitespace rule: RE2's \s has no
@@ -106,6 +118,9 @@ func (c *converter) nextParen(off int) int {
 }
 
 func (c *converter) values(gs []*gValue) []*ast.Literal {
+	if len(gs) == 0 {
+		return nil
+	}
 	out := make([]*ast.Literal, len(gs))
 	for i, g := range gs {
 		out[i] = c.value(g)
@@ -117,13 +132,28 @@ func (c *converter) value(g *gValue) *ast.Literal {
 	sp := tokSpan(g.Pos, g.EndPos)
 	switch {
 	case g.String != nil:
-		return &ast.Literal{Kind: ast.String, Raw: *g.String, LitSpan: sp}
+		return c.literal(new(ast.Literal), tokString, *g.String, sp)
 	case g.BadString != nil:
-		raw := *g.BadString
-		c.unterminated(sp, raw)
-		return &ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp, Unterminated: true}
+		return c.literal(new(ast.Literal), tokBadString, *g.BadString, sp)
 	case g.DQString != nil:
-		raw := *g.DQString
+		return c.literal(new(ast.Literal), tokDQString, *g.DQString, sp)
+	case g.Int != nil:
+		return c.literal(new(ast.Literal), tokInt, *g.Int, sp)
+	default:
+		return c.literal(new(ast.Literal), tokKeyword, *g.Bool, sp)
+	}
+}
+
+// literal sets l to the literal of a value token (a keyword is TRUE or FALSE), with the
+// diagnostics of its lexical problems, and returns it.
+func (c *converter) literal(l *ast.Literal, typ lexer.TokenType, raw string, sp ast.Span) *ast.Literal {
+	switch typ {
+	case tokString:
+		*l = ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp}
+	case tokBadString:
+		c.unterminated(sp, raw)
+		*l = ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp, Unterminated: true}
+	case tokDQString:
 		d := diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.DoubleQuotes,
 			Message: "string constants are written in single quotes"}
 		text, closed := singleQuoted(raw)
@@ -133,16 +163,17 @@ func (c *converter) value(g *gValue) *ast.Literal {
 		}
 		d.Fixes = []diag.Fix{fix}
 		c.diags = append(c.diags, d)
-		return &ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp, DoubleQuoted: true}
-	case g.Int != nil:
-		if _, err := strconv.ParseInt(*g.Int, 10, 64); err != nil {
+		*l = ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp, DoubleQuoted: true}
+	case tokInt:
+		if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
 			c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,
-				Message: fmt.Sprintf("integer %s does not fit in 64 bits", *g.Int)})
+				Message: fmt.Sprintf("integer %s does not fit in 64 bits", raw)})
 		}
-		return &ast.Literal{Kind: ast.Int, Raw: *g.Int, LitSpan: sp}
+		*l = ast.Literal{Kind: ast.Int, Raw: raw, LitSpan: sp}
 	default:
-		return &ast.Literal{Kind: ast.Bool, Raw: *g.Bool, LitSpan: sp}
+		*l = ast.Literal{Kind: ast.Bool, Raw: raw, LitSpan: sp}
 	}
+	return l
 }
 
 // unterminated explains a string that runs to the end of the input. The common cause is a
