@@ -35,6 +35,7 @@ func runServe(env *cmdEnv, args []string) int {
 	fs.Var(&events, "events", "load events from this JSON lines `file` (.gz too); repeatable; FILE arguments are the same")
 	fs.Var(&hosts, "hostname", "make the generated server certificate valid for this `name` too; repeatable")
 	approveAll := fs.Bool("approve-all", false, "approve every integration request at once (demos and tests only)")
+	maxPending := fs.Int("max-pending", server.DefaultMaxPending, "record at most this many integration requests waiting for a decision; beyond, new ones are answered 503")
 	node := fs.String("node", "", "name this server in distributed mode (e.g. pcn, scn1)")
 	retention := fs.Duration("retention", server.DefaultRetention, "serve events for this long after their arrival")
 	retentionEvery := fs.Duration("retention-interval", 0, "delete expired events this often (default 1m, or the retention if shorter)")
@@ -74,7 +75,7 @@ func runServe(env *cmdEnv, args []string) int {
 		logger = slog.New(slog.NewTextHandler(env.stderr, nil))
 	}
 	srv, err := server.New(server.Config{
-		StateDir: *stateDir, Node: *node, ApproveAll: *approveAll, Retention: *retention, RetentionInterval: *retentionEvery,
+		StateDir: *stateDir, Node: *node, ApproveAll: *approveAll, MaxPending: *maxPending, Retention: *retention, RetentionInterval: *retentionEvery,
 		MaxEventsDefault: *maxDefault, MaxEventsLimit: *maxLimit, AnswerEarly: *early, Lang: lcfg,
 		CertFile: *certFile, KeyFile: *keyFile, Hosts: hosts, Logger: logger,
 	})

@@ -289,7 +289,14 @@ func (s *Server) authorize(r *http.Request, rawID string, rl *reqLog) (id [16]by
 		if s.cfg.ApproveAll {
 			initial = store.Approved
 		}
-		if reg, err = s.st.Seen(ids, fp, leaf.Subject.String(), time.Now(), initial); err != nil {
+		reg, err = s.st.Seen(ids, fp, leaf.Subject.String(), time.Now(), initial, s.cfg.MaxPending)
+		if errors.Is(err, store.ErrTooManyPending) {
+			s.log.Warn("integration request not recorded: too many are pending", "id", ids, "fingerprint", fp,
+				"limit", s.cfg.MaxPending, "decide", "katafilter admin --state-dir "+s.cfg.StateDir+" list")
+			return id, fp, &apiError{wire.Error{Status: http.StatusServiceUnavailable, ExternalSystemID: ids, Fingerprint: fp,
+				Message: "integration request not recorded: too many integration requests are waiting for the administrator's decision; repeat the request later"}}
+		}
+		if err != nil {
 			return id, fp, err
 		}
 	}

@@ -54,6 +54,11 @@ const (
 	DefaultMaxEventsLimit = 10000
 )
 
+// DefaultMaxPending is how many integration requests may wait for a decision, by default: a
+// limit of the emulator's own (the vendor documents none), so that clients that keep changing
+// their ID or certificate cannot fill its store.
+const DefaultMaxPending = 1000
+
 // Config configures a [Server]. Only StateDir is required.
 type Config struct {
 	// StateDir holds the store, the certificate, the token files and the URL file.
@@ -63,6 +68,10 @@ type Config struct {
 	Node string
 	// ApproveAll approves every integration request at once. For demos and tests only.
 	ApproveAll bool
+	// MaxPending is how many integration requests may wait for a decision; zero means
+	// DefaultMaxPending. A request from a new pair (ID, certificate) beyond it is answered
+	// 503 and not recorded, until an administrator decides some of the pending ones.
+	MaxPending int
 	// Retention is how long an event is served after its arrival; zero means 2 hours.
 	Retention time.Duration
 	// RetentionInterval is how often expired events are deleted; zero means a minute (or the
@@ -130,6 +139,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxEventsLimit <= 0 {
 		cfg.MaxEventsLimit = DefaultMaxEventsLimit
+	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = DefaultMaxPending
 	}
 	if cfg.MaxEventsDefault > cfg.MaxEventsLimit {
 		return nil, fmt.Errorf("server: the default max_events %d is above the limit %d", cfg.MaxEventsDefault, cfg.MaxEventsLimit)
@@ -383,7 +395,7 @@ func (s *Server) Add(events [][]byte) error {
 // administrator would; tools and tests use it for their own client certificates.
 func (s *Server) Approve(id, fp string) error {
 	id = strings.ToLower(id)
-	if _, err := s.st.Seen(id, fp, "", time.Now(), store.Pending); err != nil {
+	if _, err := s.st.Seen(id, fp, "", time.Now(), store.Pending, 0); err != nil {
 		return err
 	}
 	_, err := s.st.Decide(id, fp, store.Approved, time.Now())

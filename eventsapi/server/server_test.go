@@ -618,6 +618,36 @@ func TestAuthorization(t *testing.T) {
 	}
 }
 
+// TestMaxPending: beyond MaxPending waiting integration requests, a new pair is answered 503
+// and not recorded; a decision makes room.
+func TestMaxPending(t *testing.T) {
+	ts := start(t, server.Config{MaxPending: 1})
+	ctx := ctxT(t)
+	first, second := newIdentity(t), newIdentity(t)
+	var ue *client.UnauthorizedError
+	if _, err := ts.client(first).Fetch(ctx, client.Request{}); !errors.As(err, &ue) {
+		t.Fatalf("first: %v", err)
+	}
+	_, err := ts.client(second).Fetch(ctx, client.Request{})
+	var se *client.ServerError
+	if !errors.As(err, &se) || se.StatusCode != 503 || !strings.Contains(err.Error(), "too many integration requests are waiting") {
+		t.Fatalf("second: %v", err)
+	}
+	if regs, _ := ts.srv.Store().Registrations(); len(regs) != 1 || regs[0].ID != first.id {
+		t.Fatalf("registrations: %+v", regs)
+	}
+	// The waiting system still gets its 401, not the 503.
+	if _, err := ts.client(first).Fetch(ctx, client.Request{}); !errors.As(err, &ue) {
+		t.Fatalf("first again: %v", err)
+	}
+	if _, err := server.Decide(ts.srv.Store(), server.Decision{ID: first.id, Status: store.Rejected}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.client(second).Fetch(ctx, client.Request{}); !errors.As(err, &ue) {
+		t.Fatalf("second after a decision: %v", err)
+	}
+}
+
 func TestApproveAll(t *testing.T) {
 	ts := start(t, server.Config{ApproveAll: true})
 	if _, err := ts.client(newIdentity(t)).Fetch(ctxT(t), client.Request{}); err != nil {

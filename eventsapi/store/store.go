@@ -330,10 +330,17 @@ func (s *Store) Registration(id, fp string) (Registration, bool, error) {
 	return r, ok, err
 }
 
+// ErrTooManyPending is returned by [Store.Seen] for an unknown pair while the pending
+// integration requests are at their limit.
+var ErrTooManyPending = errors.New("too many integration requests are waiting for a decision")
+
 // Seen records a request of the pair (id, fp): an unknown pair becomes a pending integration
 // request with the given status (Pending, or Approved when the server approves everyone).
-// It returns the registration as updated.
-func (s *Store) Seen(id, fp, subject string, now time.Time, initial Status) (Registration, error) {
+// It returns the registration as updated. When initial is Pending and maxPending (if not
+// zero) requests are already pending, an unknown pair is not recorded: Seen returns
+// [ErrTooManyPending], so that clients that keep changing their ID or certificate cannot
+// fill the store.
+func (s *Store) Seen(id, fp, subject string, now time.Time, initial Status, maxPending int) (Registration, error) {
 	var r Registration
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSystems)
@@ -343,6 +350,9 @@ func (s *Store) Seen(id, fp, subject string, now time.Time, initial Status) (Reg
 				return err
 			}
 		} else {
+			if initial == Pending && maxPending > 0 && countPending(b) >= maxPending {
+				return ErrTooManyPending
+			}
 			r = Registration{ID: id, Fingerprint: fp, Subject: subject, Status: initial, FirstSeen: now}
 			if initial != Pending {
 				r.Decided = now
@@ -357,6 +367,21 @@ func (s *Store) Seen(id, fp, subject string, now time.Time, initial Status) (Reg
 		return b.Put(k, v)
 	})
 	return r, err
+}
+
+// pendingMark is how a pending registration's JSON records its status.
+var pendingMark = []byte(`"status":"` + string(Pending) + `"`)
+
+// countPending counts the pending registrations of the systems bucket b.
+func countPending(b *bolt.Bucket) int {
+	n := 0
+	_ = b.ForEach(func(_, v []byte) error {
+		if bytes.Contains(v, pendingMark) {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // Registrations returns every registration, ordered by ID and fingerprint.

@@ -89,11 +89,11 @@ func TestRegistrations(t *testing.T) {
 	defer s.Close()
 	now := time.Unix(2000, 0)
 	const id = "0b5e36a4-6f5c-4a8e-9d43-1c2b3a4d5e6f"
-	r, err := s.Seen(id, "aa11", "CN=x", now, store.Pending)
+	r, err := s.Seen(id, "aa11", "CN=x", now, store.Pending, 0)
 	if err != nil || r.Status != store.Pending || r.Requests != 1 {
 		t.Fatalf("%+v %v", r, err)
 	}
-	r, _ = s.Seen(id, "aa11", "CN=x", now.Add(time.Second), store.Approved) // known: status kept
+	r, _ = s.Seen(id, "aa11", "CN=x", now.Add(time.Second), store.Approved, 0) // known: status kept
 	if r.Status != store.Pending || r.Requests != 2 {
 		t.Fatalf("%+v", r)
 	}
@@ -103,7 +103,7 @@ func TestRegistrations(t *testing.T) {
 	if r, ok, _ := s.Registration(id, "aa11"); !ok || r.Status != store.Approved {
 		t.Fatalf("%+v", r)
 	}
-	s.Seen(id, "bb22", "", now, store.Pending)
+	s.Seen(id, "bb22", "", now, store.Pending, 0)
 	tests := []struct{ fp, err string }{
 		{"", "external system " + id + " has requests from 2 certificates; give the fingerprint of one"},
 		{"cc", "no integration request from external system " + id + " with a certificate fingerprint starting cc"},
@@ -145,5 +145,36 @@ func TestFiltersAndLoaded(t *testing.T) {
 	k2, _ := s.SigningKey()
 	if len(k1) != 32 || string(k1) != string(k2) {
 		t.Fatal("the signing key is not stable")
+	}
+}
+
+func TestSeenLimitsPending(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "state.db"))
+	defer s.Close()
+	now := time.Unix(2000, 0)
+	for _, id := range []string{"a", "b"} {
+		if _, err := s.Seen(id, "ff", "", now, store.Pending, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A third unknown pair is refused and not recorded; the known ones are still counted.
+	if _, err := s.Seen("c", "ff", "", now, store.Pending, 2); !errors.Is(err, store.ErrTooManyPending) {
+		t.Fatalf("third pending: %v", err)
+	}
+	if r, err := s.Seen("a", "ff", "", now, store.Pending, 2); err != nil || r.Requests != 2 {
+		t.Fatalf("known pair: %+v %v", r, err)
+	}
+	if _, ok, _ := s.Registration("c", "ff"); ok {
+		t.Fatal("the refused request was recorded")
+	}
+	// Approved systems do not count (ApproveAll records them approved), decided ones neither.
+	if _, err := s.Seen("d", "ff", "", now, store.Approved, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Decide("a", "", store.Rejected, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Seen("c", "ff", "", now, store.Pending, 2); err != nil {
+		t.Fatalf("after a decision: %v", err)
 	}
 }
