@@ -2,10 +2,10 @@
 // package of katafilter that knows the parsing library (participle): the grammar structs are
 // private and converted at once into package ast. participle's grammar defines the language
 // (the published EBNF is generated from it) and explains its syntax errors; the filters it
-// accepts are parsed by the same grammar written out as a recursive-descent parser (descent.go),
-// without reflection and far fewer allocations, and held to it by a differential test and a fuzz target.
-// Syntax errors come back as diagnostics with positions; the parser never panics, whatever the
-// input.
+// accepts are parsed by the same grammar written out as a recursive-descent parser
+// (descent.go), without reflection and with far fewer allocations, and held to it by a
+// differential test and a fuzz target. Syntax errors come back as diagnostics with positions;
+// the parser never panics, whatever the input.
 package parser
 
 import (
