@@ -24,7 +24,8 @@ func CompileClause(x ast.Expr, info *check.Info, opt Options) (*Clause, error) {
 	default:
 		return nil, ErrInvalid
 	}
-	c := &compiler{info: info, opt: opt}
+	var c compiler
+	c.init(x, info, opt)
 	n, err := c.expr(x)
 	if err != nil {
 		return nil, err

@@ -21,15 +21,8 @@ type cmpNode struct {
 	path   []string
 	op     ast.CmpOp // Eq (for == and in) or an ordering
 	consts []constant
-	idx    int    // position in Program.atoms, and bit in the raw path's mask
-	enc    string // the path encoded as in Event
-	id     uint16 // pathID(enc)
-}
-
-// finish computes what the fast paths need once the node is complete.
-func (n *cmpNode) finish() {
-	n.enc = string(appendPath(nil, n.path))
-	n.id = pathID([]byte(n.enc))
+	idx    int // the order in which the compiler made it, and bit in the raw path's mask
+	pathCode
 }
 
 // cost estimates the work of evaluating the node, for ordering the operands of AND and OR.

@@ -39,7 +39,7 @@ type Options struct {
 // Program is a compiled filter.
 type Program struct {
 	root  *pnode
-	atoms []*cmpNode // every comparison, indexed by cmpNode.idx
+	atoms []cmpNode  // every comparison, indexed by cmpNode.idx
 	paths [][]string // every distinct path the filter reads
 	trie  *trieNode  // the paths as a tree of keys for the raw path; nil when there are too many atoms
 }
@@ -54,15 +54,16 @@ func Compile(x ast.Expr, info *check.Info, opt Options) (prog *Program, err erro
 	if x == nil || info == nil {
 		return nil, ErrInvalid
 	}
-	c := &compiler{info: info, opt: opt}
+	var c compiler
+	c.init(x, info, opt)
 	root, err := c.expr(x)
 	if err != nil {
 		return nil, err
 	}
 	root = plan(root)
-	p := &Program{root: root, atoms: c.atoms, paths: c.paths}
-	if len(c.atoms) <= maxRawAtoms {
-		p.trie = buildTrie(c.atoms)
+	p := &Program{root: root, atoms: c.cmps, paths: c.paths}
+	if len(p.atoms) <= maxRawAtoms {
+		p.trie = buildTrie(p.atoms)
 	}
 	return p, nil
 }
@@ -75,29 +76,127 @@ func (p *Program) Paths() [][]string { return p.paths }
 // map[string]string are accepted too. Any other value simply does not match.
 func (p *Program) Match(v any) bool { return p.root.evalAny(v) }
 
+// compiler builds the plan tree of one filter. Its comparisons, constants and plan nodes are
+// carved from slices sized by a count of the tree beforehand (see init), which the program
+// then keeps, instead of being allocated one by one.
 type compiler struct {
-	info  *check.Info
-	opt   Options
-	paths [][]string
-	atoms []*cmpNode
+	info   *check.Info
+	opt    Options
+	paths  [][]string // the distinct paths, in order of first use
+	cmps   []cmpNode  // the comparisons, in the order made: cmps[i].idx is i
+	consts []constant // room for the constants not handed out yet
+	nodes  []pnode    // room for the plan nodes not handed out yet
+	kids   []*pnode   // room for the operand lists not handed out yet
 }
 
-func (c *compiler) path(f *ast.Field) []string {
+// pathCode is a path encoded as in Event, and its id.
+type pathCode struct {
+	enc string
+	id  uint16
+}
+
+// init makes c ready to compile x.
+func (c *compiler) init(x ast.Expr, info *check.Info, opt Options) {
+	var sz treeSize
+	sz.count(x)
+	*c = compiler{
+		info:   info,
+		opt:    opt,
+		paths:  make([][]string, 0, sz.atoms),
+		cmps:   make([]cmpNode, 0, sz.atoms),
+		consts: make([]constant, sz.consts),
+		nodes:  make([]pnode, sz.nodes),
+		kids:   make([]*pnode, max(sz.nodes-1, 0)), // the root is no operand
+	}
+}
+
+// treeSize is what compiling a tree makes: comparisons and constants, exactly, and plan nodes,
+// at most one for each AND, OR, NOT and comparison, and one more for the NOT that != is. It
+// counts the nodes that compiler.expr visits.
+type treeSize struct{ atoms, consts, nodes int }
+
+func (sz *treeSize) count(x ast.Expr) {
+	switch x := x.(type) {
+	case *ast.Paren:
+		sz.count(x.X)
+	case *ast.Not:
+		sz.nodes++
+		sz.count(x.X)
+	case *ast.Binary:
+		sz.nodes++
+		sz.count(x.X)
+		sz.count(x.Y)
+	case *ast.Compare:
+		sz.atoms++
+		sz.consts++
+		sz.nodes++
+		if x.Op == ast.Ne {
+			sz.nodes++
+		}
+	case *ast.In:
+		sz.atoms++
+		sz.consts += len(x.Values)
+		sz.nodes++
+	}
+}
+
+// node returns a new plan node.
+func (c *compiler) node(op int, kids []*pnode) *pnode {
+	if len(c.nodes) == 0 { // not expected: the count is an upper bound
+		return &pnode{op: op, kids: kids}
+	}
+	n := &c.nodes[0]
+	c.nodes = c.nodes[1:]
+	n.op, n.kids = op, kids
+	return n
+}
+
+// kidList returns room for n operands.
+func (c *compiler) kidList(n int) []*pnode {
+	if len(c.kids) < n { // not expected: the count is an upper bound
+		return make([]*pnode, n)
+	}
+	l := c.kids[:n:n]
+	c.kids = c.kids[n:]
+	return l
+}
+
+// cmp returns a new comparison of the path of f, with room for n constants.
+func (c *compiler) cmp(f *ast.Field, op ast.CmpOp, n int) *cmpNode {
+	// Within the capacity that init counted: the comparisons made before do not move.
+	c.cmps = append(c.cmps, cmpNode{op: op, idx: len(c.cmps), consts: c.consts[:0:n]})
+	c.consts = c.consts[n:]
+	a := &c.cmps[len(c.cmps)-1]
+	c.path(a, f)
+	return a
+}
+
+// path sets the path of a, the last comparison made, to the one f reads: the same slice and
+// encoding as an earlier comparison of the same path.
+func (c *compiler) path(a *cmpNode, f *ast.Field) {
 	p := c.info.Path(f)
-	for _, q := range c.paths {
-		if slices.Equal(p, q) {
-			return q
+	for _, b := range c.cmps[:len(c.cmps)-1] {
+		if slices.Equal(p, b.path) {
+			a.path, a.pathCode = b.path, b.pathCode
+			return
 		}
 	}
+	var buf [64]byte
+	enc := appendPath(buf[:0], p)
+	a.path, a.pathCode = p, pathCode{enc: string(enc), id: pathID(enc)}
 	c.paths = append(c.paths, p)
-	return p
 }
 
-func (c *compiler) atom(n *cmpNode) *pnode {
-	n.finish()
-	n.idx = len(c.atoms)
-	c.atoms = append(c.atoms, n)
-	return &pnode{op: opAtom, atom: n}
+func (c *compiler) not(x *pnode) *pnode {
+	kids := c.kidList(1)
+	kids[0] = x
+	return c.node(opNot, kids)
+}
+
+func (c *compiler) atom(a *cmpNode) *pnode {
+	n := c.node(opAtom, nil)
+	n.atom = a
+	return n
 }
 
 func (c *compiler) expr(x ast.Expr) (*pnode, error) {
@@ -109,34 +208,30 @@ func (c *compiler) expr(x ast.Expr) (*pnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &pnode{op: opNot, kids: []*pnode{n}}, nil
+		return c.not(n), nil
 	case *ast.Binary:
-		a, err := c.expr(x.X)
-		if err != nil {
+		// A chain of the same operator, such as a AND (b AND c), is one node with all the
+		// operands, in the order written.
+		op := binaryOp(x)
+		kids := c.kidList(chainLen(x, op))
+		if _, err := c.operands(x, op, kids); err != nil {
 			return nil, err
 		}
-		b, err := c.expr(x.Y)
-		if err != nil {
-			return nil, err
-		}
-		op := opOr
-		if x.Op == ast.And {
-			op = opAnd
-		}
-		return &pnode{op: op, kids: []*pnode{a, b}}, nil
+		return c.node(op, kids), nil
 	case *ast.Compare:
 		k, err := c.constant(x.Value)
 		if err != nil {
 			return nil, err
 		}
-		n := &cmpNode{path: c.path(x.Field), op: x.Op, consts: []constant{k}}
+		n := c.cmp(x.Field, x.Op, 1)
+		n.consts = append(n.consts, k)
 		if x.Op == ast.Ne {
 			n.op = ast.Eq
-			return &pnode{op: opNot, kids: []*pnode{c.atom(n)}}, nil
+			return c.not(c.atom(n)), nil
 		}
 		return c.atom(n), nil
 	case *ast.In:
-		n := &cmpNode{path: c.path(x.Field), op: ast.Eq}
+		n := c.cmp(x.Field, ast.Eq, len(x.Values))
 		for _, v := range x.Values {
 			k, err := c.constant(v)
 			if err != nil {
@@ -147,6 +242,39 @@ func (c *compiler) expr(x ast.Expr) (*pnode, error) {
 		return c.atom(n), nil
 	}
 	return nil, ErrInvalid
+}
+
+func binaryOp(b *ast.Binary) int {
+	if b.Op == ast.And {
+		return opAnd
+	}
+	return opOr
+}
+
+// chainLen is the number of operands of the chain of op that x is or continues.
+func chainLen(x ast.Expr, op int) int {
+	if b, ok := ast.Unparen(x).(*ast.Binary); ok && binaryOp(b) == op {
+		return chainLen(b.X, op) + chainLen(b.Y, op)
+	}
+	return 1
+}
+
+// operands compiles the operands of the chain of op that x is or continues into kids, from
+// the first, and returns the room left.
+func (c *compiler) operands(x ast.Expr, op int, kids []*pnode) ([]*pnode, error) {
+	if b, ok := ast.Unparen(x).(*ast.Binary); ok && binaryOp(b) == op {
+		kids, err := c.operands(b.X, op, kids)
+		if err != nil {
+			return nil, err
+		}
+		return c.operands(b.Y, op, kids)
+	}
+	n, err := c.expr(x)
+	if err != nil {
+		return nil, err
+	}
+	kids[0] = n
+	return kids[1:], nil
 }
 
 func (c *compiler) constant(v *ast.Literal) (constant, error) {
@@ -187,10 +315,11 @@ type pnode struct {
 	prob float64 // estimated probability of being true
 }
 
-// plan flattens nested ANDs and ORs and orders their operands: for AND by cost/(1-p), for OR
-// by cost/p, where p is the estimated probability of the operand being true, which is the
-// classic order that minimises the expected work of short-circuit evaluation. Evaluation has
-// no side effects and no errors, so the order does not change the result.
+// plan orders the operands of the ANDs and ORs (the compiler made each chain of them one
+// node): for AND by cost/(1-p), for OR by cost/p, where p is the estimated probability of the
+// operand being true, which is the classic order that minimises the expected work of
+// short-circuit evaluation. Evaluation has no side effects and no errors, so the order does
+// not change the result.
 func plan(n *pnode) *pnode {
 	switch n.op {
 	case opAtom:
@@ -201,31 +330,18 @@ func plan(n *pnode) *pnode {
 		n.cost, n.prob = n.kids[0].cost, 1-n.kids[0].prob
 		return n
 	}
-	var kids []*pnode
-	for _, k := range n.kids {
-		k = plan(k)
-		if k.op == n.op {
-			kids = append(kids, k.kids...)
-		} else {
-			kids = append(kids, k)
-		}
+	for i, k := range n.kids {
+		n.kids[i] = plan(k)
 	}
-	rank := func(k *pnode) float64 {
-		p := k.prob
-		if n.op == opAnd {
-			p = 1 - p
-		}
-		return k.cost / max(p, 0.01)
-	}
-	slices.SortStableFunc(kids, func(a, b *pnode) int { return cmp.Compare(rank(a), rank(b)) })
-	n.kids = kids
+	and := n.op == opAnd
+	slices.SortStableFunc(n.kids, func(a, b *pnode) int { return cmp.Compare(a.rank(and), b.rank(and)) })
 	// Expected cost and probability, taking the operands as independent.
 	n.cost, n.prob = 0, 1
 	if n.op == opOr {
 		n.prob = 0
 	}
 	reach := 1.0
-	for _, k := range kids {
+	for _, k := range n.kids {
 		n.cost += reach * k.cost
 		if n.op == opAnd {
 			reach *= k.prob
@@ -236,6 +352,15 @@ func plan(n *pnode) *pnode {
 		}
 	}
 	return n
+}
+
+// rank is the key the operands of an AND (and) or an OR are ordered by.
+func (n *pnode) rank(and bool) float64 {
+	p := n.prob
+	if and {
+		p = 1 - p
+	}
+	return n.cost / max(p, 0.01)
 }
 
 func (n *pnode) evalAny(v any) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/bits"
+	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -107,9 +108,20 @@ type trieNode struct {
 	sub      uint64 // the atoms of the node and of all below it
 }
 
-func buildTrie(atoms []*cmpNode) *trieNode {
-	root := &trieNode{}
-	for _, a := range atoms {
+// buildTrie builds the trie of the paths of atoms, of which there are at most maxRawAtoms. Its
+// nodes come from one slice, and so do the lists of atoms of the nodes.
+func buildTrie(atoms []cmpNode) *trieNode {
+	size := 1
+	for i := range atoms {
+		size += len(atoms[i].path)
+	}
+	nodes := make([]trieNode, 1, size) // appended to within this capacity: the nodes do not move
+	root := &nodes[0]
+	root.kids = make([]*trieNode, 0, len(atoms)) // a path each at most
+	var leafBuf [maxRawAtoms]*trieNode
+	leaves := leafBuf[:len(atoms)] // the node of each atom
+	for i := range atoms {
+		a := &atoms[i]
 		t := root
 		for _, k := range a.path {
 			var next *trieNode
@@ -119,9 +131,10 @@ func buildTrie(atoms []*cmpNode) *trieNode {
 				}
 			}
 			if next == nil {
-				next = &trieNode{key: k, keyValid: utf8.ValidString(k)}
+				nodes = append(nodes, trieNode{key: k, keyValid: utf8.ValidString(k)})
+				next = &nodes[len(nodes)-1]
 				t.kids = append(t.kids, next)
-				if bytes.ContainsRune([]byte(k), utf8.RuneError) {
+				if strings.ContainsRune(k, utf8.RuneError) {
 					t.fffd = true
 				}
 			}
@@ -129,7 +142,20 @@ func buildTrie(atoms []*cmpNode) *trieNode {
 			t = next
 		}
 		t.sub |= 1 << a.idx
-		t.atoms = append(t.atoms, a)
+		leaves[i] = t
+	}
+	lists := make([]*cmpNode, len(atoms))
+	for i, t := range leaves {
+		if t.atoms == nil {
+			n := 0 // the atoms of t
+			for _, u := range leaves[i:] {
+				if u == t {
+					n++
+				}
+			}
+			t.atoms, lists = lists[:0:n], lists[n:]
+		}
+		t.atoms = append(t.atoms, &atoms[i])
 	}
 	return root
 }
