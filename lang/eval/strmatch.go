@@ -44,36 +44,22 @@ func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
 		}
 		t.fold = true
 	}
-	// Normalise: adjacent texts joined, runs of * made one.
-	var segs []ast.Seg
-	for _, s := range p.Segs {
-		if n := len(segs); n > 0 && s.Kind == segs[n-1].Kind && s.Kind != ast.Quest {
-			if s.Kind == ast.Text {
-				segs[n-1].Text += s.Text
-			}
-			continue
-		}
-		if s.Kind == ast.Text && s.Text == "" {
-			continue
-		}
-		segs = append(segs, s)
-	}
-	kinds := make([]ast.SegKind, len(segs))
-	for i, s := range segs {
-		kinds[i] = s.Kind
+	segs := p.Segs
+	if !normal(segs) {
+		segs = normalise(segs)
 	}
 	switch {
 	case len(segs) == 0:
 		t.form = strExact
-	case eqKinds(kinds, ast.Text):
+	case kindsAre(segs, ast.Text):
 		t.form, t.a = strExact, segs[0].Text
-	case eqKinds(kinds, ast.Star):
+	case kindsAre(segs, ast.Star):
 		t.form = strAny
-	case eqKinds(kinds, ast.Text, ast.Star):
+	case kindsAre(segs, ast.Text, ast.Star):
 		t.form, t.a = strPrefix, segs[0].Text
-	case eqKinds(kinds, ast.Star, ast.Text):
+	case kindsAre(segs, ast.Star, ast.Text):
 		t.form, t.a = strSuffix, segs[1].Text
-	case eqKinds(kinds, ast.Star, ast.Text, ast.Star):
+	case kindsAre(segs, ast.Star, ast.Text, ast.Star):
 		t.form, t.a = strContains, segs[1].Text
 	case len(segs) >= 2 && segs[0].Kind == ast.Text && allQuest(segs[1:]):
 		t.form, t.a, t.n = strPrefixN, segs[0].Text, len(segs)-1
@@ -82,6 +68,35 @@ func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
 		t.a = strings.ToLower(t.a) // ASCII only: the same as simple folding to lower case
 	}
 	return t
+}
+
+// normal reports whether segs has no empty text, no two texts in a row and no two * in a
+// row, as ast.DecodeString makes them.
+func normal(segs []ast.Seg) bool {
+	for i, s := range segs {
+		if (s.Kind == ast.Text && s.Text == "") || (i > 0 && s.Kind == segs[i-1].Kind && s.Kind != ast.Quest) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalise returns segs with adjacent texts joined, runs of * made one and empty texts left out.
+func normalise(segs []ast.Seg) []ast.Seg {
+	var out []ast.Seg
+	for _, s := range segs {
+		if n := len(out); n > 0 && s.Kind == out[n-1].Kind && s.Kind != ast.Quest {
+			if s.Kind == ast.Text {
+				out[n-1].Text += s.Text
+			}
+			continue
+		}
+		if s.Kind == ast.Text && s.Text == "" {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func allQuest(segs []ast.Seg) bool {
@@ -93,12 +108,13 @@ func allQuest(segs []ast.Seg) bool {
 	return true
 }
 
-func eqKinds(a []ast.SegKind, b ...ast.SegKind) bool {
-	if len(a) != len(b) {
+// kindsAre reports whether the segments are of the kinds given, in order.
+func kindsAre(segs []ast.Seg, kinds ...ast.SegKind) bool {
+	if len(segs) != len(kinds) {
 		return false
 	}
-	for i := range a {
-		if a[i] != b[i] {
+	for i := range segs {
+		if segs[i].Kind != kinds[i] {
 			return false
 		}
 	}
