@@ -42,6 +42,9 @@ func (p Pattern) IsLiteral() bool {
 // Literal returns the text the pattern stands for with wildcards written as the characters
 // themselves: the exact string for a pattern without wildcards.
 func (p Pattern) Literal() string {
+	if len(p.Segs) == 1 && p.Segs[0].Kind == Text {
+		return p.Segs[0].Text
+	}
 	var b strings.Builder
 	for _, s := range p.Segs {
 		switch s.Kind {
