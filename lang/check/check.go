@@ -87,6 +87,15 @@ type checker struct {
 	opt   Options
 	info  *Info
 	diags diag.List
+	// firstEventType is the first reference to EventType, in the order of the source.
+	firstEventType *ast.Field
+}
+
+// noteField records what the logic analyses need of a field reference, once resolved.
+func (c *checker) noteField(f *ast.Field) {
+	if c.firstEventType == nil && c.isEventType(f) {
+		c.firstEventType = f
+	}
 }
 
 func (c *checker) report(sp ast.Span, sev diag.Severity, code diag.Code, format string, args ...any) *diag.Diagnostic {
@@ -105,10 +114,12 @@ func (c *checker) expr(x ast.Expr) {
 		c.expr(x.X)
 	case *ast.Compare:
 		f := c.field(x.Field)
+		c.noteField(x.Field)
 		c.literal(x.Value)
 		c.compare(f, x.Field, x.Op, x.OpSpan, x.Value)
 	case *ast.In:
 		f := c.field(x.Field)
+		c.noteField(x.Field)
 		if len(x.Values) == 0 {
 			c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
 		}

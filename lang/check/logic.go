@@ -11,17 +11,6 @@ import (
 	"github.com/katafilter/katafilter/lang/schema"
 )
 
-// tri is a truth value of Kleene's three-valued logic.
-type tri int8
-
-const (
-	triFalse tri = iota
-	triUnknown
-	triTrue
-)
-
-func (t tri) not() tri { return 2 - t }
-
 // logic runs the whole-filter analyses: which event types the filter can select, and which
 // conjunctions can never be true. A filter with errors elsewhere still gets its event types
 // analysed, so that every problem shows in one pass; but reasoning about "never true" is left
@@ -38,21 +27,10 @@ func (c *checker) logic(x ast.Expr) {
 	if len(types) == 0 || c.eventTypeHasError(x) {
 		return
 	}
-	var first ast.Node
-	ast.Inspect(x, func(n ast.Node) bool {
-		if f, ok := n.(*ast.Field); ok && first == nil && c.isEventType(f) {
-			first = f
-		}
-		return true
-	})
+	first := c.firstEventType
 	c.info.PinsEventType = first != nil
-	anyPossible := false
-	for _, et := range types {
-		if c.eventTypeTruth(x, et.Text) != triFalse {
-			c.info.EventTypes = append(c.info.EventTypes, et.Text)
-		}
-	}
-	anyPossible = len(c.info.EventTypes) > 0
+	c.info.EventTypes = c.possibleEventTypes(x, types)
+	anyPossible := len(c.info.EventTypes) > 0
 	if !c.info.PinsEventType {
 		if c.opt.Strict {
 			d := c.report(x.Span(), diag.Error, diag.MultipleEventTypes,
@@ -61,7 +39,7 @@ func (c *checker) logic(x ast.Expr) {
 		}
 		return
 	}
-	if !anyPossible && c.eventTypeTruth(x, "") == triFalse {
+	if !anyPossible && c.possible(x, otherEventType) == 0 {
 		if !reported && !hadErrors {
 			c.report(x.Span(), diag.Warning, diag.NeverTrue, "the filter can never be true: no event type satisfies its EventType conditions")
 		}
@@ -84,6 +62,9 @@ func (c *checker) logic(x ast.Expr) {
 
 // eventTypeHasError reports whether an error diagnostic lies inside a comparison of EventType.
 func (c *checker) eventTypeHasError(x ast.Expr) bool {
+	if c.firstEventType == nil || !c.diags.HasErrors() {
+		return false
+	}
 	found := false
 	ast.Inspect(x, func(n ast.Node) bool {
 		var f *ast.Field
@@ -113,59 +94,110 @@ func (c *checker) isEventType(f *ast.Field) bool {
 	return ok && sf.Name == schema.EventTypeField
 }
 
-// eventTypeTruth evaluates x for an event whose EventType is et ("" stands for an unknown,
-// other value), every other comparison being unknown.
-func (c *checker) eventTypeTruth(x ast.Expr, et string) tri {
+// possibleEventTypes returns the texts of the types for which x is not surely false, nil for
+// none.
+func (c *checker) possibleEventTypes(x ast.Expr, types []schema.Value) []string {
+	var out []string
+	for len(types) > 0 {
+		window := types[:min(len(types), 64)]
+		types = types[len(window):]
+		all := uint64(1)<<len(window) - 1 // (for 64: 0 - 1, every bit)
+		possible := all                   // without an EventType comparison, every type
+		if c.firstEventType != nil {
+			possible = c.possible(x, window)
+		}
+		for i, et := range window {
+			if possible&(1<<i) != 0 {
+				if out == nil {
+					out = make([]string, 0, len(window)+len(types))
+				}
+				out = append(out, et.Text)
+			}
+		}
+	}
+	return out
+}
+
+// otherEventType stands for an event type the schema does not list.
+var otherEventType = []schema.Value{{Text: ""}}
+
+// possible evaluates x for events of each of the event types ets, at most 64, every comparison
+// but those of EventType being unknown (Kleene's three-valued logic), and returns those for
+// which x is not surely false, bit i standing for ets[i]. The empty text stands for an event
+// type the schema does not list.
+func (c *checker) possible(x ast.Expr, ets []schema.Value) uint64 {
+	all := uint64(1)<<len(ets) - 1 // (for 64: 0 - 1, every bit)
+	return all &^ c.etTruth(x, ets).f
+}
+
+// etSet is what a subtree is for a set of event types, one bit each: t holds those for which
+// it is surely true, f those for which it is surely false; it is unknown for the others.
+type etSet struct{ t, f uint64 }
+
+func (s etSet) not() etSet { return etSet{t: s.f, f: s.t} }
+
+// and is Kleene's AND, type by type: true when both are, false when either is.
+func (s etSet) and(o etSet) etSet { return etSet{t: s.t & o.t, f: s.f | o.f} }
+
+// or is Kleene's OR, type by type: true when either is, false when both are.
+func (s etSet) or(o etSet) etSet { return etSet{t: s.t | o.t, f: s.f & o.f} }
+
+func (c *checker) etTruth(x ast.Expr, ets []schema.Value) etSet {
 	switch x := x.(type) {
 	case *ast.Paren:
-		return c.eventTypeTruth(x.X, et)
+		return c.etTruth(x.X, ets)
 	case *ast.Not:
-		return c.eventTypeTruth(x.X, et).not()
+		return c.etTruth(x.X, ets).not()
 	case *ast.Binary:
-		a, b := c.eventTypeTruth(x.X, et), c.eventTypeTruth(x.Y, et)
+		a, b := c.etTruth(x.X, ets), c.etTruth(x.Y, ets)
 		if x.Op == ast.And {
-			return min(a, b)
+			return a.and(b)
 		}
-		return max(a, b)
+		return a.or(b)
 	case *ast.Compare:
 		if !c.isEventType(x.Field) || x.Value.Kind != ast.String || x.Op.Ordering() {
-			return triUnknown
+			return etSet{}
 		}
-		t := c.etMatch(x.Value, et)
+		t := c.etMatch(x.Value, ets)
 		if x.Op == ast.Ne {
 			return t.not()
 		}
 		return t
 	case *ast.In:
 		if !c.isEventType(x.Field) {
-			return triUnknown
+			return etSet{}
 		}
-		t := triFalse
+		t := etSet{f: uint64(1)<<len(ets) - 1} // no value: false (for 64 types: 0 - 1, every bit)
 		for _, v := range x.Values {
 			if v.Kind == ast.String {
-				t = max(t, c.etMatch(v, et))
+				t = t.or(c.etMatch(v, ets))
 			}
 		}
 		return t
 	}
-	return triUnknown
+	return etSet{}
 }
 
-func (c *checker) etMatch(v *ast.Literal, et string) tri {
+// etMatch is EventType == v for each of the event types ets.
+func (c *checker) etMatch(v *ast.Literal, ets []schema.Value) etSet {
 	p := c.info.Patterns[v]
 	m := NewMatcher(p, c.opt.IgnoreCase)
-	if et == "" {
-		// An event type the schema does not list cannot equal a constant without wildcards
-		// that names one it does list.
-		if p.IsLiteral() && slices.ContainsFunc(c.opt.Schema.EventTypes(), func(k schema.Value) bool { return m.Match(k.Text) }) {
-			return triFalse
+	var s etSet
+	for i, et := range ets {
+		switch {
+		case et.Text == "":
+			// An event type the schema does not list cannot equal a constant without
+			// wildcards that names one it does list.
+			if p.IsLiteral() && slices.ContainsFunc(c.opt.Schema.EventTypes(), func(k schema.Value) bool { return m.Match(k.Text) }) {
+				s.f |= 1 << i
+			}
+		case m.Match(et.Text):
+			s.t |= 1 << i
+		default:
+			s.f |= 1 << i
 		}
-		return triUnknown
 	}
-	if m.Match(et) {
-		return triTrue
-	}
-	return triFalse
+	return s
 }
 
 // conjunctions looks in every chain of ANDs for a field constrained in ways no single value
