@@ -316,21 +316,18 @@ func (c *checker) knownValue(f *schema.Field, v *ast.Literal) {
 	if f.Closed {
 		sev = diag.Error
 	}
-	var texts []string
-	for _, kv := range f.Values {
-		texts = append(texts, kv.Text)
-	}
 	if v.Kind == ast.Int {
-		if n, ok := c.info.Ints[v]; ok && !f.HasValue(strconv.FormatInt(n, 10)) && f.Closed {
-			c.report(v.LitSpan, sev, diag.UnknownValue, "%s is not a known value of %s (known: %s)", v.Raw, f.Name, strings.Join(texts, ", "))
+		if n, ok := c.info.Ints[v]; ok && f.Closed && !f.HasValue(strconv.FormatInt(n, 10)) {
+			c.report(v.LitSpan, sev, diag.UnknownValue, "%s is not a known value of %s (known: %s)", v.Raw, f.Name, strings.Join(valueTexts(f), ", "))
 		}
 		return
 	}
 	p := c.info.Patterns[v]
 	m := NewMatcher(p, c.opt.IgnoreCase)
-	if slices.ContainsFunc(texts, m.Match) {
+	if slices.ContainsFunc(f.Values, func(kv schema.Value) bool { return m.Match(kv.Text) }) {
 		return
 	}
+	texts := valueTexts(f)
 	if !p.IsLiteral() {
 		c.report(v.LitSpan, sev, diag.UnknownValue, "%s matches none of the known values of %s", v.Raw, f.Name)
 		return
@@ -355,6 +352,15 @@ func (c *checker) knownValue(f *schema.Field, v *ast.Literal) {
 	} else if len(texts) <= 20 {
 		d.Message += fmt.Sprintf(" (known: %s)", strings.Join(texts, ", "))
 	}
+}
+
+// valueTexts returns the texts of the known values of f.
+func valueTexts(f *schema.Field) []string {
+	texts := make([]string, len(f.Values))
+	for i, kv := range f.Values {
+		texts[i] = kv.Text
+	}
+	return texts
 }
 
 func quoteAll(ss []string) string {
