@@ -85,20 +85,48 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 	if end > start && body[end-1] == '\'' && !escapedAt(body, start, end-1) {
 		end--
 	}
-	var text strings.Builder
+	if end > start {
+		// Room for every segment: each wildcard may split the text around it.
+		wild := strings.Count(body[start:end], "*") + strings.Count(body[start:end], "?")
+		p.Segs = make([]Seg, 0, 2*wild+1)
+	}
+	// The text run being collected starts at textFrom (-1: none). It is body[textFrom:i] itself
+	// until an escape such as \' stands for a character other than as written; from then on it
+	// is built in text.
 	textFrom := -1
+	var text strings.Builder
+	built := false
 	flush := func(to int) {
 		if textFrom >= 0 {
-			p.Segs = append(p.Segs, Seg{Kind: Text, Text: text.String(), From: textFrom, To: to})
-			text.Reset()
+			t := body[textFrom:to]
+			if built {
+				t = text.String()
+				text.Reset()
+				built = false
+			}
+			p.Segs = append(p.Segs, Seg{Kind: Text, Text: t, From: textFrom, To: to})
 			textFrom = -1
 		}
 	}
-	addText := func(at int, s string) {
+	// addText adds body[at:next] to the run, as written.
+	addText := func(at, next int) {
 		if textFrom < 0 {
 			textFrom = at
 		}
-		text.WriteString(s)
+		if built {
+			text.WriteString(body[at:next])
+		}
+	}
+	// addEscaped adds the character c that the escape at body[at:at+2] stands for.
+	addEscaped := func(at int, c byte) {
+		if textFrom < 0 {
+			textFrom = at
+		}
+		if !built {
+			text.WriteString(body[textFrom:at])
+			built = true
+		}
+		text.WriteByte(c)
 	}
 	for i := start; i < end; {
 		c := body[i]
@@ -106,17 +134,17 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 		case '\\':
 			if i+1 >= end {
 				probs = append(probs, EscapeProblem{Offset: i, Trailing: true})
-				addText(i, `\`)
+				addText(i, i+1)
 				i++
 				continue
 			}
 			r, n := utf8.DecodeRuneInString(body[i+1:])
 			switch r {
 			case '\\', '\'', '*', '?':
-				addText(i, string(r))
+				addEscaped(i, byte(r))
 			default:
 				probs = append(probs, EscapeProblem{Offset: i, Char: r})
-				addText(i, `\`+body[i+1:i+1+n])
+				addText(i, i+1+n) // the backslash and the character
 			}
 			i += 1 + n
 		case '*', '?':
@@ -129,7 +157,7 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 			i++
 		default:
 			_, n := utf8.DecodeRuneInString(body[i:])
-			addText(i, body[i:i+n])
+			addText(i, i+n)
 			i += n
 		}
 	}
