@@ -123,42 +123,82 @@ func (c *checker) expr(x ast.Expr) {
 		if len(x.Values) == 0 {
 			c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
 		}
-		seen := map[string]*ast.Literal{}
+		var buf [16]constKey
+		seen := constSet{list: buf[:0]}
 		for i, v := range x.Values {
 			c.literal(v)
 			c.compare(f, x.Field, ast.Eq, x.InSpan, v)
-			key := v.Kind.String() + ":" + c.canonical(v)
-			if prev, dup := seen[key]; dup {
-				_ = prev
+			if seen.add(c.constKey(v)) {
 				d := c.report(v.LitSpan, diag.Warning, diag.DuplicateValue, "%s appears twice in the in list", v.Raw)
 				// Remove ", value" (from the end of the previous value to the end of this one).
 				from := x.Values[i-1].LitSpan.End
 				d.Fixes = []diag.Fix{{Title: "remove the duplicate " + v.Raw, Safe: true,
 					Edits: []diag.Edit{{Span: ast.Span{Start: from, End: v.LitSpan.End}}}}}
-				continue
 			}
-			seen[key] = v
 		}
 	}
 }
 
-// canonical is the comparable meaning of a constant, for duplicate and contradiction checks.
-func (c *checker) canonical(v *ast.Literal) string {
+// constKey is the meaning of a constant, for the duplicate check: two constants mean the same
+// when their keys are equal.
+type constKey struct {
+	kind ast.LitKind // 0 for a kind other than String, Int and Bool
+	n    int64       // an integer's value
+	text string      // a string's pattern written canonically, without the quotes; else the text
+}
+
+func (c *checker) constKey(v *ast.Literal) constKey {
 	switch v.Kind {
 	case ast.String:
-		s := ast.QuotePattern(c.info.Patterns[v])
+		p := c.info.Patterns[v]
+		// The pattern written canonically (ast.QuotePattern): for the usual constant, literal
+		// text in valid UTF-8 that needs no escape, that is the text itself.
+		s := p.Literal()
+		if !p.IsLiteral() || strings.ContainsAny(s, `\'*?`) || !utf8.ValidString(s) {
+			q := ast.QuotePattern(p)
+			s = q[1 : len(q)-1]
+		}
 		if c.opt.IgnoreCase {
 			s = strings.ToLower(s)
 		}
-		return s
+		return constKey{kind: ast.String, text: s}
 	case ast.Int:
 		if n, ok := c.info.Ints[v]; ok {
-			return strconv.FormatInt(n, 10)
+			return constKey{kind: ast.Int, n: n}
 		}
+		return constKey{kind: ast.Int, text: v.Raw} // beyond 64 bits
 	case ast.Bool:
-		return strings.ToLower(v.Raw)
+		return constKey{kind: ast.Bool, text: strings.ToLower(v.Raw)}
 	}
-	return v.Raw
+	return constKey{text: v.Raw}
+}
+
+// constSet is a set of constKeys: a list searched while short, hashed once longer.
+type constSet struct {
+	list []constKey
+	m    map[constKey]bool
+}
+
+// add adds k and reports whether it was in already.
+func (s *constSet) add(k constKey) bool {
+	if s.m == nil && len(s.list) < 16 {
+		if slices.Contains(s.list, k) {
+			return true
+		}
+		s.list = append(s.list, k)
+		return false
+	}
+	if s.m == nil {
+		s.m = make(map[constKey]bool, 2*len(s.list))
+		for _, l := range s.list {
+			s.m[l] = true
+		}
+	}
+	if s.m[k] {
+		return true
+	}
+	s.m[k] = true
+	return false
 }
 
 // field resolves a field reference.
