@@ -128,7 +128,8 @@ func (c *checker) expr(x ast.Expr) {
 		for i, v := range x.Values {
 			c.literal(v)
 			c.compare(f, x.Field, ast.Eq, x.InSpan, v)
-			if seen.add(c.constKey(v)) {
+			var dup bool
+			if seen, dup = seen.add(c.constKey(v)); dup {
 				d := c.report(v.LitSpan, diag.Warning, diag.DuplicateValue, "%s appears twice in the in list", v.Raw)
 				// Remove ", value" (from the end of the previous value to the end of this one).
 				from := x.Values[i-1].LitSpan.End
@@ -179,14 +180,14 @@ type constSet struct {
 	m    map[constKey]bool
 }
 
-// add adds k and reports whether it was in already.
-func (s *constSet) add(k constKey) bool {
+// add returns the set with k added, and whether k was in already.
+func (s constSet) add(k constKey) (constSet, bool) {
 	if s.m == nil && len(s.list) < 16 {
 		if slices.Contains(s.list, k) {
-			return true
+			return s, true
 		}
 		s.list = append(s.list, k)
-		return false
+		return s, false
 	}
 	if s.m == nil {
 		s.m = make(map[constKey]bool, 2*len(s.list))
@@ -195,10 +196,10 @@ func (s *constSet) add(k constKey) bool {
 		}
 	}
 	if s.m[k] {
-		return true
+		return s, true
 	}
 	s.m[k] = true
-	return false
+	return s, false
 }
 
 // field resolves a field reference.

@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
@@ -231,36 +230,36 @@ func (c *checker) conjunctions(x ast.Expr) bool {
 	return found
 }
 
-// constraint is what a chain of ANDs demands of one field.
+// constraint is what a chain of ANDs demands of one field. Its values are constKeys, all of
+// one kind, the field's (comparisons of another type are left out of the analysis).
 type constraint struct {
-	allowed  []string // the value must be one of these (nil: no such demand)
-	excluded []string
+	allowed  []constKey // the value must be one of these (nil: no such demand)
+	excluded []constKey
 	lo, hi   int64 // integer bounds, inclusive
 	ints     bool
 	patterns []Matcher // == with wildcards: the value must match each
 }
 
+// fieldConstraint is the constraint on one field.
+type fieldConstraint struct {
+	f *schema.Field
+	k constraint
+}
+
 func (c *checker) chain(b *ast.Binary) bool {
-	var conj []ast.Expr
-	var flatten func(x ast.Expr)
-	flatten = func(x ast.Expr) {
-		x = ast.Unparen(x)
-		if bb, ok := x.(*ast.Binary); ok && bb.Op == ast.And {
-			flatten(bb.X)
-			flatten(bb.Y)
-			return
-		}
-		conj = append(conj, x)
-	}
-	flatten(b)
-	cons := map[*schema.Field]*constraint{}
+	var conjBuf [16]ast.Expr
+	conj := flattenAnd(b, conjBuf[:0])
+	// The constraints: as many as the fields the chain compares, a few, searched in order.
+	var consBuf [8]fieldConstraint
+	cons := consBuf[:0]
 	get := func(f *schema.Field) *constraint {
-		k := cons[f]
-		if k == nil {
-			k = &constraint{lo: -1 << 63, hi: 1<<63 - 1}
-			cons[f] = k
+		for i := range cons {
+			if cons[i].f == f {
+				return &cons[i].k
+			}
 		}
-		return k
+		cons = append(cons, fieldConstraint{f: f, k: constraint{lo: -1 << 63, hi: 1<<63 - 1}})
+		return &cons[len(cons)-1].k
 	}
 	for _, e := range conj {
 		var f *schema.Field
@@ -290,6 +289,15 @@ func (c *checker) chain(b *ast.Binary) bool {
 	return false
 }
 
+// flattenAnd appends the operands of the chain of ANDs x to out, in order.
+func flattenAnd(x ast.Expr, out []ast.Expr) []ast.Expr {
+	x = ast.Unparen(x)
+	if b, ok := x.(*ast.Binary); ok && b.Op == ast.And {
+		return flattenAnd(b.Y, flattenAnd(b.X, out))
+	}
+	return append(out, x)
+}
+
 func (c *checker) typeErr(f *schema.Field, v *ast.Literal) bool {
 	switch f.Type {
 	case schema.String:
@@ -303,12 +311,6 @@ func (c *checker) typeErr(f *schema.Field, v *ast.Literal) bool {
 
 // apply adds "f op values" (values OR-ed) to k and says why k became unsatisfiable, or "".
 func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*ast.Literal) string {
-	fold := func(s string) string {
-		if c.opt.IgnoreCase {
-			return strings.ToLower(s)
-		}
-		return s
-	}
 	if f.Type == schema.Integer && op.Ordering() {
 		n := c.info.Ints[vals[0]]
 		k.ints = true
@@ -329,23 +331,29 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 			k.hi = min(k.hi, n)
 		}
 	} else {
-		var exact []string
-		var pats []Matcher
+		var exactBuf [8]constKey
+		exact := exactBuf[:0]
+		var pat Matcher // the pattern of an == with wildcards
+		hasPat := false
 		for _, v := range vals {
 			switch v.Kind {
 			case ast.String:
 				p := c.info.Patterns[v]
 				if p.IsLiteral() {
-					exact = append(exact, fold(p.Literal()))
+					s := p.Literal()
+					if c.opt.IgnoreCase {
+						s = strings.ToLower(s)
+					}
+					exact = append(exact, constKey{kind: ast.String, text: s})
 				} else if len(vals) == 1 {
-					pats = append(pats, NewMatcher(p, c.opt.IgnoreCase))
+					pat, hasPat = NewMatcher(p, c.opt.IgnoreCase), true
 				} else {
 					return "" // an in list with wildcards: too loose to reason about
 				}
 			case ast.Int:
-				exact = append(exact, strconv.FormatInt(c.info.Ints[v], 10))
+				exact = append(exact, constKey{kind: ast.Int, n: c.info.Ints[v]})
 			case ast.Bool:
-				exact = append(exact, strings.ToLower(v.Raw))
+				exact = append(exact, constKey{kind: ast.Bool, text: strings.ToLower(v.Raw)})
 			}
 		}
 		switch {
@@ -353,19 +361,16 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 			if len(exact) == 1 {
 				k.excluded = append(k.excluded, exact[0])
 			}
-		case len(pats) > 0:
-			k.patterns = append(k.patterns, pats...)
+		case hasPat:
+			k.patterns = append(k.patterns, pat)
 		case k.allowed == nil:
-			k.allowed = exact
+			k.allowed = append([]constKey(nil), exact...) // nil when exact is empty
 		default:
-			var keep []string
+			keep := k.allowed[:0] // k.allowed is k's own: filtered in place
 			for _, a := range k.allowed {
 				if slices.Contains(exact, a) {
 					keep = append(keep, a)
 				}
-			}
-			if keep == nil {
-				keep = []string{}
 			}
 			k.allowed = keep
 		}
@@ -376,22 +381,17 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 	if k.allowed == nil {
 		return ""
 	}
-	var left []string
 	for _, a := range k.allowed {
 		if slices.Contains(k.excluded, a) {
 			continue
 		}
-		if k.ints {
-			if n, err := strconv.ParseInt(a, 10, 64); err == nil && (n < k.lo || n > k.hi) {
-				continue
-			}
+		// Bounds apply to an integer field's values, patterns to a string field's.
+		if k.ints && a.kind == ast.Int && (a.n < k.lo || a.n > k.hi) {
+			continue
 		}
-		if !slices.ContainsFunc(k.patterns, func(m Matcher) bool { return !m.Match(a) }) {
-			left = append(left, a)
+		if !slices.ContainsFunc(k.patterns, func(m Matcher) bool { return !m.Match(a.text) }) {
+			return "" // a is left
 		}
 	}
-	if len(left) == 0 {
-		return fmt.Sprintf("%s cannot equal all of the values the chain requires", f.Name)
-	}
-	return ""
+	return fmt.Sprintf("%s cannot equal all of the values the chain requires", f.Name)
 }
