@@ -141,28 +141,35 @@ func (c *checker) expr(x ast.Expr) {
 }
 
 // constKey is the meaning of a constant, for the duplicate check: two constants mean the same
-// when their keys are equal.
+// when their keys are equal, which is when ast.QuotePattern writes them alike (after
+// strings.ToLower with IgnoreCase).
 type constKey struct {
 	kind ast.LitKind // 0 for a kind other than String, Int and Bool
+	wild bool        // a string with wildcards
 	n    int64       // an integer's value
-	text string      // a string's pattern written canonically, without the quotes; else the text
+	// A string's text without wildcards, in valid UTF-8 as ast.QuotePattern writes it, or
+	// with wildcards, as ast.QuotePattern writes it without the quotes; else the text.
+	text string
 }
 
 func (c *checker) constKey(v *ast.Literal) constKey {
 	switch v.Kind {
 	case ast.String:
 		p := c.info.Patterns[v]
-		// The pattern written canonically (ast.QuotePattern): for the usual constant, literal
-		// text in valid UTF-8 that needs no escape, that is the text itself.
-		s := p.Literal()
-		if !p.IsLiteral() || strings.ContainsAny(s, `\'*?`) || !utf8.ValidString(s) {
+		k := constKey{kind: ast.String}
+		if p.IsLiteral() {
+			k.text = p.Literal()
+			if !utf8.ValidString(k.text) {
+				k.text = string([]rune(k.text)) // each bad byte a U+FFFD
+			}
+		} else {
 			q := ast.QuotePattern(p)
-			s = q[1 : len(q)-1]
+			k.wild, k.text = true, q[1:len(q)-1]
 		}
 		if c.opt.IgnoreCase {
-			s = strings.ToLower(s)
+			k.text = strings.ToLower(k.text)
 		}
-		return constKey{kind: ast.String, text: s}
+		return k
 	case ast.Int:
 		if n, ok := c.info.Ints[v]; ok {
 			return constKey{kind: ast.Int, n: n}

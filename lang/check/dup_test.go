@@ -32,6 +32,8 @@ func TestDuplicateValues(t *testing.T) {
 		{`UserName in ('', '', '?', '*', '?')`, false, `'' '?'`},
 		{`FileSize in (5, 05, 5, 99999999999999999999, 99999999999999999999, -0, 0)`, false, `05 5 99999999999999999999 0`},
 		{`Custom.Flag in (true, TRUE, false)`, false, `TRUE`},
+		{"UserName in ('a\xffb', 'a\uFFFDb', 'a\xff\xfeb', 'a\uFFFD\uFFFDb')", false, "'a\uFFFDb' 'a\uFFFD\uFFFDb'"},
+		{`UserName in ('C:\Temp\*', 'c:\temp\*', 'C:\Temp\\*', 'C:\Temp\*')`, true, `'c:\temp\*' 'C:\Temp\*'`},
 		{`UserName in (` + longList + `, 'v3', 'V39', 'v39')`, false, `'v3' 'v39'`},
 		{`UserName in (` + longList + `, 'v3', 'V39', 'v39')`, true, `'v3' 'V39' 'v39'`},
 	}
