@@ -164,7 +164,7 @@ func BenchmarkDecodedHot(b *testing.B) {
 	})
 }
 
-// BenchmarkCompileStages splits lang.Compile into its stages: parse (participle), check and
+// BenchmarkCompileStages splits lang.Compile into its stages: parse, check and
 // plan (eval.Compile), to show where compilation time goes.
 func BenchmarkCompileStages(b *testing.B) {
 	benchQueries(b, func(b *testing.B, _ *workload, src string, _ *eval.Program) {
