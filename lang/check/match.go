@@ -27,6 +27,9 @@ func NewMatcher(p ast.Pattern, ignoreCase bool) Matcher {
 // which suffices for patterns made of literal text, * and ?.
 func (m Matcher) Match(s string) bool {
 	segs := m.segs
+	if len(segs) == 1 && segs[0].Kind == ast.Text && !m.ignoreCase {
+		return s == segs[0].Text // what the loop below decides for plain text, at once
+	}
 	i, pos := 0, 0
 	starI, starPos := -1, 0
 	for {
