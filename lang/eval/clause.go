@@ -30,6 +30,7 @@ func CompileClause(x ast.Expr, info *check.Info, opt Options) (*Clause, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.encodePaths()
 	switch n.op {
 	case opAtom:
 		return &Clause{n: n.atom}, nil

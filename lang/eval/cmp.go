@@ -10,7 +10,7 @@ import (
 
 type constant struct {
 	kind ast.LitKind
-	text string // a string's text, wildcards as written, for ordering
+	text string // for an ordering, a string's text, wildcards as written
 	pat  strTest
 	num  int64
 	b    bool

@@ -60,6 +60,7 @@ func Compile(x ast.Expr, info *check.Info, opt Options) (prog *Program, err erro
 	if err != nil {
 		return nil, err
 	}
+	c.encodePaths()
 	root = plan(root)
 	p := &Program{root: root, atoms: c.cmps, paths: c.paths}
 	if len(p.atoms) <= maxRawAtoms {
@@ -171,20 +172,41 @@ func (c *compiler) cmp(f *ast.Field, op ast.CmpOp, n int) *cmpNode {
 	return a
 }
 
-// path sets the path of a, the last comparison made, to the one f reads: the same slice and
-// encoding as an earlier comparison of the same path.
+// path sets the path of a, the last comparison made, to the one f reads: the same slice as an
+// earlier comparison of the same path.
 func (c *compiler) path(a *cmpNode, f *ast.Field) {
 	p := c.info.Path(f)
-	for _, b := range c.cmps[:len(c.cmps)-1] {
-		if slices.Equal(p, b.path) {
-			a.path, a.pathCode = b.path, b.pathCode
+	for _, q := range c.paths {
+		if slices.Equal(p, q) {
+			a.path = q
 			return
 		}
 	}
-	var buf [64]byte
-	enc := appendPath(buf[:0], p)
-	a.path, a.pathCode = p, pathCode{enc: string(enc), id: pathID(enc)}
+	a.path = p
 	c.paths = append(c.paths, p)
+}
+
+// encodePaths gives each comparison the encoding of its path and the path's id, once the
+// comparisons are made. The encodings of the distinct paths are cut from one string.
+func (c *compiler) encodePaths() {
+	type span struct {
+		from, to int
+		id       uint16
+	}
+	var encBuf [256]byte
+	var spanBuf [16]span
+	enc, spans := encBuf[:0], spanBuf[:0]
+	for _, p := range c.paths {
+		from := len(enc)
+		enc = appendPath(enc, p)
+		spans = append(spans, span{from, len(enc), pathID(enc[from:])})
+	}
+	all := string(enc)
+	for i := range c.cmps {
+		a := &c.cmps[i]
+		j := slices.IndexFunc(c.paths, func(p []string) bool { return slices.Equal(p, a.path) })
+		a.pathCode = pathCode{enc: all[spans[j].from:spans[j].to], id: spans[j].id}
+	}
 }
 
 func (c *compiler) not(x *pnode) *pnode {
@@ -219,7 +241,7 @@ func (c *compiler) expr(x ast.Expr) (*pnode, error) {
 		}
 		return c.node(op, kids), nil
 	case *ast.Compare:
-		k, err := c.constant(x.Value)
+		k, err := c.constant(x.Value, x.Op.Ordering())
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +255,7 @@ func (c *compiler) expr(x ast.Expr) (*pnode, error) {
 	case *ast.In:
 		n := c.cmp(x.Field, ast.Eq, len(x.Values))
 		for _, v := range x.Values {
-			k, err := c.constant(v)
+			k, err := c.constant(v, false)
 			if err != nil {
 				return nil, err
 			}
@@ -277,14 +299,19 @@ func (c *compiler) operands(x ast.Expr, op int, kids []*pnode) ([]*pnode, error)
 	return kids[1:], nil
 }
 
-func (c *compiler) constant(v *ast.Literal) (constant, error) {
+// constant compiles the constant v of an ordering (ordering) or of ==.
+func (c *compiler) constant(v *ast.Literal, ordering bool) (constant, error) {
 	switch v.Kind {
 	case ast.String:
 		p, ok := c.info.Patterns[v]
 		if !ok || v.Unterminated {
 			return constant{}, ErrInvalid
 		}
-		return constant{kind: ast.String, text: p.Literal(), pat: newStrTest(p, c.opt.IgnoreCase)}, nil
+		k := constant{kind: ast.String, pat: newStrTest(p, c.opt.IgnoreCase)}
+		if ordering {
+			k.text = p.Literal()
+		}
+		return k, nil
 	case ast.Int:
 		n, ok := c.info.Ints[v]
 		if !ok {
