@@ -1,6 +1,7 @@
 package ast_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -79,7 +80,8 @@ func refDecode(raw string) (ast.Pattern, []ast.EscapeProblem) {
 	return p, probs
 }
 
-// FuzzDecodeString: DecodeString gives the segments, texts, offsets and problems of refDecode.
+// FuzzDecodeString: DecodeString gives the segments, texts, offsets and problems of refDecode,
+// and so does AppendDecodeString after what dst holds, which it leaves alone.
 func FuzzDecodeString(f *testing.F) {
 	for _, s := range []string{``, `''`, `'`, `'abc'`, `'a*b?c'`, `'CORP\\*'`, `'C:\Windows\'`, `'\''`,
 		`'a\*b\?c\\'`, `'**'`, `'x\`, `'é\é\ü*?'`, "'\xff\\\xfe'", `'\\\\'`, `'a''`} {
@@ -94,5 +96,28 @@ func FuzzDecodeString(f *testing.F) {
 		if (p.Segs == nil) != (wp.Segs == nil) {
 			t.Fatalf("DecodeString(%q): segments nil %v, want nil %v", raw, p.Segs == nil, wp.Segs == nil)
 		}
+		head := ast.Seg{Kind: ast.Text, Text: "head", From: -1, To: -1}
+		dst := append(make([]ast.Seg, 0, 3), head)
+		out, ap, aprobs := ast.AppendDecodeString(dst, raw)
+		if out[0] != head || !slices.Equal(out[1:], wp.Segs) || !slices.Equal(ap.Segs, wp.Segs) || !slices.Equal(aprobs, wprobs) ||
+			(ap.Segs == nil) != (wp.Segs == nil) || cap(ap.Segs) != len(ap.Segs) {
+			t.Fatalf("AppendDecodeString(%v, %q) = %v, %v %v; want %v %v", dst, raw, out, ap.Segs, aprobs, wp.Segs, wprobs)
+		}
 	})
+}
+
+func ExampleAppendDecodeString() {
+	var segs []ast.Seg
+	var pats []ast.Pattern
+	for _, raw := range []string{`'C:\\Temp\\*'`, `'*.exe'`} {
+		var p ast.Pattern
+		segs, p, _ = ast.AppendDecodeString(segs, raw)
+		pats = append(pats, p)
+	}
+	for _, p := range pats {
+		fmt.Println(len(p.Segs), ast.QuotePattern(p))
+	}
+	// Output:
+	// 2 'C:\\Temp\\*'
+	// 2 '*.exe'
 }

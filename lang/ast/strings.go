@@ -1,6 +1,7 @@
 package ast
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -74,7 +75,16 @@ type EscapeProblem struct {
 // by that character, so that a filter with a bad escape still has a meaning for tools that go
 // on after the error.
 func DecodeString(raw string) (Pattern, []EscapeProblem) {
-	var p Pattern
+	_, p, probs := AppendDecodeString(nil, raw)
+	return p, probs
+}
+
+// AppendDecodeString is [DecodeString] that appends the segments to dst: it returns dst
+// extended, the pattern, whose Segs are the appended segments (nil when there are none, and
+// without spare capacity, so that they cannot be appended to in place), and the problems.
+// Decoding many constants into the spare capacity of one dst takes one allocation instead of
+// one each.
+func AppendDecodeString(dst []Seg, raw string) ([]Seg, Pattern, []EscapeProblem) {
 	var probs []EscapeProblem
 	body := raw
 	start := 0
@@ -88,8 +98,9 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 	if end > start {
 		// Room for every segment: each wildcard may split the text around it.
 		wild := strings.Count(body[start:end], "*") + strings.Count(body[start:end], "?")
-		p.Segs = make([]Seg, 0, 2*wild+1)
+		dst = slices.Grow(dst, 2*wild+1)
 	}
+	first := len(dst)
 	// The text run being collected starts at textFrom (-1: none). It is body[textFrom:i] itself
 	// until an escape such as \' stands for a character other than as written; from then on it
 	// is built in text.
@@ -104,7 +115,7 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 				text.Reset()
 				built = false
 			}
-			p.Segs = append(p.Segs, Seg{Kind: Text, Text: t, From: textFrom, To: to})
+			dst = append(dst, Seg{Kind: Text, Text: t, From: textFrom, To: to})
 			textFrom = -1
 		}
 	}
@@ -153,7 +164,7 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 			if c == '?' {
 				k = Quest
 			}
-			p.Segs = append(p.Segs, Seg{Kind: k, From: i, To: i + 1})
+			dst = append(dst, Seg{Kind: k, From: i, To: i + 1})
 			i++
 		default:
 			_, n := utf8.DecodeRuneInString(body[i:])
@@ -162,7 +173,11 @@ func DecodeString(raw string) (Pattern, []EscapeProblem) {
 		}
 	}
 	flush(end)
-	return p, probs
+	var p Pattern
+	if len(dst) > first {
+		p.Segs = dst[first:len(dst):len(dst)]
+	}
+	return dst, p, probs
 }
 
 // escapedAt reports whether the byte at i is preceded by an odd number of backslashes counted
