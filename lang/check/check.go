@@ -89,6 +89,8 @@ type checker struct {
 	diags diag.List
 	// firstEventType is the first reference to EventType, in the order of the source.
 	firstEventType *ast.Field
+	// segs is room for the segments of the string constants, which they are decoded into.
+	segs []ast.Seg
 }
 
 // noteField records what the logic analyses need of a field reference, once resolved.
@@ -262,7 +264,11 @@ func cleanName(n string) string {
 func (c *checker) literal(v *ast.Literal) {
 	switch v.Kind {
 	case ast.String:
-		p, probs := ast.DecodeString(v.Raw)
+		if c.segs == nil {
+			c.segs = make([]ast.Seg, 0, 8) // for the usual filter, its every string constant
+		}
+		segs, p, probs := ast.AppendDecodeString(c.segs, v.Raw)
+		c.segs = segs[len(segs):]
 		c.info.Patterns[v] = p
 		// A Windows path written with single backslashes has several bad escapes: besides the
 		// fix of each, offer one that doubles them all.
