@@ -91,6 +91,8 @@ type checker struct {
 	firstEventType *ast.Field
 	// segs is room for the segments of the string constants, which they are decoded into.
 	segs []ast.Seg
+	// keys is room for the values of the chain analyses (see keep).
+	keys []constKey
 }
 
 // noteField records what the logic analyses need of a field reference, once resolved.

@@ -359,12 +359,16 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 		switch {
 		case op == ast.Ne:
 			if len(exact) == 1 {
-				k.excluded = append(k.excluded, exact[0])
+				if k.excluded == nil {
+					k.excluded = c.keep(exact)
+				} else {
+					k.excluded = append(k.excluded, exact[0])
+				}
 			}
 		case hasPat:
 			k.patterns = append(k.patterns, pat)
 		case k.allowed == nil:
-			k.allowed = append([]constKey(nil), exact...) // nil when exact is empty
+			k.allowed = c.keep(exact)
 		default:
 			keep := k.allowed[:0] // k.allowed is k's own: filtered in place
 			for _, a := range k.allowed {
@@ -394,4 +398,18 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 		}
 	}
 	return fmt.Sprintf("%s cannot equal all of the values the chain requires", f.Name)
+}
+
+// keep returns a copy of ks (nil when ks is empty), cut from room the checker keeps for the
+// values of the chain analyses, and with no spare capacity.
+func (c *checker) keep(ks []constKey) []constKey {
+	if len(ks) == 0 {
+		return nil
+	}
+	if cap(c.keys)-len(c.keys) < len(ks) {
+		c.keys = make([]constKey, 0, max(8, len(ks)))
+	}
+	n := len(c.keys)
+	c.keys = append(c.keys, ks...)
+	return c.keys[n:len(c.keys):len(c.keys)]
 }
