@@ -77,6 +77,9 @@ func Check(x ast.Expr, opt Options) (*Info, diag.List) {
 	if x == nil {
 		return c.info, nil
 	}
+	if n := maxSegs(x); n > 0 {
+		c.segs = make([]ast.Seg, 0, n)
+	}
 	c.expr(x)
 	c.logic(x)
 	c.diags.Sort()
@@ -89,7 +92,8 @@ type checker struct {
 	diags diag.List
 	// firstEventType is the first reference to EventType, in the order of the source.
 	firstEventType *ast.Field
-	// segs is room for the segments of the string constants, which they are decoded into.
+	// segs is room for the segments of the string constants, which they are decoded into
+	// (see maxSegs).
 	segs []ast.Seg
 	// keys is room for the values of the chain analyses (see keep).
 	keys []constKey
@@ -142,6 +146,19 @@ func (c *checker) expr(x ast.Expr) {
 			}
 		}
 	}
+}
+
+// maxSegs bounds the number of segments of the string constants of x: the text around each
+// wildcard, and the wildcard.
+func maxSegs(x ast.Expr) int {
+	n := 0
+	ast.Inspect(x, func(n0 ast.Node) bool {
+		if v, ok := n0.(*ast.Literal); ok && v.Kind == ast.String {
+			n += 2*(strings.Count(v.Raw, "*")+strings.Count(v.Raw, "?")) + 1
+		}
+		return true
+	})
+	return n
 }
 
 // constKey is the meaning of a constant, for the duplicate check: two constants mean the same
@@ -266,9 +283,6 @@ func cleanName(n string) string {
 func (c *checker) literal(v *ast.Literal) {
 	switch v.Kind {
 	case ast.String:
-		if c.segs == nil {
-			c.segs = make([]ast.Seg, 0, 8) // for the usual filter, its every string constant
-		}
 		segs, p, probs := ast.AppendDecodeString(c.segs, v.Raw)
 		c.segs = segs[len(segs):]
 		c.info.Patterns[v] = p
