@@ -151,14 +151,30 @@ func (c *checker) expr(x ast.Expr) {
 // maxSegs bounds the number of segments of the string constants of x: the text around each
 // wildcard, and the wildcard.
 func maxSegs(x ast.Expr) int {
-	n := 0
-	ast.Inspect(x, func(n0 ast.Node) bool {
-		if v, ok := n0.(*ast.Literal); ok && v.Kind == ast.String {
-			n += 2*(strings.Count(v.Raw, "*")+strings.Count(v.Raw, "?")) + 1
+	switch x := x.(type) {
+	case *ast.Binary:
+		return maxSegs(x.X) + maxSegs(x.Y)
+	case *ast.Not:
+		return maxSegs(x.X)
+	case *ast.Paren:
+		return maxSegs(x.X)
+	case *ast.Compare:
+		return litSegs(x.Value)
+	case *ast.In:
+		n := 0
+		for _, v := range x.Values {
+			n += litSegs(v)
 		}
-		return true
-	})
-	return n
+		return n
+	}
+	return 0
+}
+
+func litSegs(v *ast.Literal) int {
+	if v.Kind != ast.String {
+		return 0
+	}
+	return 2*(strings.Count(v.Raw, "*")+strings.Count(v.Raw, "?")) + 1
 }
 
 // constKey is the meaning of a constant, for the duplicate check: two constants mean the same

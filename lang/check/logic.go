@@ -203,31 +203,29 @@ func (c *checker) etMatch(v *ast.Literal, ets []schema.Value) etSet {
 // satisfies, such as EventType == 'process' AND EventType == 'module', or FileSize > 10 AND
 // FileSize < 5. Fields that may hold several values (paths through arrays) are skipped: there
 // two different values can both be present. It reports whether it found one.
-func (c *checker) conjunctions(x ast.Expr) bool {
-	found := false
-	var walk func(x ast.Expr, inChain bool)
-	walk = func(x ast.Expr, inChain bool) {
-		x = ast.Unparen(x)
-		switch b := x.(type) {
-		case *ast.Binary:
-			if b.Op == ast.And {
-				if !inChain {
-					if c.chain(b) {
-						found = true
-					}
-				}
-				walk(b.X, true)
-				walk(b.Y, true)
-				return
+func (c *checker) conjunctions(x ast.Expr) bool { return c.chains(x, false) }
+
+// chains analyses the chains of ANDs in x, which continues a chain when inChain, and reports
+// whether it found one that can never be true.
+func (c *checker) chains(x ast.Expr, inChain bool) bool {
+	switch b := ast.Unparen(x).(type) {
+	case *ast.Binary:
+		found := false
+		if b.Op == ast.And {
+			if !inChain {
+				found = c.chain(b)
 			}
-			walk(b.X, false)
-			walk(b.Y, false)
-		case *ast.Not:
-			walk(b.X, false)
+			inChain = true
+		} else {
+			inChain = false
 		}
+		inX := c.chains(b.X, inChain)
+		inY := c.chains(b.Y, inChain)
+		return found || inX || inY
+	case *ast.Not:
+		return c.chains(b.X, false)
 	}
-	walk(x, false)
-	return found
+	return false
 }
 
 // constraint is what a chain of ANDs demands of one field. Its values are constKeys, all of
