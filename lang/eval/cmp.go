@@ -23,6 +23,8 @@ type cmpNode struct {
 	consts []constant
 	idx    int // the order in which the compiler made it, and bit in the raw path's mask
 	pathCode
+	node pnode       // the comparison's node in the plan
+	one  [1]constant // the constant, for a comparison with one (consts is one[:])
 }
 
 // cost estimates the work of evaluating the node, for ordering the operands of AND and OR.

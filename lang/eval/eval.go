@@ -107,13 +107,14 @@ func (c *compiler) init(x ast.Expr, info *check.Info, opt Options) {
 		cmps:   make([]cmpNode, 0, sz.atoms),
 		consts: make([]constant, sz.consts),
 		nodes:  make([]pnode, sz.nodes),
-		kids:   make([]*pnode, max(sz.nodes-1, 0)), // the root is no operand
+		kids:   make([]*pnode, max(sz.atoms+sz.nodes-1, 0)), // every node is an operand but the root
 	}
 }
 
-// treeSize is what compiling a tree makes: comparisons and constants, exactly, and plan nodes,
-// at most one for each AND, OR, NOT and comparison, and one more for the NOT that != is. It
-// counts the nodes that compiler.expr visits.
+// treeSize is what compiling a tree makes: comparisons and the constants that a comparison
+// does not keep in itself (those of in lists of other than one value), exactly, and plan nodes
+// other than the comparisons' own, at most one for each AND, OR and NOT and one more for the
+// NOT that != is. It counts the nodes that compiler.expr visits.
 type treeSize struct{ atoms, consts, nodes int }
 
 func (sz *treeSize) count(x ast.Expr) {
@@ -129,15 +130,14 @@ func (sz *treeSize) count(x ast.Expr) {
 		sz.count(x.Y)
 	case *ast.Compare:
 		sz.atoms++
-		sz.consts++
-		sz.nodes++
 		if x.Op == ast.Ne {
 			sz.nodes++
 		}
 	case *ast.In:
 		sz.atoms++
-		sz.consts += len(x.Values)
-		sz.nodes++
+		if len(x.Values) != 1 {
+			sz.consts += len(x.Values)
+		}
 	}
 }
 
@@ -164,10 +164,16 @@ func (c *compiler) kidList(n int) []*pnode {
 
 // cmp returns a new comparison of the path of f, with room for n constants.
 func (c *compiler) cmp(f *ast.Field, op ast.CmpOp, n int) *cmpNode {
-	// Within the capacity that init counted: the comparisons made before do not move.
-	c.cmps = append(c.cmps, cmpNode{op: op, idx: len(c.cmps), consts: c.consts[:0:n]})
-	c.consts = c.consts[n:]
+	// Within the capacity that init counted: the comparisons made before do not move, and
+	// so a comparison may keep its one constant in itself.
+	c.cmps = append(c.cmps, cmpNode{op: op, idx: len(c.cmps)})
 	a := &c.cmps[len(c.cmps)-1]
+	if n == 1 {
+		a.consts = a.one[:0:1]
+	} else {
+		a.consts = c.consts[:0:n]
+		c.consts = c.consts[n:]
+	}
 	c.path(a, f)
 	return a
 }
@@ -216,9 +222,8 @@ func (c *compiler) not(x *pnode) *pnode {
 }
 
 func (c *compiler) atom(a *cmpNode) *pnode {
-	n := c.node(opAtom, nil)
-	n.atom = a
-	return n
+	a.node = pnode{op: opAtom, atom: a}
+	return &a.node
 }
 
 func (c *compiler) expr(x ast.Expr) (*pnode, error) {
