@@ -117,7 +117,10 @@ func buildTrie(atoms []cmpNode) *trieNode {
 	}
 	nodes := make([]trieNode, 1, size) // appended to within this capacity: the nodes do not move
 	root := &nodes[0]
-	root.kids = make([]*trieNode, 0, len(atoms)) // a path each at most
+	// The lists of kids: the root's, of one path each at most, then one kid for each other
+	// node; a node below the root with a second kid has its list moved out by append.
+	kidRoom := make([]*trieNode, len(atoms)+size-1)
+	root.kids, kidRoom = kidRoom[:0:len(atoms)], kidRoom[len(atoms):]
 	var leafBuf [maxRawAtoms]*trieNode
 	leaves := leafBuf[:len(atoms)] // the node of each atom
 	for i := range atoms {
@@ -133,6 +136,9 @@ func buildTrie(atoms []cmpNode) *trieNode {
 			if next == nil {
 				nodes = append(nodes, trieNode{key: k, keyValid: utf8.ValidString(k)})
 				next = &nodes[len(nodes)-1]
+				if t.kids == nil {
+					t.kids, kidRoom = kidRoom[:0:1], kidRoom[1:]
+				}
 				t.kids = append(t.kids, next)
 				if strings.ContainsRune(k, utf8.RuneError) {
 					t.fffd = true
