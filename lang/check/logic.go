@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -96,22 +97,26 @@ func (c *checker) isEventType(f *ast.Field) bool {
 // possibleEventTypes returns the texts of the types for which x is not surely false, nil for
 // none.
 func (c *checker) possibleEventTypes(x ast.Expr, types []schema.Value) []string {
-	var out []string
-	for len(types) > 0 {
-		window := types[:min(len(types), 64)]
-		types = types[len(window):]
-		all := uint64(1)<<len(window) - 1 // (for 64: 0 - 1, every bit)
-		possible := all                   // without an EventType comparison, every type
+	// The types, 64 at a time: bit i of masks[w] stands for types[64*w+i].
+	var maskBuf [4]uint64
+	masks := maskBuf[:0]
+	n := 0
+	for w := 0; w < len(types); w += 64 {
+		window := types[w:min(w+64, len(types))]
+		possible := uint64(1)<<len(window) - 1 // without an EventType comparison, every type (for 64: 0 - 1, every bit)
 		if c.firstEventType != nil {
 			possible = c.possible(x, window)
 		}
-		for i, et := range window {
-			if possible&(1<<i) != 0 {
-				if out == nil {
-					out = make([]string, 0, len(window)+len(types))
-				}
-				out = append(out, et.Text)
-			}
+		masks = append(masks, possible)
+		n += bits.OnesCount64(possible)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for w, m := range masks {
+		for ; m != 0; m &= m - 1 {
+			out = append(out, types[64*w+bits.TrailingZeros64(m)].Text)
 		}
 	}
 	return out
