@@ -107,7 +107,11 @@ func (c *checker) noteField(f *ast.Field) {
 }
 
 func (c *checker) report(sp ast.Span, sev diag.Severity, code diag.Code, format string, args ...any) *diag.Diagnostic {
-	c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+	return c.reportMsg(sp, sev, code, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) reportMsg(sp ast.Span, sev diag.Severity, code diag.Code, msg string) *diag.Diagnostic {
+	c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: sev, Code: code, Message: msg})
 	return &c.diags[len(c.diags)-1]
 }
 

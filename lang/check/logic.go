@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
@@ -50,13 +51,27 @@ func (c *checker) logic(x ast.Expr) {
 		if c.opt.Strict {
 			sev = diag.Error
 		}
-		list := c.info.EventTypes
-		more := ""
-		if n > 4 {
-			list, more = list[:4], fmt.Sprintf(" and %d more", n-4)
+		// "the filter selects %d event types (%s%s): ...", the list joined with ", " and
+		// " and %d more" after the first four, written out directly: a filter that lets
+		// several event types through is common, and fmt would cost an allocation an argument.
+		var b strings.Builder
+		b.Grow(160)
+		b.WriteString("the filter selects ")
+		b.WriteString(strconv.Itoa(n))
+		b.WriteString(" event types (")
+		for i, et := range c.info.EventTypes[:min(n, 4)] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(et)
 		}
-		c.report(first.Span(), sev, diag.MultipleEventTypes,
-			"the filter selects %d event types (%s%s): KATA wants a separate request for each event type", n, strings.Join(list, ", "), more)
+		if n > 4 {
+			b.WriteString(" and ")
+			b.WriteString(strconv.Itoa(n - 4))
+			b.WriteString(" more")
+		}
+		b.WriteString("): KATA wants a separate request for each event type")
+		c.reportMsg(first.Span(), sev, diag.MultipleEventTypes, b.String())
 	}
 }
 
