@@ -95,6 +95,11 @@ func AppendDecodeString(dst []Seg, raw string) ([]Seg, Pattern, []EscapeProblem)
 	if end > start && body[end-1] == '\'' && !escapedAt(body, start, end-1) {
 		end--
 	}
+	if end > start && !strings.ContainsAny(body[start:end], `\*?`) {
+		// Plain text, the usual constant: the one segment the loop below would make.
+		dst = append(dst, Seg{Kind: Text, Text: body[start:end], From: start, To: end})
+		return dst, Pattern{Segs: dst[len(dst)-1 : len(dst) : len(dst)]}, nil
+	}
 	if end > start {
 		// Room for every segment: each wildcard may split the text around it.
 		wild := strings.Count(body[start:end], "*") + strings.Count(body[start:end], "?")
