@@ -106,10 +106,13 @@ type trieNode struct {
 	fffd     bool // some kid's key holds U+FFFD, which a key with invalid UTF-8 decodes to
 	atoms    []*cmpNode
 	sub      uint64 // the atoms of the node and of all below it
+	// Room for the usual one kid and one comparison, which kids and atoms start in.
+	oneKid  [1]*trieNode
+	oneAtom [1]*cmpNode
 }
 
-// buildTrie builds the trie of the paths of atoms, of which there are at most maxRawAtoms. Its
-// nodes come from one slice, and so do the lists of atoms of the nodes.
+// buildTrie builds the trie of the paths of atoms. Its nodes come from one slice, which they
+// do not move out of, so that the lists of kids and of atoms can start in the nodes themselves.
 func buildTrie(atoms []cmpNode) *trieNode {
 	size := 1
 	for i := range atoms {
@@ -117,12 +120,9 @@ func buildTrie(atoms []cmpNode) *trieNode {
 	}
 	nodes := make([]trieNode, 1, size) // appended to within this capacity: the nodes do not move
 	root := &nodes[0]
-	// The lists of kids: the root's, of one path each at most, then one kid for each other
-	// node; a node below the root with a second kid has its list moved out by append.
-	kidRoom := make([]*trieNode, len(atoms)+size-1)
-	root.kids, kidRoom = kidRoom[:0:len(atoms)], kidRoom[len(atoms):]
-	var leafBuf [maxRawAtoms]*trieNode
-	leaves := leafBuf[:len(atoms)] // the node of each atom
+	if len(atoms) > 1 {
+		root.kids = make([]*trieNode, 0, len(atoms)) // a path each at most
+	}
 	for i := range atoms {
 		a := &atoms[i]
 		t := root
@@ -137,7 +137,7 @@ func buildTrie(atoms []cmpNode) *trieNode {
 				nodes = append(nodes, trieNode{key: k, keyValid: utf8.ValidString(k)})
 				next = &nodes[len(nodes)-1]
 				if t.kids == nil {
-					t.kids, kidRoom = kidRoom[:0:1], kidRoom[1:]
+					t.kids = t.oneKid[:0:1]
 				}
 				t.kids = append(t.kids, next)
 				if strings.ContainsRune(k, utf8.RuneError) {
@@ -148,20 +148,10 @@ func buildTrie(atoms []cmpNode) *trieNode {
 			t = next
 		}
 		t.sub |= 1 << a.idx
-		leaves[i] = t
-	}
-	lists := make([]*cmpNode, len(atoms))
-	for i, t := range leaves {
 		if t.atoms == nil {
-			n := 0 // the atoms of t
-			for _, u := range leaves[i:] {
-				if u == t {
-					n++
-				}
-			}
-			t.atoms, lists = lists[:0:n], lists[n:]
+			t.atoms = t.oneAtom[:0:1]
 		}
-		t.atoms = append(t.atoms, &atoms[i])
+		t.atoms = append(t.atoms, a)
 	}
 	return root
 }
