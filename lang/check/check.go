@@ -77,9 +77,12 @@ func Check(x ast.Expr, opt Options) (*Info, diag.List) {
 	if x == nil {
 		return c.info, nil
 	}
-	if n := maxSegs(x); n > 0 {
-		c.segs = make([]ast.Seg, 0, n)
+	var sz constSize
+	sz.count(x)
+	if sz.segs > 0 {
+		c.segs = make([]ast.Seg, 0, sz.segs)
 	}
+	c.lits = sz.lits
 	c.expr(x)
 	c.logic(x)
 	c.diags.Sort()
@@ -93,10 +96,12 @@ type checker struct {
 	// firstEventType is the first reference to EventType, in the order of the source.
 	firstEventType *ast.Field
 	// segs is room for the segments of the string constants, which they are decoded into
-	// (see maxSegs).
+	// (see constSize).
 	segs []ast.Seg
-	// keys is room for the values of the chain analyses (see keep).
+	// keys is room for the values of the chain analyses (see keep), of which there are at
+	// most lits, the number of constants.
 	keys []constKey
+	lits int
 }
 
 // noteField records what the logic analyses need of a field reference, once resolved.
@@ -152,33 +157,34 @@ func (c *checker) expr(x ast.Expr) {
 	}
 }
 
-// maxSegs bounds the number of segments of the string constants of x: the text around each
-// wildcard, and the wildcard.
-func maxSegs(x ast.Expr) int {
+// constSize is what the constants of a filter need: lits is their number, segs bounds the
+// number of segments of the string constants (the text around each wildcard, and the
+// wildcard).
+type constSize struct{ lits, segs int }
+
+func (sz *constSize) count(x ast.Expr) {
 	switch x := x.(type) {
 	case *ast.Binary:
-		return maxSegs(x.X) + maxSegs(x.Y)
+		sz.count(x.X)
+		sz.count(x.Y)
 	case *ast.Not:
-		return maxSegs(x.X)
+		sz.count(x.X)
 	case *ast.Paren:
-		return maxSegs(x.X)
+		sz.count(x.X)
 	case *ast.Compare:
-		return litSegs(x.Value)
+		sz.literal(x.Value)
 	case *ast.In:
-		n := 0
 		for _, v := range x.Values {
-			n += litSegs(v)
+			sz.literal(v)
 		}
-		return n
 	}
-	return 0
 }
 
-func litSegs(v *ast.Literal) int {
-	if v.Kind != ast.String {
-		return 0
+func (sz *constSize) literal(v *ast.Literal) {
+	sz.lits++
+	if v.Kind == ast.String {
+		sz.segs += 2*(strings.Count(v.Raw, "*")+strings.Count(v.Raw, "?")) + 1
 	}
-	return 2*(strings.Count(v.Raw, "*")+strings.Count(v.Raw, "?")) + 1
 }
 
 // constKey is the meaning of a constant, for the duplicate check: two constants mean the same

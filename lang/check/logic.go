@@ -425,7 +425,7 @@ func (c *checker) keep(ks []constKey) []constKey {
 		return nil
 	}
 	if cap(c.keys)-len(c.keys) < len(ks) {
-		c.keys = make([]constKey, 0, max(8, len(ks)))
+		c.keys = make([]constKey, 0, max(c.lits, len(ks)))
 	}
 	n := len(c.keys)
 	c.keys = append(c.keys, ks...)
