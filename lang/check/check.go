@@ -104,9 +104,10 @@ type checker struct {
 	lits int
 }
 
-// noteField records what the logic analyses need of a field reference, once resolved.
-func (c *checker) noteField(f *ast.Field) {
-	if c.firstEventType == nil && c.isEventType(f) {
+// noteField records what the logic analyses need of a field reference f, resolved to sf
+// (nil when unresolved).
+func (c *checker) noteField(f *ast.Field, sf *schema.Field) {
+	if c.firstEventType == nil && sf != nil && sf.Name == schema.EventTypeField {
 		c.firstEventType = f
 	}
 }
@@ -131,12 +132,12 @@ func (c *checker) expr(x ast.Expr) {
 		c.expr(x.X)
 	case *ast.Compare:
 		f := c.field(x.Field)
-		c.noteField(x.Field)
+		c.noteField(x.Field, f)
 		c.literal(x.Value)
 		c.compare(f, x.Field, x.Op, x.OpSpan, x.Value)
 	case *ast.In:
 		f := c.field(x.Field)
-		c.noteField(x.Field)
+		c.noteField(x.Field, f)
 		if len(x.Values) == 0 {
 			c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
 		}
