@@ -95,7 +95,7 @@ func AppendDecodeString(dst []Seg, raw string) ([]Seg, Pattern, []EscapeProblem)
 	if end > start && body[end-1] == '\'' && !escapedAt(body, start, end-1) {
 		end--
 	}
-	if end > start && !strings.ContainsAny(body[start:end], `\*?`) {
+	if end > start && plainText(body[start:end]) {
 		// Plain text, the usual constant: the one segment the loop below would make.
 		dst = append(dst, Seg{Kind: Text, Text: body[start:end], From: start, To: end})
 		return dst, Pattern{Segs: dst[len(dst)-1 : len(dst) : len(dst)]}, nil
@@ -183,6 +183,18 @@ func AppendDecodeString(dst []Seg, raw string) ([]Seg, Pattern, []EscapeProblem)
 		p.Segs = dst[first:len(dst):len(dst)]
 	}
 	return dst, p, probs
+}
+
+// plainText reports whether s holds no backslash and no wildcard. (A loop: strings.ContainsAny
+// looks each byte of a short string up in the set with a call.)
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '*', '?':
+			return false
+		}
+	}
+	return true
 }
 
 // escapedAt reports whether the byte at i is preceded by an odd number of backslashes counted
