@@ -134,13 +134,14 @@ func buildTrie(atoms []cmpNode) *trieNode {
 				}
 			}
 			if next == nil {
-				nodes = append(nodes, trieNode{key: k, keyValid: utf8.ValidString(k)})
+				valid := utf8.ValidString(k)
+				nodes = append(nodes, trieNode{key: k, keyValid: valid})
 				next = &nodes[len(nodes)-1]
 				if t.kids == nil {
 					t.kids = t.oneKid[:0:1]
 				}
 				t.kids = append(t.kids, next)
-				if strings.ContainsRune(k, utf8.RuneError) {
+				if !valid || strings.Contains(k, string(utf8.RuneError)) { // strings.ContainsRune(k, utf8.RuneError), without decoding k
 					t.fffd = true
 				}
 			}
