@@ -264,12 +264,36 @@ type fieldConstraint struct {
 	k constraint
 }
 
+// chain analyses one chain of ANDs: the comparisons among its operands first, then each OR
+// among them, which can never be true when none of its alternatives can be true together with
+// those comparisons. It reports the first operand found that can never be true.
 func (c *checker) chain(b *ast.Binary) bool {
 	var conjBuf [16]ast.Expr
 	conj := flattenAnd(b, conjBuf[:0])
 	// The constraints: as many as the fields the chain compares, a few, searched in order.
 	var consBuf [8]fieldConstraint
-	cons := consBuf[:0]
+	cons, e, why := c.constrain(consBuf[:0], conj)
+	if why == "" {
+		for _, x := range conj {
+			if o, ok := x.(*ast.Binary); ok && o.Op == ast.Or {
+				if why = c.orNever(cons, o); why != "" {
+					e = x
+					break
+				}
+			}
+		}
+	}
+	if why == "" {
+		return false
+	}
+	c.report(e.Span(), diag.Warning, diag.NeverTrue, "this condition can never be true together with the others of its AND chain: %s", why)
+	return true
+}
+
+// constrain adds the comparisons among conj, the operands of a chain of ANDs, to the
+// constraints cons. It returns the constraints, and the first comparison that makes them
+// unsatisfiable with the reason, if one does.
+func (c *checker) constrain(cons []fieldConstraint, conj []ast.Expr) ([]fieldConstraint, ast.Expr, string) {
 	get := func(f *schema.Field) *constraint {
 		for i := range cons {
 			if cons[i].f == f {
@@ -280,31 +304,76 @@ func (c *checker) chain(b *ast.Binary) bool {
 		return &cons[len(cons)-1].k
 	}
 	for _, e := range conj {
-		var f *schema.Field
 		var why string
 		switch e := e.(type) {
 		case *ast.Compare:
-			f = c.info.Fields[e.Field]
+			f := c.info.Fields[e.Field]
 			if f == nil || f.Array || c.typeErr(f, e.Value) {
 				continue
 			}
-			k := get(f)
-			why = c.apply(k, f, e.Op, []*ast.Literal{e.Value})
+			why = c.apply(get(f), f, e.Op, []*ast.Literal{e.Value})
 		case *ast.In:
-			f = c.info.Fields[e.Field]
+			f := c.info.Fields[e.Field]
 			if f == nil || f.Array || len(e.Values) == 0 || slices.ContainsFunc(e.Values, func(v *ast.Literal) bool { return c.typeErr(f, v) }) {
 				continue
 			}
 			why = c.apply(get(f), f, ast.Eq, e.Values)
-		default:
-			continue
 		}
 		if why != "" {
-			c.report(e.Span(), diag.Warning, diag.NeverTrue, "this condition can never be true together with the others of its AND chain: %s", why)
-			return true
+			return cons, e, why
 		}
 	}
-	return false
+	return cons, nil, ""
+}
+
+// orNever says why none of the alternatives of the OR o can be true together with the
+// constraints cons, or returns "" when one may be. An alternative is a chain of ANDs (often a
+// single comparison); the ORs among its operands are looked into in the same way.
+func (c *checker) orNever(cons []fieldConstraint, o *ast.Binary) string {
+	var altBuf [8]ast.Expr
+	first := ""
+	for _, alt := range flattenOr(o, altBuf[:0]) {
+		var conjBuf [16]ast.Expr
+		conj := flattenAnd(alt, conjBuf[:0])
+		sub, _, why := c.constrain(cloneConstraints(cons), conj)
+		for _, x := range conj {
+			if why != "" {
+				break
+			}
+			if inner, ok := x.(*ast.Binary); ok && inner.Op == ast.Or {
+				why = c.orNever(sub, inner)
+			}
+		}
+		if why == "" {
+			return ""
+		}
+		if first == "" {
+			first = why
+		}
+	}
+	return "none of its alternatives can be (the first: " + first + ")"
+}
+
+// cloneConstraints copies cons so that adding to the copy leaves cons as it is (apply filters
+// a constraint's allowed values in place and appends to its lists).
+func cloneConstraints(cons []fieldConstraint) []fieldConstraint {
+	out := make([]fieldConstraint, len(cons), len(cons)+2)
+	for i, fc := range cons {
+		fc.k.allowed = slices.Clone(fc.k.allowed)
+		fc.k.excluded = slices.Clip(fc.k.excluded)
+		fc.k.patterns = slices.Clip(fc.k.patterns)
+		out[i] = fc
+	}
+	return out
+}
+
+// flattenOr appends the operands of the chain of ORs x to out, in order.
+func flattenOr(x ast.Expr, out []ast.Expr) []ast.Expr {
+	x = ast.Unparen(x)
+	if b, ok := x.(*ast.Binary); ok && b.Op == ast.Or {
+		return flattenOr(b.Y, flattenOr(b.X, out))
+	}
+	return append(out, x)
 }
 
 // flattenAnd appends the operands of the chain of ANDs x to out, in order.
