@@ -100,18 +100,21 @@ func (p *descent) and() (ast.Expr, bool) {
 	return x, ok
 }
 
-// not parses Not = "NOT"* Primary.
+// not parses Not = "NOT"* Primary, without recursion: a filter may hold any number of NOTs.
 func (p *descent) not() (ast.Expr, bool) {
-	if !p.keyword("NOT") {
-		return p.primary()
+	var nots []ast.Span
+	for p.keyword("NOT") {
+		nots = append(nots, p.span())
+		p.next()
 	}
-	kw := p.span()
-	p.next()
-	x, ok := p.not()
+	x, ok := p.primary()
 	if !ok {
 		return nil, false
 	}
-	return &ast.Not{NotSpan: kw, X: x}, true
+	for i := len(nots) - 1; i >= 0; i-- {
+		x = &ast.Not{NotSpan: nots[i], X: x}
+	}
+	return x, true
 }
 
 // primary parses Primary = "(" Or ")" | "IN" "(" Ident ("," Value)* ")" | Ident (Op Value | InList).

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/katafilter/katafilter/internal/workload"
+	"github.com/katafilter/katafilter/lang/ast"
 )
 
 // descentAgrees holds the recursive-descent parser to participle's grammar on src: when descent
@@ -171,4 +172,28 @@ func mutate(rng *rand.Rand, src string) string {
 		return src[:i] + src[i:i+1] + src[i:]
 	}
 	return src[:i] + pick(rng, "(", ")", ",", "'", "\"", "=", "!", "\\", " ", "A", "1") + src[i+1:]
+}
+
+// TestDescentManyNots: NOTs are parsed in a loop, not by recursion, so that a filter of a
+// hundred thousand of them costs no deep stack.
+func TestDescentManyNots(t *testing.T) {
+	const n = 100_000
+	x, diags, ok := parseDescent(strings.Repeat("not ", n) + "A == 1")
+	if !ok || len(diags) != 0 {
+		t.Fatalf("ok %v, diags %v", ok, diags)
+	}
+	depth := 0
+	for {
+		not, isNot := x.(*ast.Not)
+		if !isNot {
+			break
+		}
+		if want := 4 * depth; not.NotSpan.Start != want {
+			t.Fatalf("NOT %d at %d, want %d", depth, not.NotSpan.Start, want)
+		}
+		x, depth = not.X, depth+1
+	}
+	if depth != n {
+		t.Fatalf("%d NOTs, want %d", depth, n)
+	}
 }
