@@ -136,24 +136,30 @@ func (c *checker) expr(x ast.Expr) {
 		c.literal(x.Value)
 		c.compare(f, x.Field, x.Op, x.OpSpan, x.Value)
 	case *ast.In:
-		f := c.field(x.Field)
-		c.noteField(x.Field, f)
-		if len(x.Values) == 0 {
-			c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
-		}
-		var buf [16]constKey
-		seen := constSet{list: buf[:0]}
-		for i, v := range x.Values {
-			c.literal(v)
-			c.compare(f, x.Field, ast.Eq, x.InSpan, v)
-			var dup bool
-			if seen, dup = seen.add(c.constKey(v)); dup {
-				d := c.report(v.LitSpan, diag.Warning, diag.DuplicateValue, "%s appears twice in the in list", v.Raw)
-				// Remove ", value" (from the end of the previous value to the end of this one).
-				from := x.Values[i-1].LitSpan.End
-				d.Fixes = []diag.Fix{{Title: "remove the duplicate " + v.Raw, Safe: true,
-					Edits: []diag.Edit{{Span: ast.Span{Start: from, End: v.LitSpan.End}}}}}
-			}
+		c.in(x)
+	}
+}
+
+// in checks an in list. It is apart from expr, which recursion repeats for every level of a
+// filter, so that expr's frame does not hold the room for the list's keys.
+func (c *checker) in(x *ast.In) {
+	f := c.field(x.Field)
+	c.noteField(x.Field, f)
+	if len(x.Values) == 0 {
+		c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
+	}
+	var buf [16]constKey
+	seen := constSet{list: buf[:0]}
+	for i, v := range x.Values {
+		c.literal(v)
+		c.compare(f, x.Field, ast.Eq, x.InSpan, v)
+		var dup bool
+		if seen, dup = seen.add(c.constKey(v)); dup {
+			d := c.report(v.LitSpan, diag.Warning, diag.DuplicateValue, "%s appears twice in the in list", v.Raw)
+			// Remove ", value" (from the end of the previous value to the end of this one).
+			from := x.Values[i-1].LitSpan.End
+			d.Fixes = []diag.Fix{{Title: "remove the duplicate " + v.Raw, Safe: true,
+				Edits: []diag.Edit{{Span: ast.Span{Start: from, End: v.LitSpan.End}}}}}
 		}
 	}
 }
