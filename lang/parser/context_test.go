@@ -16,6 +16,9 @@ func FuzzContextAgrees(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		x, diags := Parse(src)
+		if x == nil && len(diags) == 1 && strings.Contains(diags[0].Message, "nest more than") {
+			return // a limit of the parser, not of the grammar
+		}
 		var before []Token
 		rejected := -1
 		for _, tok := range Tokens(src) {

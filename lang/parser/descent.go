@@ -39,6 +39,9 @@ func parseDescent(src string) (x ast.Expr, diags diag.List, ok bool) {
 	if !ok || p.typ != lexer.EOF {
 		return nil, nil, false
 	}
+	if p.conv.deep != nil {
+		return nil, diag.List{*p.conv.deep}, true
+	}
 	return x, p.conv.diags, true
 }
 
@@ -104,7 +107,11 @@ func (p *descent) and() (ast.Expr, bool) {
 func (p *descent) not() (ast.Expr, bool) {
 	var nots []ast.Span
 	for p.keyword("NOT") {
-		nots = append(nots, p.span())
+		if len(nots) < MaxDepth {
+			nots = append(nots, p.span())
+		} else if len(nots) == MaxDepth {
+			p.conv.tooManyNots(p.span()) // the filter is refused: the rest need no nodes
+		}
 		p.next()
 	}
 	x, ok := p.primary()

@@ -174,11 +174,10 @@ func mutate(rng *rand.Rand, src string) string {
 	return src[:i] + pick(rng, "(", ")", ",", "'", "\"", "=", "!", "\\", " ", "A", "1") + src[i+1:]
 }
 
-// TestDescentManyNots: NOTs are parsed in a loop, not by recursion, so that a filter of a
-// hundred thousand of them costs no deep stack.
+// TestDescentManyNots: a run of NOTs is read in a loop and makes the nested nodes in order; a
+// hundred thousand of them are refused at the first beyond MaxDepth, cheaply.
 func TestDescentManyNots(t *testing.T) {
-	const n = 100_000
-	x, diags, ok := parseDescent(strings.Repeat("not ", n) + "A == 1")
+	x, diags, ok := parseDescent(strings.Repeat("not ", MaxDepth) + "A == 1")
 	if !ok || len(diags) != 0 {
 		t.Fatalf("ok %v, diags %v", ok, diags)
 	}
@@ -193,7 +192,11 @@ func TestDescentManyNots(t *testing.T) {
 		}
 		x, depth = not.X, depth+1
 	}
-	if depth != n {
-		t.Fatalf("%d NOTs, want %d", depth, n)
+	if depth != MaxDepth {
+		t.Fatalf("%d NOTs, want %d", depth, MaxDepth)
+	}
+	x, diags, ok = parseDescent(strings.Repeat("not ", 100_000) + "A == 1")
+	if !ok || x != nil || len(diags) != 1 || diags[0].Span.Start != 4*MaxDepth {
+		t.Fatalf("100,000 NOTs: ok %v, tree %v, diags %v", ok, x, diags)
 	}
 }

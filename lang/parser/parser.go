@@ -53,7 +53,11 @@ func parseGrammar(src string) (ast.Expr, diag.List) {
 		return nil, syntaxError(src, err)
 	}
 	c := &converter{src: src}
-	return c.or(g), c.diags
+	x := c.or(g)
+	if c.deep != nil {
+		return nil, diag.List{*c.deep}
+	}
+	return x, c.diags
 }
 
 // lexSpace is the white space of the lexer (the \s of its Whitespace rule: RE2's \s has no
@@ -63,6 +67,15 @@ const lexSpace = " \t\n\f\r"
 type converter struct {
 	src   string
 	diags diag.List
+	deep  *diag.Diagnostic // the first run of NOTs too long, which refuses the filter
+}
+
+// tooManyNots notes a run of more than MaxDepth NOTs, the first beyond at sp.
+func (c *converter) tooManyNots(sp ast.Span) {
+	if c.deep == nil {
+		c.deep = &diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.SyntaxError,
+			Message: fmt.Sprintf("NOTs nest more than %d deep", MaxDepth)}
+	}
 }
 
 func (c *converter) or(g *gOr) ast.Expr {
@@ -82,6 +95,9 @@ func (c *converter) and(g *gAnd) ast.Expr {
 }
 
 func (c *converter) not(g *gNot) ast.Expr {
+	if len(g.Nots) > MaxDepth {
+		c.tooManyNots(tokSpan(g.Nots[MaxDepth].Pos, g.Nots[MaxDepth].EndPos))
+	}
 	x := c.primary(g.X)
 	for i := len(g.Nots) - 1; i >= 0; i-- {
 		x = &ast.Not{NotSpan: tokSpan(g.Nots[i].Pos, g.Nots[i].EndPos), X: x}

@@ -235,6 +235,9 @@ func TestSyntaxErrors(t *testing.T) {
 		{`A == 1 ; B == 2`, `1:8 KF0100 expected AND, OR or the end of the filter, found ";"`},
 		{strings.Repeat("(", 101) + "A == 1" + strings.Repeat(")", 101), `1:101 KF0100 parentheses nest more than 100 deep`},
 		{strings.Repeat("(", 50000), `1:101 KF0100 parentheses nest more than 100 deep`},
+		{strings.Repeat("NOT ", 101) + "A == 1", `1:401 KF0100 NOTs nest more than 100 deep`},
+		{"B == 'é' AND " + strings.Repeat("not ", 300) + "A == 1", `1:414 KF0100 NOTs nest more than 100 deep`},
+		{"B == \"x\" AND " + strings.Repeat("NOT ", 101) + "A == 1", `1:414 KF0100 NOTs nest more than 100 deep`},
 	}
 	for _, tt := range tests {
 		x, diags := parser.Parse(tt.src)
@@ -392,12 +395,14 @@ func TestContextAt(t *testing.T) {
 	}
 }
 
-// TestDepth: only parentheses nested more than MaxDepth deep are refused, not many in a row nor
-// parentheses inside strings.
+// TestDepth: only parentheses nested more than MaxDepth deep, and more than MaxDepth NOTs in a
+// row, are refused, not many parentheses in a row nor parentheses inside strings.
 func TestDepth(t *testing.T) {
 	for _, src := range []string{
 		strings.Repeat("(A == 1) AND ", 200) + "B == '" + strings.Repeat("(", 200) + "'",
 		strings.Repeat("(", parser.MaxDepth) + "A == 1" + strings.Repeat(")", parser.MaxDepth),
+		strings.Repeat("NOT ", parser.MaxDepth) + "A == 1",
+		strings.Repeat("NOT (", parser.MaxDepth) + "A == 1" + strings.Repeat(")", parser.MaxDepth),
 	} {
 		if x, diags := parser.Parse(src); x == nil || len(diags) > 0 {
 			t.Errorf("Parse(%.40q...): %s", src, diags.String("", src))

@@ -100,9 +100,11 @@ func escapedQuoteBefore(src string, off int) (diag.Diagnostic, bool) {
 // looksLikeFilter matches text that reads as filter syntax rather than string content.
 var looksLikeFilter = regexp.MustCompile(`(?i)\s(AND|OR)\s|==|!=|\bin\s*\(`)
 
-// MaxDepth is how deeply [Parse] lets parentheses nest. Real filters nest a few levels; the
-// limit keeps a hostile filter (an events API request, say) from costing seconds, as the
-// parsing library backtracks at every level: 10,000 levels took 2 s.
+// MaxDepth is how deeply [Parse] lets parentheses nest, and how many NOTs it takes in a row.
+// Real filters nest a few levels; the limit keeps a hostile filter (an events API request,
+// say) from costing seconds: the parsing library backtracks at every level of parentheses
+// (10,000 levels took 2 s), and each level of the tree is a level of recursion in the checker
+// and the planner (250,000 NOTs took a second and 90 MB).
 const MaxDepth = 100
 
 // tooDeep reports the first "(" that opens more than MaxDepth levels.
