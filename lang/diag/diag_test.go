@@ -155,3 +155,29 @@ func TestRenderAnySpan(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderLongLine: of a long line, the snippet shows a window around the span, cut at
+// character boundaries and marked with "…", with the caret under the span.
+func TestRenderLongLine(t *testing.T) {
+	src := strings.Repeat("Ж", 3000) + " AND FileName = 'x' " + strings.Repeat("é", 3000)
+	at := strings.Index(src, "= ")
+	l := diag.List{{Span: ast.Span{Start: at, End: at + 1}, Severity: diag.Error, Code: diag.SingleEquals, Message: "m"}}
+	lines := strings.Split(l.String("f", src), "\n")
+	snippet, caret := []rune(lines[1]), []rune(lines[2])
+	if len(snippet) > 200 || !strings.HasPrefix(lines[1], "  …Ж") || !strings.HasSuffix(lines[1], "é…") {
+		t.Fatalf("snippet of %d characters: %s", len(snippet), lines[1])
+	}
+	if col := len(caret) - 1; caret[col] != '^' || snippet[col] != '=' {
+		t.Fatalf("caret at %d under %q:\n%s\n%s", col, snippet[col], lines[1], lines[2])
+	}
+	// Any span of a long line renders without panicking, its caret within the snippet.
+	for start := 0; start < len(src); start += 97 {
+		for _, end := range []int{start, start + 1, start + 500, len(src) + 5} {
+			l := diag.List{{Span: ast.Span{Start: start, End: end}, Severity: diag.Error, Code: diag.SyntaxError, Message: "m"}}
+			lines := strings.Split(l.String("", src), "\n")
+			if n, m := len([]rune(lines[1])), len([]rune(lines[2])); m > n+1 || n > 400 {
+				t.Fatalf("span [%d,%d): snippet of %d characters, caret line of %d", start, end, n, m)
+			}
+		}
+	}
+}

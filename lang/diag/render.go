@@ -34,7 +34,8 @@ const (
 //	               ^^^^^^^^
 //	  help: did you mean 'process'?
 //
-// Columns count characters. A span across several lines is underlined on its first line.
+// Columns count characters. A span across several lines is underlined on its first line; of a
+// line longer than a terminal's, the snippet shows a part around the span, marked with "…".
 func Render(w io.Writer, lines *ast.LineTable, l List, opt RenderOptions) error {
 	for _, d := range l {
 		if err := renderOne(w, lines, d, opt); err != nil {
@@ -78,8 +79,16 @@ func renderOne(w io.Writer, lines *ast.LineTable, d Diagnostic, opt RenderOption
 		// Clamp to the line: a span may start on a line break or lie outside the text.
 		startByte := max(0, min(d.Span.Start-lineStart, len(text)))
 		endByte := max(startByte, min(d.Span.End-lineStart, len(text)))
-		shown := expandTabs(text)
-		pad := width(expandTabs(text[:startByte]))
+		lo, hi := snippetWindow(text, startByte, endByte)
+		endByte = min(endByte, hi)
+		shown := expandTabs(text[lo:hi])
+		pad := width(expandTabs(text[lo:startByte]))
+		if lo > 0 {
+			shown, pad = "…"+shown, pad+1
+		}
+		if hi < len(text) {
+			shown += "…"
+		}
 		n := max(1, width(text[startByte:endByte]))
 		caret := strings.Repeat(" ", pad) + strings.Repeat("^", n)
 		if opt.Color {
@@ -92,6 +101,33 @@ func renderOne(w io.Writer, lines *ast.LineTable, d Diagnostic, opt RenderOption
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// snippetBytes is about how much of a long line a snippet shows, and snippetContext how much
+// of it before the span.
+const (
+	snippetBytes   = 160
+	snippetContext = 60
+)
+
+// snippetWindow returns the part [lo, hi) of a source line to show for the span [start, end)
+// of it: the whole line when it is short, else a window from a little before the span, cut at
+// character boundaries, so that a filter of a megabyte on one line shows a line, not the
+// megabyte.
+func snippetWindow(text string, start, end int) (lo, hi int) {
+	if len(text) <= snippetBytes {
+		return 0, len(text)
+	}
+	lo = max(0, start-snippetContext)
+	hi = min(len(text), max(end, start+1, lo+snippetBytes))
+	hi = min(hi, lo+snippetBytes+snippetBytes) // a long span is cut too
+	for lo > 0 && !utf8.RuneStart(text[lo]) {
+		lo--
+	}
+	for hi < len(text) && !utf8.RuneStart(text[hi]) {
+		hi++
+	}
+	return lo, hi
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
