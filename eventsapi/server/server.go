@@ -402,6 +402,15 @@ func (s *Server) Approve(id, fp string) error {
 	return err
 }
 
+// Bounds of the cache of compiled filters: at most progCacheLen of them, each of at most
+// progCacheMaxSrc bytes, so that clients sending many long filters cannot grow it to
+// gigabytes (a request line holds up to a megabyte). A longer filter is compiled for each
+// request, which takes microseconds per hundred bytes.
+const (
+	progCacheLen    = 4096
+	progCacheMaxSrc = 4096
+)
+
 // program compiles a filter, caching the result.
 func (s *Server) program(src string) (*eval.Program, error) {
 	s.progMu.Lock()
@@ -414,8 +423,11 @@ func (s *Server) program(src string) (*eval.Program, error) {
 	if p == nil {
 		return nil, filterError{src: src, diags: diags}
 	}
+	if len(src) > progCacheMaxSrc {
+		return p, nil
+	}
 	s.progMu.Lock()
-	if len(s.progs) > 4096 {
+	if len(s.progs) >= progCacheLen {
 		clear(s.progs)
 	}
 	s.progs[src] = p
