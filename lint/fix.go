@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/katafilter/katafilter/lang"
@@ -12,12 +13,13 @@ import (
 // fixText applies the safe fixes of a filter's diagnostics and, for a filter on one line,
 // canonical formatting. A filter written over several lines keeps its layout: formatting
 // would join its lines. It returns the new text split into the body and the line breaks that
-// end it (which a block scalar keeps as they are).
-func fixText(text string, cfg lang.Config) (body, trailing string) {
+// end it (which a block scalar keeps as they are). The fixes of a diagnostic whose code held
+// reports true are not applied (nil holds nothing).
+func fixText(text string, cfg lang.Config, held func(diag.Code) bool) (body, trailing string) {
 	// A syntax error hides the checker's findings: fix again until nothing changes.
 	fixed := text
 	for range 3 {
-		next := safeFixes(fixed, cfg)
+		next := safeFixes(fixed, cfg, held)
 		if next == fixed {
 			break
 		}
@@ -33,13 +35,16 @@ func fixText(text string, cfg lang.Config) (body, trailing string) {
 	return body, trailing
 }
 
-// safeFixes applies the first safe fix of each diagnostic of text, skipping any that overlaps
-// one already taken.
-func safeFixes(text string, cfg lang.Config) string {
+// safeFixes applies the first safe fix of each diagnostic of text whose code is not held,
+// skipping any that overlaps one already taken.
+func safeFixes(text string, cfg lang.Config, held func(diag.Code) bool) string {
 	f := lang.Analyze(text, cfg)
 	var edits []diag.Edit
 	taken := []ast.Span{}
 	for _, d := range f.Diagnostics {
+		if held != nil && held(d.Code) {
+			continue
+		}
 		for _, fx := range d.Fixes {
 			if !fx.Safe {
 				continue
@@ -90,8 +95,25 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 	note := func(s *site, format string, args ...any) {
 		notes = append(notes, fmt.Sprintf("%d: fix not applied: %s", lines.Position(s.start).Line, fmt.Sprintf(format, args...)))
 	}
+	// A finding that is suppressed in the file, or whose code the configuration turns off,
+	// is accepted as it is: its fix is not applied.
+	var sups []*suppression
+	if k == kindKFL || k == kindYAML {
+		sups = validSuppressions(parseSuppressions(lines, k == kindKFL))
+	}
 	for i, s := range sites {
-		body, trailing := fixText(s.m.text, cfg.lang)
+		held := func(c diag.Code) bool {
+			if cfg.severityOf(c, defaultSeverity(c)) == 0 {
+				return true
+			}
+			for _, sp := range sups {
+				if sp.target == s.keyLine && slices.Contains(sp.codes, c) {
+					return true
+				}
+			}
+			return false
+		}
+		body, trailing := fixText(s.m.text, cfg.lang, held)
 		want := body + trailing
 		if want == s.m.text {
 			continue

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,3 +96,56 @@ func TestSuppressionParsing(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func newLines(src string) *ast.LineTable { return ast.NewLineTable(src) }
+
+// TestFixKeepsAcceptedFindings: --fix leaves alone a finding that a suppression with a reason
+// accepts, or that the configuration turns off; a suppression without a reason accepts
+// nothing, so its filter is fixed.
+func TestFixKeepsAcceptedFindings(t *testing.T) {
+	cfg := defaultRunConfig(t)
+	tests := []struct {
+		name    string
+		k       fileKind
+		in, out string
+	}{
+		{"kfl suppressed", kindKFL,
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n",
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n"},
+		{"kfl suppressed, other fix applied", kindKFL,
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND filename in ('a', 'a')\n",
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n"},
+		{"kfl no reason", kindKFL,
+			"# katafilter:ignore KF0402\nEventType == 'process' AND FileName in ('a', 'a')\n",
+			"# katafilter:ignore KF0402\nEventType == 'process' AND FileName in ('a')\n"},
+		{"kfl suppression of the filter above only", kindKFL,
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\nEventType == 'process' AND FileName in ('b', 'b')\n",
+			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\nEventType == 'process' AND FileName in ('b')\n"},
+		{"yaml end of line", kindYAML,
+			"- filter: EventType == 'process' AND FileName in ('a', 'a')  # katafilter:ignore KF0402 -- fine\n",
+			"- filter: EventType == 'process' AND FileName in ('a', 'a')  # katafilter:ignore KF0402 -- fine\n"},
+		{"yaml line above", kindYAML,
+			"# katafilter:ignore KF0201 -- legacy spelling\nfilter: EventType == 'process' AND filename == 'x'\n",
+			"# katafilter:ignore KF0201 -- legacy spelling\nfilter: EventType == 'process' AND filename == 'x'\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, _ := fixFile(tt.in, tt.k, cfg)
+			if got != tt.out {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.out)
+			}
+		})
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".katafilter.yaml"), []byte("severity:\n  KF0402: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := &configLoader{cache: map[string]*runConfig{}}
+	off, err := l.load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "EventType == 'process' AND filename in ('a', 'a')\n"
+	if got, _, _ := fixFile(in, kindKFL, off); got != "EventType == 'process' AND FileName in ('a', 'a')\n" {
+		t.Errorf("severity off: got %q", got)
+	}
+}

@@ -64,6 +64,31 @@ func parseSuppressions(lines *ast.LineTable, fullOnly bool) []*suppression {
 	return out
 }
 
+// valid reports whether the suppression suppresses anything: it names codes, all of them
+// known, and gives a reason.
+func (s *suppression) valid() bool {
+	if len(s.codes) == 0 || s.reason == "" {
+		return false
+	}
+	for _, c := range s.codes {
+		if !knownCode(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// validSuppressions returns the suppressions of sups that are valid.
+func validSuppressions(sups []*suppression) []*suppression {
+	var out []*suppression
+	for _, s := range sups {
+		if s.valid() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // applySuppressions drops the findings that valid suppressions cover and reports the
 // suppressions that are malformed, lack a reason or suppress nothing.
 func applySuppressions(lines *ast.LineTable, kind fileKind, sites []*site, findings []Finding, cfg *runConfig) []Finding {
