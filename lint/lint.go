@@ -159,7 +159,15 @@ func Run(opts Options) (*Result, error) {
 		}
 		st, err := os.Stat(abs)
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", p, pe.Err)
+			}
 			return nil, err
+		}
+		if !st.IsDir() && !st.Mode().IsRegular() {
+			// Reading a named pipe or a device would wait for a writer or never end.
+			return nil, fmt.Errorf("%s: not a regular file or a directory", p)
 		}
 		dir := abs
 		if !st.IsDir() {
