@@ -1,7 +1,8 @@
 -- katafilter: Neovim support for KATA event filters (*.kfl).
 --
 -- The ftplugin calls start() for every katafilter buffer; it runs
--- `katafilter lsp` over stdio with vim.lsp.start (Neovim 0.8 or newer) and
+-- `katafilter lsp` over stdio with vim.lsp.start (Neovim 0.8 or newer; on 0.7,
+-- vim.lsp.start_client with one client per root directory) and
 -- passes { schemaFile, ignoreCase, strict } as initializationOptions.
 --
 -- Configure before the first .kfl buffer opens, either with
@@ -73,6 +74,26 @@ local function root_dir(bufnr, markers)
   return dir
 end
 
+-- clients07 maps a root directory and command to the client started for them
+-- on Neovim 0.7, which has no vim.lsp.start to reuse a running client.
+local clients07 = {}
+
+-- start_07 does on Neovim 0.7 what vim.lsp.start does on 0.8: it starts one
+-- client per root directory and command, and attaches the buffer to it.
+local function start_07(client_config, bufnr)
+  local key = client_config.root_dir .. '\0' .. table.concat(client_config.cmd, '\0')
+  local id = clients07[key]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if not client or client.is_stopped() then
+    id = vim.lsp.start_client(client_config)
+    clients07[key] = id
+  end
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
 -- start attaches the katafilter language server to buffer bufnr. It returns
 -- the client id, or nil (with one warning per session) when the server
 -- cannot run.
@@ -81,8 +102,8 @@ function M.start(bufnr)
   if not cfg.enabled then
     return nil
   end
-  if not (vim.lsp and vim.lsp.start) then
-    warn_once('nvim', 'the language server needs Neovim 0.8 or newer (vim.lsp.start); highlighting only')
+  if not (vim.lsp and (vim.lsp.start or vim.lsp.start_client)) then
+    warn_once('nvim', 'this Neovim has no built-in LSP client (0.7 or newer needed); highlighting only')
     return nil
   end
   local cmd = cfg.cmd
@@ -93,12 +114,16 @@ function M.start(bufnr)
     warn_once('exe', string.format('%s not found on PATH; install it with `%s`', cmd[1], INSTALL_HINT))
     return nil
   end
-  return vim.lsp.start({
+  local client_config = {
     name = 'katafilter',
     cmd = cmd,
     root_dir = root_dir(bufnr, cfg.root_markers),
     init_options = M.init_options(cfg),
-  }, { bufnr = bufnr })
+  }
+  if vim.lsp.start then
+    return vim.lsp.start(client_config, { bufnr = bufnr })
+  end
+  return start_07(client_config, bufnr)
 end
 
 return M

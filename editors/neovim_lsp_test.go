@@ -1,0 +1,91 @@
+package editors
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestNeovimLanguageServer opens a .kfl file in the real Neovim with the plugin of neovim/
+// as a user installs it, with the katafilter binary built from this repository on PATH: the
+// plugin must start the language server by itself (vim.lsp.start on Neovim 0.8 and newer,
+// vim.lsp.start_client on 0.7, which Debian ships) and the buffer must get the server's
+// diagnostics, at byte columns after a Cyrillic string. A second buffer in the same directory
+// shares the client.
+func TestNeovimLanguageServer(t *testing.T) {
+	nvim, err := exec.LookPath("nvim")
+	if err != nil {
+		t.Skip("nvim is not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("builds the katafilter binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "katafilter"), "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	first := filepath.Join(dir, "a.kfl")
+	second := filepath.Join(dir, "b.kfl")
+	if err := os.WriteFile(first, []byte("# rules\nUserName == 'Иван' AND EventType == 'proces'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(second, []byte("EventType == 'process' AND filename == 'x'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "result.txt")
+	script := filepath.Join(dir, "check.lua")
+	lua := `
+vim.opt.runtimepath:prepend(vim.env.KF_NEOVIM)
+vim.opt.runtimepath:prepend(vim.env.KF_VIM)
+vim.cmd('filetype plugin on')
+local warnings = {}
+vim.notify = function(msg) table.insert(warnings, msg) end
+local function diags(buf)
+  local ok = vim.wait(10000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+  local s = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(s, string.format('%d:%d-%d:%d %s', d.lnum, d.col, d.end_lnum, d.end_col, tostring(d.code)))
+  end
+  return tostring(ok) .. ' ' .. table.concat(s, ',')
+end
+vim.cmd('edit ' .. vim.fn.fnameescape(vim.env.KF_FIRST))
+local a = vim.api.nvim_get_current_buf()
+local da = diags(a)
+vim.cmd('edit ' .. vim.fn.fnameescape(vim.env.KF_SECOND))
+local b = vim.api.nvim_get_current_buf()
+local db = diags(b)
+local names = {}
+for _, c in pairs(vim.lsp.get_active_clients()) do table.insert(names, c.name) end
+vim.fn.writefile({
+  'api=' .. (vim.lsp.start and 'start' or 'start_client'),
+  'first=' .. da,
+  'second=' .. db,
+  'clients=' .. table.concat(names, ','),
+  'warnings=' .. table.concat(warnings, ' | '),
+}, vim.env.KF_OUT)
+for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
+vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
+vim.cmd('qall!')
+`
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"KF_NEOVIM=" + absDir(t, "neovim"), "KF_VIM=" + absDir(t, "vim"),
+		"KF_FIRST=" + first, "KF_SECOND=" + second, "KF_OUT=" + out,
+		"XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir, "XDG_STATE_HOME=" + dir,
+	}
+	output := editorRun(t, dir, env, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "luafile "+script)
+	got := readLines(t, out, output)
+	t.Logf("Neovim used vim.lsp.%s", got["api"])
+	wantValues(t, got, map[string]string{
+		// 'Иван' is 8 bytes (4 characters): the string 'proces' starts at byte 40 of line 1.
+		"first":    "true 1:40-1:48 KF0400",
+		"second":   "true 0:27-0:35 KF0201",
+		"clients":  "katafilter",
+		"warnings": "",
+	})
+}
