@@ -26,7 +26,7 @@ func runLSP(env *cmdEnv, args []string) int {
 		"input and output, or on a TCP address of this machine with --listen. Settings come from the\n"+
 		"client: initializationOptions and workspace/didChangeConfiguration take\n"+
 		"{\"schemaFile\": FILE, \"ignoreCase\": BOOL, \"strict\": BOOL, \"allowUnknownFields\": BOOL}.\n"+
-		"Logs go to standard error, never to standard output")
+		"Logs go to standard error, never to standard output.")
 	fs.Bool("stdio", true, "serve on standard input and output (the default; accepted for clients that pass it)")
 	listen := fs.String("listen", "", "serve on this loopback TCP `address` instead (127.0.0.1:PORT, [::1]:PORT or localhost:PORT), one session per connection")
 	debounce := fs.Duration("debounce", 150*time.Millisecond, "wait this long after a change before publishing diagnostics")
@@ -35,6 +35,10 @@ func runLSP(env *cmdEnv, args []string) int {
 	}
 	if fs.NArg() > 0 {
 		return usageError(env, "lsp", "unexpected argument %q", fs.Arg(0))
+	}
+	if *debounce <= 0 {
+		// The server takes a zero delay for its default: say so rather than wait 150ms.
+		return usageError(env, "lsp", "--debounce must be a positive duration such as 50ms, not %v", *debounce)
 	}
 	opts := lsp.Options{Log: env.stderr, Debounce: *debounce, Version: buildVersion()}
 	if *listen != "" {
