@@ -26,6 +26,10 @@ func codeActions(ctx context.Context, s *server, v view, params json.RawMessage)
 		})
 	}
 	out := []protocol.CodeAction{}
+	// Several diagnostics may offer the same fix (each lone backslash of a string offers
+	// "write every lone backslash of this string as \\"): the client gets it once, with
+	// all of its diagnostics.
+	seen := map[string]int{}
 	for _, a := range snap.doc.Actions(snap.m.span(p.Range)) {
 		ca := protocol.CodeAction{Title: a.Title, IsPreferred: a.Preferred,
 			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{snap.uri: textEdits(snap.m, a.Edits)}}}
@@ -36,9 +40,19 @@ func codeActions(ctx context.Context, s *server, v view, params json.RawMessage)
 		case complete.ActionFormat:
 			ca.Kind = protocol.RefactorRewrite
 		}
-		if wanted(ca.Kind) {
-			out = append(out, ca)
+		if !wanted(ca.Kind) {
+			continue
 		}
+		key, err := json.Marshal([]any{ca.Kind, ca.Title, ca.Edit})
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := seen[string(key)]; ok {
+			out[i].Diagnostics = append(out[i].Diagnostics, ca.Diagnostics...)
+			continue
+		}
+		seen[string(key)] = len(out)
+		out = append(out, ca)
 	}
 	return out, nil
 }

@@ -405,3 +405,25 @@ func TestSettingsRelativeSchemaFile(t *testing.T) {
 		t.Error("the schema file was reported as a problem")
 	}
 }
+
+// TestCodeActionsOnce: a fix that two diagnostics offer alike (the string's every lone
+// backslash) is one action that lists both diagnostics.
+func TestCodeActionsOnce(t *testing.T) {
+	c := startServer(t)
+	c.initialize(nil)
+	c.open(testURI, `FileName == 'C:\Win\d'`+"\n")
+	var actions []protocol.CodeAction
+	c.must("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": testURI},
+		"range":   map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 0, "character": 22}},
+		"context": map[string]any{"diagnostics": []any{}}}, &actions)
+	var got []string
+	for _, a := range actions {
+		got = append(got, fmt.Sprintf("%s diags=%d %s", a.Title, len(a.Diagnostics), renderEdits(a.Edit.Changes[testURI])))
+	}
+	want := `write the backslash as \\ diags=1 0:15-0:16 "\\\\"` + "\n" +
+		`write every lone backslash of this string as \\ diags=2 0:15-0:16 "\\\\"; 0:19-0:20 "\\\\"` + "\n" +
+		`write the backslash as \\ diags=1 0:19-0:20 "\\\\"`
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("code actions:\n%s\nwant:\n%s", g, want)
+	}
+}
