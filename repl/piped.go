@@ -14,9 +14,12 @@ import (
 // [NeedsMore] says so; a blank line ends it). Results go to the session's output, errors to its
 // error writer, each error with its place in the script, name:line (name is the script's
 // name in messages, such as "<stdin>"). It stops at the end of the input or at .quit and
-// returns the number of inputs that failed, so that the caller can set the exit status.
+// returns the number of inputs that failed, so that the caller can set the exit status. When
+// ctx is done it returns ctx's error at once, even while waiting for input.
 func RunPiped(ctx context.Context, s *Session, r io.Reader, name string) (failed int, err error) {
-	sc := bufio.NewScanner(r)
+	in := readUntilDone(ctx, r)
+	defer in.Close()
+	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	var pending []string
 	line, first := 0, 0 // the line read last, and the first line of pending
@@ -61,6 +64,9 @@ func RunPiped(ctx context.Context, s *Session, r io.Reader, name string) (failed
 			return failed, nil
 		}
 	}
+	if ctx.Err() != nil {
+		return failed, ctx.Err()
+	}
 	if err := sc.Err(); err != nil {
 		return failed, fmt.Errorf("reading input: %w", err)
 	}
@@ -68,4 +74,28 @@ func RunPiped(ctx context.Context, s *Session, r io.Reader, name string) (failed
 		return failed, nil
 	}
 	return failed, nil
+}
+
+// readUntilDone returns a reader of r whose reads end with ctx's error when ctx is done, even
+// one blocked on input that has not come (a pipe kept open): reading a file cannot be
+// interrupted, so r is copied by a goroutine, which ends at r's end or at its next read after
+// the returned reader is closed.
+func readUntilDone(ctx context.Context, r io.Reader) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, r)
+		pw.CloseWithError(err)
+	}()
+	stop := context.AfterFunc(ctx, func() { pw.CloseWithError(ctx.Err()) })
+	return &doneReader{PipeReader: pr, stop: stop}
+}
+
+type doneReader struct {
+	*io.PipeReader
+	stop func() bool
+}
+
+func (d *doneReader) Close() error {
+	d.stop()
+	return d.PipeReader.Close()
 }

@@ -34,8 +34,9 @@ type TerminalOptions struct {
 // RunTerminal runs an interactive session on a terminal until Ctrl-D or .quit: line editing
 // and history (github.com/chzyer/readline), tab completion from [Session.Complete], a
 // continuation prompt while [NeedsMore] says a filter goes on, and Ctrl-C to cancel the
-// running query (at the prompt, Ctrl-C drops the line being typed). The session's writers
-// should be the same terminal.
+// running query (at the prompt, Ctrl-C drops the line being typed). It returns ctx's error as
+// soon as ctx is done, even while waiting for input. The session's writers should be the same
+// terminal.
 func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 	if opt.HistoryFile != "" {
 		if err := os.MkdirAll(dirOf(opt.HistoryFile), 0o700); err != nil {
@@ -67,6 +68,11 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 		return err
 	}
 	defer rl.Close()
+	// When ctx ends (the process was told to stop: SIGTERM, or SIGHUP when its terminal
+	// closed), closing readline ends a Readline waiting for input, so that the caller can
+	// clean up (the embedded server's temporary directory) instead of being killed at the prompt.
+	stop := context.AfterFunc(ctx, func() { rl.Close() })
+	defer stop()
 	fmt.Fprint(rl.Stdout(), s.Banner())
 
 	var pending []string
@@ -78,6 +84,9 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 		}
 		c.setPending(pending)
 		line, err := rl.Readline()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			if len(pending) == 0 && line == "" {

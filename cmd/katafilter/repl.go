@@ -8,9 +8,11 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -104,7 +106,18 @@ func runRepl(env *cmdEnv, args []string) int {
 		return 1
 	}
 
-	ctx := context.Background()
+	stdinFile, interactive := env.stdin.(*os.File)
+	interactive = interactive && term.IsTerminal(int(stdinFile.Fd()))
+	// A signal that ends the process ends the session instead, so that the backend is closed
+	// (the embedded server's temporary state directory removed): SIGTERM, and SIGHUP when the
+	// terminal goes away. Without a terminal, Ctrl-C (SIGINT) too; on a terminal, Ctrl-C
+	// cancels the running query and the REPL goes on.
+	sigs := []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
+	if !interactive {
+		sigs = append(sigs, os.Interrupt)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
+	defer stop()
 	var backend repl.Backend
 	switch {
 	case len(events) > 0:
@@ -123,8 +136,6 @@ func runRepl(env *cmdEnv, args []string) int {
 	}
 	defer backend.Close()
 
-	stdinFile, interactive := env.stdin.(*os.File)
-	interactive = interactive && term.IsTerminal(int(stdinFile.Fd()))
 	s := repl.New(repl.Options{
 		Backend: backend,
 		Lang:    cfg,
@@ -138,6 +149,10 @@ func runRepl(env *cmdEnv, args []string) int {
 	})
 	if !interactive {
 		failed, err := repl.RunPiped(ctx, s, env.stdin, stdinName)
+		if ctx.Err() != nil {
+			fmt.Fprintln(env.stderr, "katafilter repl: interrupted")
+			return 1
+		}
 		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter repl: %v\n", err)
 			return 1

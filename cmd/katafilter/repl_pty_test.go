@@ -115,6 +115,7 @@ func TestReplTerminal(t *testing.T) {
 	bin := buildBinary(t)
 	t.Run("embedded", func(t *testing.T) { testTerminalEmbedded(t, bin) })
 	t.Run("color", func(t *testing.T) { testTerminalColor(t, bin) })
+	t.Run("signals", func(t *testing.T) { testSignalsCleanUp(t, bin) })
 }
 
 // testTerminalEmbedded runs the REPL with the default embedded server: the banner, Tab
