@@ -223,3 +223,20 @@ func TestJSONProblemMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLFlowTooDeep: deeply nested flow collections are reported as an invalid file before
+// the YAML library, whose cost grows with the square of the depth, sees them; brackets in
+// quoted scalars and comments do not count.
+func TestYAMLFlowTooDeep(t *testing.T) {
+	deep := "filter: x\nlist: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n"
+	sites, probs := yamlSites(deep, newLines(deep), map[string]bool{"filter": true})
+	if len(sites) != 0 || len(probs) != 1 || probs[0].code != InvalidFile || probs[0].span.Start != len("filter: x\nlist: ")+maxFlowDepth ||
+		probs[0].msg != "not valid YAML: flow collections ([ ] { }) nest more than 1000 deep" {
+		t.Errorf("deep: %d sites, problems %+v", len(sites), probs)
+	}
+	quoted := "a: '" + strings.Repeat("[", 2000) + "'\nb: \"\\\"" + strings.Repeat("{", 2000) + "\"\n# " + strings.Repeat("[", 2000) + "\nfilter: [\"EventType == 'process'\"]\n"
+	sites, probs = yamlSites(quoted, newLines(quoted), map[string]bool{"filter": true})
+	if len(sites) != 1 || len(probs) != 0 {
+		t.Errorf("quoted: %d sites, problems %+v", len(sites), probs)
+	}
+}
