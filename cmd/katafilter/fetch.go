@@ -191,7 +191,7 @@ func runFetch(env *cmdEnv, args []string) int {
 	}
 
 	if *follow && isTerminal(env) {
-		go progress(ctx, env, nodes, &total)
+		go progress(ctx, env, nodes, &total, max(10*time.Second, *maxTimeout))
 	}
 	errs := make([]error, len(nodes))
 	var wg sync.WaitGroup
@@ -254,11 +254,14 @@ func isTerminal(env *cmdEnv) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// progress redraws one status line on stderr every second: rate, total, per node.
-func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomic.Int64) {
+// progress redraws one status line on stderr every second: rate, total, per node. The rate is
+// taken over the last span (at least one long poll): the answers of a long poll arrive in
+// batches, and a rate over the last second alone would read 0 between them.
+func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomic.Int64, span time.Duration) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	last, lastT := int64(0), time.Now()
+	w := rateWindow{span: span}
+	w.add(time.Now(), 0)
 	for {
 		select {
 		case <-ctx.Done():
@@ -266,8 +269,7 @@ func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomi
 			return
 		case now := <-t.C:
 			n := total.Load()
-			rate := float64(n-last) / now.Sub(lastT).Seconds()
-			last, lastT = n, now
+			rate := w.add(now, n)
 			var per []string
 			for _, nd := range nodes {
 				per = append(per, fmt.Sprintf("%s: %d", nd.name, nd.count.Load()))
@@ -275,4 +277,30 @@ func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomi
 			fmt.Fprintf(env.stderr, "\r\033[K%.1f events/s, %d total (%s)", rate, n, strings.Join(per, ", "))
 		}
 	}
+}
+
+// rateWindow measures the rate of a growing count over the last span.
+type rateWindow struct {
+	span    time.Duration
+	samples []rateSample // oldest first; the first is at most span before the last, or the only older one
+}
+
+type rateSample struct {
+	t time.Time
+	n int64
+}
+
+// add records the count n at time t and returns the rate per second since the oldest sample
+// kept: the one at or just before t-span (or the first, in the first span).
+func (w *rateWindow) add(t time.Time, n int64) float64 {
+	w.samples = append(w.samples, rateSample{t, n})
+	for len(w.samples) > 2 && !w.samples[1].t.After(t.Add(-w.span)) {
+		w.samples = w.samples[1:]
+	}
+	first := w.samples[0]
+	d := t.Sub(first.t).Seconds()
+	if d <= 0 {
+		return 0
+	}
+	return float64(n-first.n) / d
 }
