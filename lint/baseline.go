@@ -95,7 +95,10 @@ func (b *Baseline) Write(file string) error {
 	if err != nil {
 		return err
 	}
-	return fileutil.WriteAtomic(file, append(data, '\n'), 0o644)
+	if err := fileutil.WriteAtomic(file, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing baseline %s: %w", file, err)
+	}
+	return nil
 }
 
 // Filter removes from r the findings the baseline accepts and returns how many it removed.

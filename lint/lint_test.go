@@ -210,3 +210,21 @@ func ExampleRun() {
 	// rules/hosts.kfl:3:28: KF0200 unknown field Bogus
 	// 1 error, 0 warnings in 1 file (2 filters)
 }
+
+// TestWriteErrorsNameTheFile: a baseline that cannot be written says which file it was.
+func TestWriteErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "plain")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(lint.Options{Paths: []string{fixtureRepo + "/rules/hosts.kfl"}, BaseDir: fixtureRepo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(notDir, "baseline.json")
+	err = lint.NewBaseline(res).Write(file)
+	if err == nil || !strings.HasPrefix(err.Error(), "writing baseline "+file+": ") {
+		t.Errorf("err = %v", err)
+	}
+}
