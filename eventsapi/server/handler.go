@@ -351,7 +351,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 	if !first {
 		t, err := decodeToken(p.token, s.key, s.node, id, fpPrefix(fp))
 		if err != nil {
-			s.fail(w, rl, badParam("continuation_token", "%s", strings.TrimPrefix(err.Error(), "continuation_token ")))
+			s.fail(w, rl, badParam("continuation_token", "the token %s", strings.TrimPrefix(err.Error(), "continuation_token ")))
 			return
 		}
 		tok.seq, tok.hasFilter, tok.filter = t.seq, t.hasFilter, t.filter
