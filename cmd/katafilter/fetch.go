@@ -96,7 +96,7 @@ func runFetch(env *cmdEnv, args []string) int {
 	if *filter != "" {
 		f := lang.Analyze(*filter, cfg)
 		if len(f.Diagnostics) > 0 {
-			printDiags(env, env.stderr, "filter", *filter, f.Diagnostics)
+			printDiags(env, env.stderr, filterName, *filter, f.Diagnostics)
 		}
 		if f.Diagnostics.Err() != nil {
 			fmt.Fprintln(env.stderr, "katafilter fetch: the filter has errors; nothing was sent")
@@ -231,7 +231,7 @@ func runFetch(env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "katafilter fetch: %s: %v\n", nodes[i].name, err)
 		var bre *client.BadRequestError
 		if errors.As(err, &bre) && len(bre.Diagnostics) > 0 && *filter != "" {
-			printDiags(env, env.stderr, "filter", *filter, bre.DiagnosticList())
+			printDiags(env, env.stderr, filterName, *filter, bre.DiagnosticList())
 		}
 	}
 	return code
