@@ -424,9 +424,11 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 
 // collect gathers the matching events after tok.seq, advancing tok.seq over every event it
 // considered. A first request answers at once with what is available; a continued one waits
-// until max_events are ready or max_timeout has passed (or, with AnswerEarly, until one is).
+// until max_events are ready or max_timeout has passed (or, with AnswerEarly, until one is),
+// or until the server stops.
 func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p params, first bool) ([][]byte, uint64, error) {
 	deadline := time.Now().Add(p.maxTimeout)
+	stopping, _ := ctx.Value(stoppingKey{}).(<-chan struct{}) // nil (never) outside Serve
 	var out [][]byte
 	var missed uint64
 	var timer *time.Timer
@@ -488,14 +490,21 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 		if timer == nil {
 			timer = time.NewTimer(deadline.Sub(now))
 		}
+		s.waiting.Add(1)
 		select {
 		case <-woken:
 		case <-timer.C:
 			// One more scan, then answer.
 			deadline = now
+		case <-stopping:
+			// The server stops: one more scan, then answer with what there is; the token
+			// continues after it, on this server's next start.
+			deadline, stopping = now, nil
 		case <-ctx.Done():
+			s.waiting.Add(-1)
 			return nil, 0, ctx.Err()
 		}
+		s.waiting.Add(-1)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/katafilter/katafilter/eventsapi/certs"
@@ -115,6 +116,7 @@ type Server struct {
 
 	notifyMu sync.Mutex
 	notify   chan struct{}
+	waiting  atomic.Int64 // long polls waiting for events (for tests)
 
 	progMu sync.Mutex
 	progs  map[string]*eval.Program
@@ -269,7 +271,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// A request's context ends when its client goes away, not when the server stops:
+		// then a waiting long poll answers at once with what it has (see collect), instead of
+		// leaving without an answer, which net/http would send as an empty 200.
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.WithoutCancel(ctx), stoppingKey{}, ctx.Done())
+		},
 	}
 	url := "https://" + urlHost(ln.Addr())
 	urlFile := filepath.Join(s.cfg.StateDir, URLFile)
@@ -298,6 +305,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("stopped serving")
 	return nil
 }
+
+// stoppingKey is the context key of the channel that is closed when the server stops.
+type stoppingKey struct{}
 
 // track derives a context that [Server.Close] cancels, and counts the caller among those Close
 // waits for until it calls done.

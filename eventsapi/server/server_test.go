@@ -847,3 +847,48 @@ func TestOtherPathsAndMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestStopAnswersLongPoll checks that a long poll waiting when the server stops is answered at
+// once with a valid answer (its events so far and a token), not left without one (which
+// net/http sends as an empty 200), and that the token continues on the next start.
+func TestStopAnswersLongPoll(t *testing.T) {
+	dir := t.TempDir()
+	ts := start(t, server.Config{StateDir: dir})
+	id := ts.approved()
+	c := ts.client(id)
+	ctx := ctxT(t)
+	r, err := c.Fetch(ctx, client.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		r   *client.Response
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r2, err := c.Fetch(ctx, client.Request{Token: r.Token, MaxTimeout: 5 * time.Minute})
+		done <- result{r2, err}
+	}()
+	waitFor(t, "the long poll to wait", func() bool { return ts.srv.Waiting() > 0 })
+	ts.stop()
+	res := <-done
+	if res.err != nil {
+		t.Fatalf("the waiting request got %v, want an answer", res.err)
+	}
+	if len(res.r.Events) != 0 || res.r.Token == "" {
+		t.Fatalf("got %d events, token %q", len(res.r.Events), res.r.Token)
+	}
+
+	ts2 := start(t, server.Config{StateDir: dir})
+	if err := ts2.srv.Add([][]byte{[]byte(`{"EventType":"process","HostName":"after"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	r3, err := ts2.client(id).Fetch(ctx, client.Request{Token: res.r.Token, MaxTimeout: client.NoWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r3.Events) != 1 || !strings.Contains(string(r3.Events[0]), `"after"`) {
+		t.Fatalf("after the restart: %d events: %s", len(r3.Events), r3.Events)
+	}
+}
