@@ -132,10 +132,14 @@ func TestNetworkErrorsAreRetryable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Fetch(context.Background(), client.Request{})
+	_, err = c.Fetch(context.Background(), client.Request{Filter: "EventType == 'process'", Token: "AYEc"})
 	var ne *client.NetworkError
 	if !errors.As(err, &ne) || !client.Retryable(err) {
 		t.Fatalf("got %v", err)
+	}
+	// The message names the request without its query (the token and the filter).
+	if want := "events API: GET https://127.0.0.1:1/kata/events_api/v1/" + testID + "/events: dial tcp 127.0.0.1:1: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message\n %s\nwant it to begin with\n %s", err, want)
 	}
 	err = c.Follow(context.Background(), client.FollowOptions{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
 	if !errors.As(err, &ne) {

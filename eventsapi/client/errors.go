@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/katafilter/katafilter/eventsapi/wire"
@@ -68,7 +69,20 @@ type ServerError struct{ APIError }
 // NetworkError is a failure to reach the server or to read its answer.
 type NetworkError struct{ Err error }
 
-func (e *NetworkError) Error() string { return "events API: " + e.Err.Error() }
+// Error names the request by its method and URL without the query: the query holds the
+// continuation token and the filter, which made the message long and put the token in logs.
+func (e *NetworkError) Error() string {
+	var ue *url.Error
+	if errors.As(e.Err, &ue) {
+		u := ue.URL
+		if p, err := url.Parse(u); err == nil {
+			p.RawQuery, p.ForceQuery = "", false
+			u = p.String()
+		}
+		return "events API: " + strings.ToUpper(ue.Op) + " " + u + ": " + ue.Err.Error()
+	}
+	return "events API: " + e.Err.Error()
+}
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 // FilterError is a filter refused by the local check; nothing was sent.
