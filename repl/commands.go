@@ -43,7 +43,7 @@ func init() {
 		{name: "limit", args: "[N]", summary: "show or set max_events, the most events one query returns", run: (*Session).cmdLimit},
 		{name: "timeout", args: "[DURATION]", summary: "show or set max_timeout, how long the server may wait for events (e.g. 5s, PT30S)", run: (*Session).cmdTimeout},
 		{name: "tail", args: "[FILTER]", summary: "follow the stream with a filter (the last one by default) until Ctrl-C", run: (*Session).cmdTail},
-		{name: "explain", args: "[N | FILTER]", summary: "explain a filter (the last one by default), or why event N of the last results matched", run: (*Session).cmdExplain},
+		{name: "explain", args: "[N] [FILTER]", summary: "explain a filter (the last one by default), or why event N of the last results matches it or not", run: (*Session).cmdExplain},
 		{name: "save", args: "FILE", summary: "save the last results to FILE as JSON lines", run: (*Session).cmdSave},
 		{name: "source", args: "FILE.kfl", summary: "run the filters (and commands) of a file", run: (*Session).cmdSource},
 		{name: "token", args: "[reset]", summary: "show the continuation token, or forget it to start the stream over", run: (*Session).cmdToken, complete: fixedArgs("reset")},

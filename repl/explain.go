@@ -18,7 +18,21 @@ import (
 // .explain N why event N of the last results matched the last filter (clause by clause).
 func (s *Session) cmdExplain(_ context.Context, args string) error {
 	if n, err := strconv.Atoi(args); err == nil {
-		return s.explainEvent(n)
+		return s.explainEvent(n, nil)
+	}
+	// .explain N FILTER: why event N of the last results does or does not match another
+	// filter, the one being refined. (A filter cannot begin with a number.)
+	if num, rest, ok := strings.Cut(args, " "); ok {
+		if n, err := strconv.Atoi(num); err == nil {
+			f := lang.Analyze(strings.TrimSpace(rest), s.cfg)
+			if len(f.Diagnostics) > 0 {
+				s.renderDiags(f)
+			}
+			if f.Diagnostics.HasErrors() {
+				return s.failf("the filter has %s", words.Plural(f.Diagnostics.Count(diag.Error), "error"))
+			}
+			return s.explainEvent(n, f)
+		}
 	}
 	f := s.lastFilter
 	if args != "" {
@@ -121,20 +135,24 @@ func usedFields(f *lang.Filter) []string {
 	return out
 }
 
-// explainEvent says, clause by clause, why event n (1-based) of the last results matched.
-func (s *Session) explainEvent(n int) error {
+// explainEvent says, clause by clause, why event n (1-based) of the last results matched the
+// last filter, or, when f is not nil, why it does or does not match f.
+func (s *Session) explainEvent(n int, f *lang.Filter) error {
 	if s.lastFilter == nil || len(s.last) == 0 {
 		return s.failf("no results to explain: run a filter first")
 	}
 	if n < 1 || n > len(s.last) {
 		return s.failf("no event %d: the last results are 1 to %d", n, len(s.last))
 	}
+	if f == nil {
+		f = s.lastFilter
+	}
 	e := s.last[n-1]
-	node, err := explain.Filter(s.lastFilter, e.Value)
+	node, err := explain.Filter(f, e.Value)
 	if err != nil {
 		return s.failf("explain: %v", err)
 	}
-	text, _ := s.lastFilter.Format()
+	text, _ := f.Format()
 	fmt.Fprintf(s.out, "event %d: %s, %s\n", n, cell(e.Value, "Timestamp"), describeEvent(e))
 	fmt.Fprintf(s.out, "filter: %s\n", text)
 	var b strings.Builder
