@@ -109,6 +109,14 @@ func runFetch(env *cmdEnv, args []string) int {
 			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
 			return 1
 		}
+		// A new state file is written at once, so that a place where it cannot be written
+		// stops fetch before any event is fetched, not after the first answer is printed.
+		if _, err := os.Stat(*statePath); errors.Is(err, os.ErrNotExist) {
+			if err := state.Save(*statePath); err != nil {
+				fmt.Fprintf(env.stderr, "katafilter fetch: --state: %v\n", err)
+				return 1
+			}
+		}
 	}
 	var nodes []*fetchNode
 	seen := map[string]bool{}
