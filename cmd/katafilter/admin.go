@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/katafilter/katafilter/eventsapi/certs"
 	"github.com/katafilter/katafilter/eventsapi/server"
 	"github.com/katafilter/katafilter/eventsapi/store"
 	"github.com/katafilter/katafilter/eventsapi/wire"
@@ -139,11 +139,7 @@ func (a adminAccess) call(method, path string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	ca, err := os.ReadFile(filepath.Join(a.dir, server.CertFile))
-	if err != nil {
-		return err
-	}
-	pool, err := certs.CertPool(ca)
+	pin, err := a.servingCert()
 	if err != nil {
 		return err
 	}
@@ -159,7 +155,18 @@ func (a adminAccess) call(method, path string, in, out any) error {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	// The server is trusted when it presents exactly the certificate it wrote into the state
+	// directory (a pin): a certificate given to serve with --cert need not name 127.0.0.1, nor
+	// be issued by a CA this machine trusts.
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		InsecureSkipVerify: true, // replaced by the pin
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 || !bytes.Equal(cs.PeerCertificates[0].Raw, pin) {
+				return errors.New("the server at " + strings.TrimSpace(string(urlb)) + " is not the one that runs on " + a.dir)
+			}
+			return nil
+		},
+	}}}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return errNoServer // a URL file left by a server that died: use the store
@@ -174,6 +181,23 @@ func (a adminAccess) call(method, path string, in, out any) error {
 		return fmt.Errorf("server answered %s", resp.Status)
 	}
 	return json.Unmarshal(data, out)
+}
+
+// servingCert returns the DER of the certificate the running server presents: from
+// ServingCertFile, or, from a server that does not write it, the state directory's own.
+func (a adminAccess) servingCert() ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(a.dir, server.ServingCertFile))
+	if errors.Is(err, os.ErrNotExist) {
+		data, err = os.ReadFile(filepath.Join(a.dir, server.CertFile))
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, _ := pem.Decode(data)
+	if b == nil || b.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%s: no PEM certificate of the running server", a.dir)
+	}
+	return b.Bytes, nil
 }
 
 func (a adminAccess) open() (*store.Store, error) {

@@ -102,7 +102,12 @@ func runServe(env *cmdEnv, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	abs, _ := filepath.Abs(*stateDir)
-	logger.Info("clients trust the server with --cacert "+filepath.Join(abs, server.CertFile),
+	trust := filepath.Join(abs, server.CertFile)
+	if *certFile != "" {
+		trust, _ = filepath.Abs(*certFile)
+		trust += " (or the CA that issued it)"
+	}
+	logger.Info("clients trust the server with --cacert "+trust,
 		"ingest", "POST "+wire.IngestPath+" with Authorization: Bearer "+srv.IngestToken(),
 		"admin", "katafilter admin --state-dir "+abs+" list")
 	if *generate > 0 {

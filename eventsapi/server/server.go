@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,9 @@ const (
 	IngestTokenFile = "ingest.token" // bearer token of the ingest endpoint
 	AdminTokenFile  = "admin.token"  // bearer token of the admin endpoints
 	URLFile         = "server.url"   // the URL while the server runs
+	// ServingCertFile holds, while the server runs, the certificate it presents (the one made
+	// in the state directory or the one given with Config.CertFile), so that admin can pin it.
+	ServingCertFile = "serving.crt"
 )
 
 // Limits the vendor documents.
@@ -279,6 +283,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		},
 	}
 	url := "https://" + urlHost(ln.Addr())
+	// The certificate first: whoever finds the URL finds the certificate too.
+	certFile := filepath.Join(s.cfg.StateDir, ServingCertFile)
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert.Certificate[0]}), 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(certFile)
 	urlFile := filepath.Join(s.cfg.StateDir, URLFile)
 	if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
 		return err
