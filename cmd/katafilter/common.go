@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -102,4 +104,34 @@ func useColor(env *cmdEnv, w io.Writer) bool {
 // printDiags renders diagnostics compiler-style. src is the whole text the spans refer to.
 func printDiags(env *cmdEnv, w io.Writer, filename, src string, diags diag.List) {
 	_ = diag.Render(w, ast.NewLineTable(src), diags, diag.RenderOptions{Filename: filename, Color: useColor(env, w)})
+}
+
+// nodeURL is one --url of fetch and repl: the URL of a KATA node, and the name it was given
+// as NAME=URL ("" when none) or its host.
+type nodeURL struct{ name, url, host string }
+
+// parseNodeURLs reads the --url values of fetch and repl, NAME=URL or URL, each URL once.
+func parseNodeURLs(urls []string) ([]nodeURL, error) {
+	var out []nodeURL
+	seen := map[string]bool{}
+	for _, u := range urls {
+		n := nodeURL{url: u}
+		if name, rest, ok := strings.Cut(u, "="); ok && !strings.Contains(name, "/") {
+			if name == "" {
+				return nil, fmt.Errorf("--url %q: the node name before = is empty", u)
+			}
+			n.name, n.url = name, rest
+		}
+		p, err := url.Parse(n.url)
+		if err != nil || p.Host == "" {
+			return nil, fmt.Errorf("--url %q is not a URL", u)
+		}
+		if seen[n.url] {
+			return nil, fmt.Errorf("--url %s given twice", n.url)
+		}
+		seen[n.url] = true
+		n.host = p.Host
+		out = append(out, n)
+	}
+	return out, nil
 }

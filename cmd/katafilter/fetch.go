@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -118,26 +117,17 @@ func runFetch(env *cmdEnv, args []string) int {
 			}
 		}
 	}
+	targets, err := parseNodeURLs(urls)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
+		return 2
+	}
 	var nodes []*fetchNode
-	seen := map[string]bool{}
-	for _, u := range urls {
-		n := &fetchNode{url: u}
-		if name, rest, ok := strings.Cut(u, "="); ok && !strings.Contains(name, "/") {
-			n.name, n.url = name, rest
-		}
-		pu, err := url.Parse(n.url)
-		if err != nil || pu.Host == "" {
-			fmt.Fprintf(env.stderr, "katafilter fetch: --url %q is not a URL\n", u)
-			return 2
-		}
+	for _, t := range targets {
+		n := &fetchNode{name: t.name, url: t.url}
 		if n.name == "" {
-			n.name = pu.Host
+			n.name = t.host
 		}
-		if seen[n.url] {
-			fmt.Fprintf(env.stderr, "katafilter fetch: --url %s given twice\n", n.url)
-			return 2
-		}
-		seen[n.url] = true
 		n.c, err = client.New(client.Config{URL: n.url, ExternalSystemID: *id, CertFile: *certFile, KeyFile: *keyFile, CAFile: *caFile, ServerName: *serverName, Lang: cfg, NoLocalCheck: true})
 		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)

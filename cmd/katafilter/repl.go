@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -240,24 +239,16 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 // remoteBackend connects to real servers: one client per --url, all with the same identity.
 // As for fetch, --url NAME=URL names a node; several nodes are otherwise named by their host.
 func remoteBackend(urls []string, id, cert, key, cacert string, cfg lang.Config) (repl.Backend, error) {
+	targets, err := parseNodeURLs(urls)
+	if err != nil {
+		return nil, err
+	}
 	var nodes []repl.APINode
 	var shown []string
-	seen := map[string]bool{}
-	for _, u := range urls {
-		name, addr := "", u
-		if n, rest, ok := strings.Cut(u, "="); ok && !strings.Contains(n, "/") {
-			name, addr = n, rest
-		}
-		p, err := url.Parse(addr)
-		if err != nil || p.Host == "" {
-			return nil, fmt.Errorf("--url %q is not a URL", u)
-		}
-		if seen[addr] {
-			return nil, fmt.Errorf("--url %s given twice", addr)
-		}
-		seen[addr] = true
+	for _, t := range targets {
+		name, addr := t.name, t.url
 		if name == "" && len(urls) > 1 {
-			name = p.Host
+			name = t.host
 		}
 		c, err := client.New(client.Config{URL: addr, ExternalSystemID: id, CertFile: cert, KeyFile: key, CAFile: cacert, Lang: cfg})
 		if err != nil {
