@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lint"
 )
@@ -93,20 +94,25 @@ func runLint(env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stdout, "wrote %d findings to %s\n", len(res.Findings()), *baseline)
 		return 0
 	}
+	accepted := 0
 	if *baseline != "" {
 		b, err := lint.ReadBaseline(*baseline)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
 			return 2
 		}
-		b.Filter(res)
+		accepted = b.Filter(res)
 	}
 	if err := lint.Write(env.stdout, res, lint.WriteOptions{Format: *format, Color: useColor(env, env.stdout), Version: buildVersion()}); err != nil {
 		fmt.Fprintf(env.stderr, "katafilter lint: %v\n", err)
 		return 2
 	}
 	if *format == "text" {
-		fmt.Fprintln(env.stderr, res.Summary())
+		summary := res.Summary()
+		if accepted > 0 {
+			summary += fmt.Sprintf("; %s accepted by the baseline", words.Plural(accepted, "finding"))
+		}
+		fmt.Fprintln(env.stderr, summary)
 	}
 	if res.Count(diag.Error) > 0 || fail == diag.Warning && res.Count(diag.Warning) > 0 {
 		return 1
