@@ -21,9 +21,12 @@ import (
 func TestNeverTrueSound(t *testing.T) {
 	events := neverTrueEvents()
 	rng := rand.New(rand.NewPCG(7, 8))
-	warned, viaOr := 0, 0
-	for range 20000 {
+	warned, viaOr, viaOrs := 0, 0, 0
+	for i := range 30000 {
 		src := randomLogicFilter(rng, 3)
+		if i%3 == 0 { // chains of several ORs, which random trees seldom make
+			src = randomOrChain(rng)
+		}
 		f := lang.Analyze(src, lang.Config{})
 		if f.Diagnostics.HasErrors() {
 			continue
@@ -35,6 +38,9 @@ func TestNeverTrueSound(t *testing.T) {
 			warned++
 			if strings.Contains(d.Message, "alternatives") {
 				viaOr++
+			}
+			if strings.Contains(d.Message, "whichever") {
+				viaOrs++
 			}
 			part := neverTruePart(f.Expr, d.Span)
 			if part == nil {
@@ -53,9 +59,9 @@ func TestNeverTrueSound(t *testing.T) {
 		}
 	}
 	// A test in which the checker never warned would hold it to nothing.
-	t.Logf("%d warnings, %d of them about an OR", warned, viaOr)
-	if warned < 500 || viaOr < 50 {
-		t.Fatalf("only %d warnings in the random filters, %d about an OR", warned, viaOr)
+	t.Logf("%d warnings, %d of them about an OR, %d about several", warned, viaOr, viaOrs)
+	if warned < 500 || viaOr < 50 || viaOrs < 30 {
+		t.Fatalf("only %d warnings in the random filters, %d about an OR, %d about several", warned, viaOr, viaOrs)
 	}
 }
 
@@ -117,6 +123,20 @@ func randomLogicFilter(rng *rand.Rand, depth int) string {
 		return "(" + randomLogicFilter(rng, depth-1) + " OR " + randomLogicFilter(rng, depth-1) + ")"
 	}
 	return randomLogicFilter(rng, depth-1) + " AND " + randomLogicFilter(rng, depth-1)
+}
+
+// randomOrChain writes a comparison and two or three ORs in an AND chain, over few fields and
+// constants, so that the ORs often contradict each other.
+func randomOrChain(rng *rand.Rand) string {
+	parts := []string{randomLogicComparison(rng)}
+	for range 2 + rng.IntN(2) {
+		alts := []string{randomLogicComparison(rng), randomLogicComparison(rng)}
+		if rng.IntN(3) == 0 {
+			alts = append(alts, randomLogicComparison(rng)+" AND "+randomLogicComparison(rng))
+		}
+		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+	}
+	return strings.Join(parts, " AND ")
 }
 
 func randomLogicComparison(rng *rand.Rand) string {

@@ -273,15 +273,23 @@ func (c *checker) chain(b *ast.Binary) bool {
 	// The constraints: as many as the fields the chain compares, a few, searched in order.
 	var consBuf [8]fieldConstraint
 	cons, e, why := c.constrain(consBuf[:0], conj)
-	if why == "" {
-		for _, x := range conj {
-			if o, ok := x.(*ast.Binary); ok && o.Op == ast.Or {
-				if why = c.orNever(cons, o); why != "" {
-					e = x
-					break
-				}
+	var orBuf [4]*ast.Binary
+	ors := orBuf[:0]
+	for _, x := range conj {
+		if o, ok := x.(*ast.Binary); ok && o.Op == ast.Or && why == "" {
+			if why = c.orNever(cons, o); why != "" {
+				e = x
 			}
+			ors = append(ors, o)
 		}
+	}
+	// Each OR may be possible on its own and the ORs impossible together:
+	// (A == 1 OR A == 2) AND (A == 3 OR A == 4). Try the combinations of their
+	// alternatives, up to a budget.
+	budget := maxCombinations
+	if why == "" && len(ors) > 1 && c.orsNever(cons, ors, &budget) {
+		e = ors[len(ors)-1]
+		why = "none of its alternatives can be, whichever alternatives the other ORs of the chain take"
 	}
 	if why == "" {
 		return false
@@ -333,17 +341,7 @@ func (c *checker) orNever(cons []fieldConstraint, o *ast.Binary) string {
 	var altBuf [8]ast.Expr
 	first := ""
 	for _, alt := range flattenOr(o, altBuf[:0]) {
-		var conjBuf [16]ast.Expr
-		conj := flattenAnd(alt, conjBuf[:0])
-		sub, _, why := c.constrain(cloneConstraints(cons), conj)
-		for _, x := range conj {
-			if why != "" {
-				break
-			}
-			if inner, ok := x.(*ast.Binary); ok && inner.Op == ast.Or {
-				why = c.orNever(sub, inner)
-			}
-		}
+		_, why := c.alternative(cons, alt)
 		if why == "" {
 			return ""
 		}
@@ -352,6 +350,45 @@ func (c *checker) orNever(cons []fieldConstraint, o *ast.Binary) string {
 		}
 	}
 	return "none of its alternatives can be (the first: " + first + ")"
+}
+
+// maxCombinations bounds the alternatives orsNever tries for one chain.
+const maxCombinations = 256
+
+// orsNever reports whether no choice of one alternative of each OR in ors can be true
+// together with cons. It gives up, reporting false, once it has tried *budget alternatives.
+func (c *checker) orsNever(cons []fieldConstraint, ors []*ast.Binary, budget *int) bool {
+	var altBuf [8]ast.Expr
+	for _, alt := range flattenOr(ors[0], altBuf[:0]) {
+		if *budget--; *budget < 0 {
+			return false
+		}
+		sub, why := c.alternative(cons, alt)
+		if why != "" {
+			continue
+		}
+		if len(ors) == 1 || !c.orsNever(sub, ors[1:], budget) {
+			return false
+		}
+	}
+	return true
+}
+
+// alternative adds the alternative alt of an OR to a copy of cons, and says why they cannot
+// be true together, or "".
+func (c *checker) alternative(cons []fieldConstraint, alt ast.Expr) ([]fieldConstraint, string) {
+	var conjBuf [16]ast.Expr
+	conj := flattenAnd(alt, conjBuf[:0])
+	sub, _, why := c.constrain(cloneConstraints(cons), conj)
+	for _, x := range conj {
+		if why != "" {
+			break
+		}
+		if inner, ok := x.(*ast.Binary); ok && inner.Op == ast.Or {
+			why = c.orNever(sub, inner)
+		}
+	}
+	return sub, why
 }
 
 // cloneConstraints copies cons so that adding to the copy leaves cons as it is (apply filters
