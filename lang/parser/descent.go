@@ -76,28 +76,20 @@ func (p *descent) punct(c byte) bool {
 }
 
 // or parses Or = And ("OR" And)*.
-func (p *descent) or() (ast.Expr, bool) {
-	x, ok := p.and()
-	for ok && p.keyword("OR") {
-		op := p.span()
-		p.next()
-		var y ast.Expr
-		if y, ok = p.and(); ok {
-			x = &ast.Binary{Op: ast.Or, OpSpan: op, X: x, Y: y}
-		}
-	}
-	return x, ok
-}
+func (p *descent) or() (ast.Expr, bool) { return p.chain(ast.Or, p.and) }
 
 // and parses And = Not ("AND" Not)*.
-func (p *descent) and() (ast.Expr, bool) {
-	x, ok := p.not()
-	for ok && p.keyword("AND") {
-		op := p.span()
+func (p *descent) and() (ast.Expr, bool) { return p.chain(ast.And, p.not) }
+
+// chain parses operand (op operand)*, grouping to the left.
+func (p *descent) chain(op ast.LogicalOp, operand func() (ast.Expr, bool)) (ast.Expr, bool) {
+	x, ok := operand()
+	for ok && p.keyword(op.String()) {
+		opSpan := p.span()
 		p.next()
 		var y ast.Expr
-		if y, ok = p.not(); ok {
-			x = &ast.Binary{Op: ast.And, OpSpan: op, X: x, Y: y}
+		if y, ok = operand(); ok {
+			x = &ast.Binary{Op: op, OpSpan: opSpan, X: x, Y: y}
 		}
 	}
 	return x, ok
