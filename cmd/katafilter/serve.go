@@ -63,6 +63,10 @@ func runServe(env *cmdEnv, args []string) int {
 		fmt.Fprintln(env.stderr, "katafilter serve: --generate must not be negative")
 		return 2
 	}
+	if *maxPending < 1 {
+		fmt.Fprintln(env.stderr, "katafilter serve: --max-pending must be at least 1")
+		return 2
+	}
 	lcfg, err := lf.config()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter serve: %v\n", err)
