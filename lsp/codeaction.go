@@ -8,7 +8,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 func codeActions(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
@@ -34,10 +34,10 @@ func codeActions(ctx context.Context, s *server, v view, params json.RawMessage)
 		ca := protocol.CodeAction{Title: a.Title, IsPreferred: a.Preferred,
 			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{snap.uri: textEdits(snap.m, a.Edits)}}}
 		switch a.Kind {
-		case complete.ActionFix:
+		case ide.ActionFix:
 			ca.Kind = protocol.QuickFix
 			ca.Diagnostics = []protocol.Diagnostic{lspDiagnostic(snap.m, *a.Diagnostic)}
-		case complete.ActionFormat:
+		case ide.ActionFormat:
 			ca.Kind = protocol.RefactorRewrite
 		}
 		if !wanted(ca.Kind) {

@@ -6,16 +6,16 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
-var completionKinds = map[complete.Kind]protocol.CompletionItemKind{
-	complete.KindField:    protocol.CompletionItemKindField,
-	complete.KindSegment:  protocol.CompletionItemKindModule,
-	complete.KindOperator: protocol.CompletionItemKindOperator,
-	complete.KindKeyword:  protocol.CompletionItemKindKeyword,
-	complete.KindValue:    protocol.CompletionItemKindEnumMember,
-	complete.KindPunct:    protocol.CompletionItemKindText,
+var completionKinds = map[ide.Kind]protocol.CompletionItemKind{
+	ide.KindField:    protocol.CompletionItemKindField,
+	ide.KindSegment:  protocol.CompletionItemKindModule,
+	ide.KindOperator: protocol.CompletionItemKindOperator,
+	ide.KindKeyword:  protocol.CompletionItemKindKeyword,
+	ide.KindValue:    protocol.CompletionItemKindEnumMember,
+	ide.KindPunct:    protocol.CompletionItemKindText,
 }
 
 func completion(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {

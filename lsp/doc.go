@@ -3,7 +3,7 @@
 // go.lsp.dev/protocol.
 //
 // The server knows nothing about the language itself: every answer comes from package
-// lang/complete (completion, hover, signature help, highlighting, symbols, folding,
+// lang/ide (completion, hover, signature help, highlighting, symbols, folding,
 // formatting and fixes) and from the checker's diagnostics, so the REPL and the command line
 // say the same things. Its own concerns are the protocol's:
 //

@@ -8,23 +8,23 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/katafilter/katafilter/lang"
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 // snapshot is one version of an open document. It never changes: an edit makes a new one.
 type snapshot struct {
 	uri     protocol.DocumentURI
 	version int32
-	doc     *complete.Document
+	doc     *ide.Document
 	m       *mapper
 }
 
 func newSnapshot(uri protocol.DocumentURI, version int32, text string, cfg lang.Config, prev *snapshot) *snapshot {
-	var pd *complete.Document
+	var pd *ide.Document
 	if prev != nil {
 		pd = prev.doc
 	}
-	return &snapshot{uri: uri, version: version, doc: complete.NewDocument(text, cfg, pd), m: newMapper(text)}
+	return &snapshot{uri: uri, version: version, doc: ide.NewDocument(text, cfg, pd), m: newMapper(text)}
 }
 
 // view is the set of open documents at one moment. It is never modified: the store replaces

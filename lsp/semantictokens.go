@@ -8,7 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 // tokenTypes is the legend of semantic token types; the index of a type is its number on the
@@ -16,15 +16,15 @@ import (
 // wildcard inside a string a regexp, an escape a macro.
 var tokenTypes = []string{"property", "keyword", "operator", "string", "regexp", "macro", "number", "comment"}
 
-var tokenTypeIndex = map[complete.TokenKind]uint32{
-	complete.TokenField:    0,
-	complete.TokenKeyword:  1,
-	complete.TokenOperator: 2,
-	complete.TokenString:   3,
-	complete.TokenWildcard: 4,
-	complete.TokenEscape:   5,
-	complete.TokenNumber:   6,
-	complete.TokenComment:  7,
+var tokenTypeIndex = map[ide.TokenKind]uint32{
+	ide.TokenField:    0,
+	ide.TokenKeyword:  1,
+	ide.TokenOperator: 2,
+	ide.TokenString:   3,
+	ide.TokenWildcard: 4,
+	ide.TokenEscape:   5,
+	ide.TokenNumber:   6,
+	ide.TokenComment:  7,
 }
 
 // semanticTokensOptions are the capability, which protocol v0.12.0's type cannot express.
@@ -38,7 +38,7 @@ func semanticTokensOptions() any {
 // encodeTokens writes tokens in the protocol's relative form: five integers per token (line
 // delta, start delta, length, type, modifiers), lengths and starts in UTF-16 units. A token
 // that spans lines (a string with a line break) is cut at each line end.
-func encodeTokens(m *mapper, toks []complete.Token) []uint32 {
+func encodeTokens(m *mapper, toks []ide.Token) []uint32 {
 	out := make([]uint32, 0, 5*len(toks))
 	var line, col uint32
 	emit := func(sp ast.Span, typ uint32) {

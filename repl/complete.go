@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 // Completion is one candidate for the text at the cursor: Text replaces the span Replace of
@@ -19,7 +19,7 @@ type Completion struct {
 }
 
 // Complete returns the completions at byte offset off of input (all the lines typed so far,
-// joined with "\n"): for a filter those of package lang/complete, the engine the language
+// joined with "\n"): for a filter those of package lang/ide, the engine the language
 // server uses (fields, operators for the field's type, known values, keywords); for a
 // meta-command the command names and their arguments.
 func (s *Session) Complete(input string, off int) []Completion {
@@ -29,7 +29,7 @@ func (s *Session) Complete(input string, off int) []Completion {
 	if strings.HasPrefix(trimmed, ".") {
 		return s.completeMeta(input[:off], lead)
 	}
-	items := complete.Complete(input, off, s.cfg)
+	items := ide.Complete(input, off, s.cfg)
 	out := make([]Completion, 0, len(items))
 	for _, it := range items {
 		out = append(out, Completion{Text: it.InsertText, Replace: it.Replace, Detail: it.Detail})
@@ -58,7 +58,7 @@ func (s *Session) completeMeta(before string, lead int) []Completion {
 		// The argument is a filter: complete it as one, in its own offsets.
 		argStart := lead + 1 + len(name) + 1
 		var out []Completion
-		for _, it := range complete.Complete(before[argStart:], len(before)-argStart, s.cfg) {
+		for _, it := range ide.Complete(before[argStart:], len(before)-argStart, s.cfg) {
 			out = append(out, Completion{Text: it.InsertText, Detail: it.Detail,
 				Replace: ast.Span{Start: it.Replace.Start + argStart, End: it.Replace.End + argStart}})
 		}

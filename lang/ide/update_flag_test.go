@@ -1,4 +1,4 @@
-package complete_test
+package ide_test
 
 import "flag"
 

@@ -1,15 +1,15 @@
-package complete_test
+package ide_test
 
 import (
 	"fmt"
 
 	"github.com/katafilter/katafilter/lang"
-	"github.com/katafilter/katafilter/lang/complete"
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 func ExampleComplete() {
 	src := "EventType == 'process' AND Ioa."
-	for _, it := range complete.Complete(src, len(src), lang.Config{}) {
+	for _, it := range ide.Complete(src, len(src), lang.Config{}) {
 		fmt.Printf("%-10s %-8s replaces %v\n", it.Label, it.Kind, it.Replace)
 	}
 	// Output:
@@ -19,7 +19,7 @@ func ExampleComplete() {
 }
 
 func ExampleHoverAt() {
-	h, _ := complete.HoverAt(`FileName == 'a\*b*'`, 14, lang.Config{})
+	h, _ := ide.HoverAt(`FileName == 'a\*b*'`, 14, lang.Config{})
 	fmt.Println(h.Span)
 	fmt.Println(h.Text)
 	// Output:
@@ -31,7 +31,7 @@ func ExampleHoverAt() {
 
 func ExampleDocument() {
 	text := "# process starts\nEventType == 'proces' AND\n  FileName == '*x*'\n"
-	d := complete.NewDocument(text, lang.Config{}, nil)
+	d := ide.NewDocument(text, lang.Config{}, nil)
 	for _, dg := range d.Diagnostics() {
 		fmt.Printf("%v %s %s\n", dg.Span, dg.Code, text[dg.Span.Start:dg.Span.End])
 	}

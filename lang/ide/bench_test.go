@@ -1,4 +1,4 @@
-package complete
+package ide
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 
 // BenchmarkDocumentDiagnostics analyses a fresh 5,000-filter document:
 //
-//	go test ./lang/complete -run '^$' -bench DocumentDiagnostics
+//	go test ./lang/ide -run '^$' -bench DocumentDiagnostics
 func BenchmarkDocumentDiagnostics(b *testing.B) {
 	var sb strings.Builder
 	for i := range 5000 {

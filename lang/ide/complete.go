@@ -1,4 +1,4 @@
-package complete
+package ide
 
 import (
 	"fmt"

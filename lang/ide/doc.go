@@ -1,4 +1,4 @@
-// Package complete is the editor-independent intelligence of katafilter: what an editor, the
+// Package ide is the editor-independent intelligence of katafilter: what an editor, the
 // language server or the REPL asks about a filter while it is being written. It answers as
 // plain data with byte spans, never in any editor's protocol:
 //
@@ -17,4 +17,4 @@
 //
 // The language server converts these byte spans to its own positions at its edge; the REPL
 // uses them as they are.
-package complete
+package ide
