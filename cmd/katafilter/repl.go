@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,17 +9,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
-	"time"
 
 	"golang.org/x/term"
 
-	"github.com/katafilter/katafilter/eventsapi/client"
-	"github.com/katafilter/katafilter/eventsapi/embedded"
-	"github.com/katafilter/katafilter/eventsapi/server"
-	"github.com/katafilter/katafilter/internal/words"
-	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
 )
 
@@ -34,12 +26,7 @@ Repl is an interactive shell for filters: type one, see at once whether it is va
 shown with carets and nothing is sent), and what it matches, as a table or as JSON. .help lists
 the commands (fields, explain, tail, save, ...). Tab completes fields, operators and values.
 
-Where the events come from:
-  (no flags)   the built-in emulator of the KATA events API, started in process with generated
-               events and reached through the real client over loopback TLS
-  --url ...    a real KATA server (--url may be repeated: a PCN and its SCNs), authenticated by
-               --id, --cert and --key as for "katafilter fetch"
-  --events     JSON-lines files of events (.gz too), evaluated in process
+` + sourceSynopsis + `
 
 Without a terminal on standard input, it reads filters and commands line by line, prints the
 results, reports errors on stderr and exits with status 1 if any input failed.
@@ -47,40 +34,20 @@ results, reports errors on stderr and exits with status 1 if any input failed.
 History is kept in $KATAFILTER_HISTORY, or else in katafilter/repl_history under the user's
 state directory ($XDG_STATE_HOME, ~/.local/state) or config directory.`
 
-// multiString is a flag that may be repeated.
-type multiString []string
-
-func (m *multiString) String() string { return strings.Join(*m, ",") }
-
-func (m *multiString) Set(s string) error {
-	*m = append(*m, s)
-	return nil
-}
-
 func runRepl(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "repl", replSynopsis)
-	var urls, events multiString
-	fs.Var(&urls, "url", "the `URL` of a KATA server, or NAME=URL (repeatable: a PCN and its SCNs)")
-	id := fs.String("id", "", "the external system `UUID` (with --url)")
-	cert := fs.String("cert", "", "the client certificate `file` (with --url)")
-	key := fs.String("key", "", "the client key `file` (with --url)")
-	cacert := fs.String("cacert", "", "the CA certificate `file` that signed the server's (with --url)")
-	fs.Var(&events, "events", "a JSON-lines `file` of events (.gz too) to evaluate in process (repeatable; more files may follow)")
+	src := addSourceFlags(fs, "repl")
 	format := fs.String("format", "table", "the result `format`: table, json or jsonl")
 	limit := fs.Int("limit", repl.DefaultLimit, "max_events: the most `events` one query returns")
 	timeout := fs.String("timeout", repl.DefaultTimeout.String(), "max_timeout: how long the server may wait for events (`duration`, 1s to 5m)")
-	generate := fs.Float64("generate", 20, "the built-in emulator's `rate` of generated events per second")
 	history := fs.String("history", "", "the history `file` (\"none\" keeps none; default: see above)")
 	lf := addLangFlags(fs, true)
 	rest, code, ok := parseArgs(env, fs, args)
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		if len(events) == 0 {
-			return usageError(env, "repl", "unexpected argument %q (event files go with --events)", rest[0])
-		}
-		events = append(events, rest...)
+	if code, ok := src.check(env, rest); !ok {
+		return code
 	}
 	fmtv, ok := repl.ParseFormat(*format)
 	if !ok {
@@ -92,12 +59,6 @@ func runRepl(env *cmdEnv, args []string) int {
 	to, err := repl.ParseTimeout(*timeout)
 	if err != nil {
 		return usageError(env, "repl", "--timeout: %v", err)
-	}
-	if *generate < 0 {
-		return usageError(env, "repl", "--generate must not be negative")
-	}
-	if len(urls) > 0 && len(events) > 0 {
-		return usageError(env, "repl", "--url and --events exclude each other")
 	}
 	cfg, err := lf.config()
 	if err != nil {
@@ -117,18 +78,7 @@ func runRepl(env *cmdEnv, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
-	var backend repl.Backend
-	switch {
-	case len(events) > 0:
-		backend, err = loadEvents(env, events)
-	case len(urls) > 0:
-		if *id == "" || *cert == "" || *key == "" {
-			return usageError(env, "repl", "--url needs --id, --cert and --key")
-		}
-		backend, err = remoteBackend(urls, *id, *cert, *key, *cacert, cfg)
-	default:
-		backend, err = embeddedBackend(ctx, *generate, cfg)
-	}
+	backend, err := src.open(ctx, env, cfg)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter repl: %v\n", err)
 		return 1
@@ -201,96 +151,6 @@ func historyFile(env *cmdEnv, flagValue string) string {
 	}
 	return ""
 }
-
-// loadEvents reads the event files into memory for the in-process backend. A malformed line is
-// an error: the REPL should not quietly show fewer events than the files hold.
-func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
-	var all []repl.Event
-	for _, arg := range files {
-		if arg == "-" {
-			return nil, errors.New(`--events -: standard input carries the commands; give a file`)
-		}
-		var bad error
-		err := eachEvent(env, arg, defaultMaxLine, func(n int, line []byte, problem string) bool {
-			if problem != "" {
-				bad = fmt.Errorf("%s:%d: %s", arg, n, problem)
-				return false
-			}
-			e, err := repl.NewEvent(bytes.TrimSpace(line))
-			if err != nil {
-				bad = fmt.Errorf("%s:%d: malformed JSON: %s", arg, n, jsonMessage(err))
-				return false
-			}
-			e.Origin = fmt.Sprintf("%s:%d", arg, n)
-			all = append(all, e)
-			return true
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", arg, err)
-		}
-		if bad != nil {
-			return nil, bad
-		}
-	}
-	desc := fmt.Sprintf("%s (%s, evaluated in process)", strings.Join(files, ", "), words.Plural(len(all), "event"))
-	return repl.NewMemoryBackend(desc, all), nil
-}
-
-// remoteBackend connects to real servers: one client per --url, all with the same identity.
-// As for fetch, --url NAME=URL names a node; several nodes are otherwise named by their host.
-func remoteBackend(urls []string, id, cert, key, cacert string, cfg lang.Config) (repl.Backend, error) {
-	targets, err := parseNodeURLs(urls)
-	if err != nil {
-		return nil, err
-	}
-	var nodes []repl.APINode
-	var shown []string
-	for _, t := range targets {
-		name, addr := t.name, t.url
-		if name == "" && len(urls) > 1 {
-			name = t.host
-		}
-		c, err := client.New(client.Config{URL: addr, ExternalSystemID: id, CertFile: cert, KeyFile: key, CAFile: cacert, Lang: cfg})
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, repl.APINode{Name: name, Client: c})
-		if name != "" {
-			addr = name + " " + addr
-		}
-		shown = append(shown, addr)
-	}
-	desc := "the KATA events API at " + strings.Join(shown, ", ")
-	return repl.NewAPIBackend(desc, nodes, nil), nil
-}
-
-// embeddedBackend starts the events API server in process, with generated events, a temporary
-// state directory and an approved client certificate, and reaches it through the real client
-// over loopback TLS: the zero-setup default is the real path.
-func embeddedBackend(ctx context.Context, rate float64, cfg lang.Config) (repl.Backend, error) {
-	inst, err := embedded.Start(ctx, embedded.Options{
-		Server:   server.Config{Lang: cfg},
-		Generate: rate,
-		Preload:  embeddedPreload,
-		Seed:     uint64(time.Now().UnixNano()),
-		Lang:     cfg,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
-	}
-	c, err := inst.NewClient(cfg)
-	if err != nil {
-		inst.Close()
-		return nil, err
-	}
-	desc := fmt.Sprintf("the built-in emulator of the KATA events API (katafilter's own server, in process at %s, %g generated events/s; "+
-		"reached through the real client over mutual TLS)", inst.URL, rate)
-	return repl.NewAPIBackend(desc, []repl.APINode{{Client: c}}, inst.Close), nil
-}
-
-// embeddedPreload is how many generated events the built-in emulator holds before the first
-// query, so that there is something to find at once.
-const embeddedPreload = 2000
 
 // terminalWidth returns a function that reports the width of the terminal w is, read at each
 // call so that a resized window is followed; nil when w is not a terminal (a pipe or a file
