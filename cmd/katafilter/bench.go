@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/eval"
 )
@@ -141,7 +143,7 @@ func runBench(env *cmdEnv, args []string) int {
 
 	lines, size, err := readEventLines(env, *eventsFile)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "katafilter bench: %s: %v\n", *eventsFile, err)
+		fmt.Fprintf(env.stderr, "katafilter bench: %v\n", err)
 		return 1
 	}
 	if len(lines) == 0 {
@@ -382,35 +384,22 @@ func printBench(w io.Writer, rep *benchReport) {
 	tw.Flush()
 }
 
-// readEventLines reads every non-blank line of a JSON-lines file into memory, and returns the
-// number of bytes read, newlines included.
+// readEventLines reads every event of a JSON-lines file into memory, and returns the number
+// of bytes of the events' lines, a newline each. A malformed line is an error. Errors name
+// the file.
 func readEventLines(env *cmdEnv, arg string) ([][]byte, int64, error) {
-	r, closeFn, err := openEvents(env, arg)
+	r, err := jsonl.Open(arg, env.stdin, jsonl.Options{Strict: true})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("%s: %v", arg, unwrapPath(err))
 	}
-	defer closeFn()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, 0, err
-	}
+	defer r.Close()
 	var lines [][]byte
-	for len(data) > 0 {
-		line := data
-		if i := slices.Index(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		if len(strings.TrimSpace(string(line))) > 0 {
-			lines = append(lines, line)
-		}
-	}
 	var size int64
-	for _, l := range lines {
-		size += int64(len(l)) + 1
+	for r.Next() {
+		lines = append(lines, bytes.Clone(r.Event()))
+		size += int64(len(r.Event())) + 1
 	}
-	return lines, size, nil
+	return lines, size, r.Err()
 }
 
 func median(xs []int64) int64 {

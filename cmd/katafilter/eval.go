@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/stream"
@@ -101,13 +102,13 @@ type evaluator struct {
 // is the same as a sequential run and memory stays flat whatever the input size.
 func (ev *evaluator) file(arg string) {
 	name := displayName(arg)
-	r, closeFn, err := openEvents(ev.env, arg)
+	r, err := jsonl.OpenText(arg, ev.env.stdin)
 	if err != nil {
 		fmt.Fprintf(ev.env.stderr, "katafilter eval: %s: %v\n", name, unwrapPath(err))
 		ev.failed = true
 		return
 	}
-	defer closeFn()
+	defer r.Close()
 	var last int64 // the number of the last line handed back, to place a read error
 	err = stream.Run(r, ev.prog, stream.Options{MaxLine: ev.maxLine}, func(l *stream.Line) error {
 		last = l.Num

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -115,52 +114,6 @@ func TestEvalGzip(t *testing.T) {
 	code, _, stderr = runInProcess(bytes.NewReader(damaged), "eval", "--count", "-e", "EventType == 'module'")
 	if code != 1 || !strings.Contains(stderr, "katafilter eval: <stdin>: after line") {
 		t.Errorf("damaged gzip: exit %d, stderr %q; want 1 and an error", code, stderr)
-	}
-}
-
-// TestLineReader covers the edges of the line reader with a small limit and a small buffer,
-// so that lines cross the buffer boundary.
-func TestLineReader(t *testing.T) {
-	tests := []struct {
-		in   string
-		max  int
-		want string // the lines read, "!" for a line over the limit, joined by "|"
-	}{
-		{"", 10, ""},
-		{"a", 10, "a"},
-		{"a\n", 10, "a"},
-		{"a\nb", 10, "a|b"},
-		{"\n\n", 10, "|"},
-		{"a\r\nb\r\n", 10, "a\r|b\r"},
-		{"0123456789\n", 10, "0123456789"},
-		{"0123456789a\nb\n", 10, "!|b"},
-		{"0123456789a", 10, "!"},
-		{strings.Repeat("y", 40) + "\n" + strings.Repeat("z", 30) + "\nc", 35, "!|" + strings.Repeat("z", 30) + "|c"},
-		{strings.Repeat("y", 40), 40, strings.Repeat("y", 40)},
-		{strings.Repeat("y", 41), 40, "!"},
-	}
-	for _, tt := range tests {
-		lr := newLineReader(bufio.NewReaderSize(strings.NewReader(tt.in), 16), tt.max)
-		var got []string
-		for n := 1; ; n++ {
-			line, err := lr.next()
-			if err == io.EOF {
-				break
-			}
-			if errors.Is(err, errLineTooLong) {
-				got = append(got, "!")
-			} else if err != nil {
-				t.Fatalf("%q: %v", tt.in, err)
-			} else {
-				got = append(got, string(line))
-			}
-			if lr.line != n {
-				t.Errorf("%q: line number %d, want %d", tt.in, lr.line, n)
-			}
-		}
-		if g := strings.Join(got, "|"); g != tt.want {
-			t.Errorf("%q (max %d): got %q, want %q", tt.in, tt.max, g, tt.want)
-		}
 	}
 }
 

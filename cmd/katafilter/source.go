@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/eventsapi/embedded"
 	"github.com/katafilter/katafilter/eventsapi/server"
+	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
@@ -98,30 +98,33 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 		if arg == "-" {
 			return nil, errors.New(`--events -: standard input carries the commands; give a file`)
 		}
-		var bad error
-		err := eachEvent(env, arg, defaultMaxLine, func(n int, line []byte, problem string) bool {
-			if problem != "" {
-				bad = fmt.Errorf("%s:%d: %s", arg, n, problem)
-				return false
-			}
-			e, err := repl.NewEvent(bytes.TrimSpace(line))
-			if err != nil {
-				bad = fmt.Errorf("%s:%d: malformed JSON: %s", arg, n, jsonMessage(err))
-				return false
-			}
-			e.Origin = fmt.Sprintf("%s:%d", arg, n)
-			all = append(all, e)
-			return true
-		})
+		events, err := readReplEvents(env, arg)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", arg, err)
+			return nil, err
 		}
-		if bad != nil {
-			return nil, bad
-		}
+		all = append(all, events...)
 	}
 	desc := fmt.Sprintf("%s (%s, evaluated in process)", strings.Join(files, ", "), words.Plural(len(all), "event"))
 	return repl.NewMemoryBackend(desc, all), nil
+}
+
+// readReplEvents reads the events of one file; the first malformed line is an error.
+func readReplEvents(env *cmdEnv, arg string) ([]repl.Event, error) {
+	r, err := jsonl.Open(arg, env.stdin, jsonl.Options{Strict: true})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", arg, unwrapPath(err))
+	}
+	defer r.Close()
+	var all []repl.Event
+	for r.Next() {
+		e, err := repl.NewEvent(r.Event())
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: malformed JSON: %s", arg, r.Line(), jsonMessage(err))
+		}
+		e.Origin = fmt.Sprintf("%s:%d", arg, r.Line())
+		all = append(all, e)
+	}
+	return all, r.Err()
 }
 
 // remoteBackend connects to real servers: one client per --url, all with the same identity.

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -18,6 +16,7 @@ import (
 	"github.com/katafilter/katafilter/eventsapi/gen"
 	"github.com/katafilter/katafilter/eventsapi/store"
 	"github.com/katafilter/katafilter/eventsapi/wire"
+	"github.com/katafilter/katafilter/internal/jsonl"
 )
 
 // Decision is the body of POST /katafilter/admin/decide.
@@ -49,7 +48,7 @@ func (s *Server) serveIngest(w http.ResponseWriter, r *http.Request, rl *reqLog)
 		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusUnauthorized, Message: "authorization required: send the ingest token of the state directory (" + IngestTokenFile + ") as Authorization: Bearer TOKEN"}})
 		return
 	}
-	events, err := ReadEvents(http.MaxBytesReader(w, r.Body, 256<<20), "body")
+	events, err := readEvents(http.MaxBytesReader(w, r.Body, 256<<20), "body")
 	if err != nil {
 		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusBadRequest, Message: err.Error()}})
 		return
@@ -120,36 +119,20 @@ func Decide(st *store.Store, d Decision) ([]store.Registration, error) {
 	return st.Decide(strings.ToLower(d.ID), fp, d.Status, time.Now())
 }
 
-// ReadEvents reads JSON lines (one event object per line; blank lines skipped) and returns
-// them compacted. A gzip stream is recognized by its magic bytes. An error names the line.
-func ReadEvents(r io.Reader, name string) ([][]byte, error) {
-	br := bufio.NewReader(r)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReader(zr)
-	}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+// readEvents reads JSON lines (one event object per line; blank lines skipped; gzip-compressed
+// or not) and returns them compacted. The first malformed line is an error naming it.
+func readEvents(r io.Reader, name string) ([][]byte, error) {
+	jr := jsonl.NewReader(r, name, jsonl.Options{Strict: true})
+	defer jr.Close()
 	var out [][]byte
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		ev, err := ValidateEvent(line)
+	for jr.Next() {
+		ev, err := ValidateEvent(jr.Event())
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", name, n, err)
+			return nil, fmt.Errorf("%s:%d: %v", name, jr.Line(), err)
 		}
 		out = append(out, ev)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return out, nil
+	return out, jr.Err()
 }
 
 // LoadFile adds the events of a JSON lines file (gzip-compressed or not). A file whose content
@@ -160,7 +143,7 @@ func (s *Server) LoadFile(path string) (loaded bool, n int, err error) {
 	if err != nil {
 		return false, 0, err
 	}
-	events, err := ReadEvents(bytes.NewReader(data), path)
+	events, err := readEvents(bytes.NewReader(data), path)
 	if err != nil {
 		return false, 0, err
 	}

@@ -34,7 +34,7 @@ func TestLoadFile(t *testing.T) {
 	if loaded, _, err = ts.srv.LoadFile(gz); err != nil || loaded {
 		t.Fatalf("second load: %v %v", loaded, err)
 	}
-	if _, _, err = ts.srv.LoadFile(bad); err == nil || !strings.HasSuffix(err.Error(), "bad.jsonl:2: unexpected end of JSON input") {
+	if _, _, err = ts.srv.LoadFile(bad); err == nil || !strings.HasSuffix(err.Error(), "bad.jsonl:2: malformed JSON: unexpected end of JSON input") {
 		t.Fatalf("bad file: %v", err)
 	}
 	r, err := ts.client(ts.approved()).Fetch(context.Background(), client.Request{})

@@ -710,9 +710,9 @@ func TestIngest(t *testing.T) {
 	}{
 		{ts.srv.IngestToken(), "{\"EventType\":\"process\"}\n\n{\"EventType\": \"module\"}\n", 200, `{"accepted":2}`},
 		{"wrong", `{"EventType":"process"}`, 401, `{"status":401,"message":"authorization required: send the ingest token of the state directory (ingest.token) as Authorization: Bearer TOKEN"}`},
-		{ts.srv.IngestToken(), "{\"EventType\":\"process\"}\n[1]\n", 400, `{"status":400,"message":"body:2: an event must be a JSON object"}`},
-		{ts.srv.IngestToken(), "{\"a\":1} {\"b\":2}\n", 400, `{"status":400,"message":"body:1: invalid character '{' after top-level value"}`},
-		{ts.srv.IngestToken(), "{\"a\":\n", 400, `{"status":400,"message":"body:1: unexpected end of JSON input"}`},
+		{ts.srv.IngestToken(), "{\"EventType\":\"process\"}\n[1]\n", 400, `{"status":400,"message":"body:2: not a JSON object"}`},
+		{ts.srv.IngestToken(), "{\"a\":1} {\"b\":2}\n", 400, `{"status":400,"message":"body:1: malformed JSON: invalid character '{' after top-level value"}`},
+		{ts.srv.IngestToken(), "{\"a\":\n", 400, `{"status":400,"message":"body:1: malformed JSON: unexpected end of JSON input"}`},
 		{ts.srv.IngestToken(), gzipped("{\"EventType\":\"driver\"}\n"), 200, `{"accepted":1}`},
 	}
 	for _, tt := range tests {

@@ -11,8 +11,8 @@ type recorder struct {
 	skipped, failed string
 }
 
-func (r *recorder) Helper()                    {}
-func (r *recorder) Skip(args ...any)           { r.skipped = strings.TrimSpace(sprint(args...)) }
+func (r *recorder) Helper()                   {}
+func (r *recorder) Skip(args ...any)          { r.skipped = strings.TrimSpace(sprint(args...)) }
 func (r *recorder) Fatalf(f string, a ...any) { r.failed = sprintf(f, a...) }
 
 func TestMissing(t *testing.T) {

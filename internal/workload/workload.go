@@ -8,7 +8,6 @@ package workload
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/katafilter/katafilter/internal/jsonl"
 )
 
 // root finds the repository root: the nearest directory upward holding go.mod.
@@ -87,20 +88,16 @@ var events = sync.OnceValues(func() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	r, err := jsonl.OpenText(p, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
+	defer r.Close()
+	return io.ReadAll(r)
 })
 
-// EventLines returns the events, one JSON object a line, blank lines dropped. The slices share
-// one buffer that the caller must not modify.
+// EventLines returns the events, one JSON object each, blank lines dropped. The slices are
+// shared by every caller, which must not modify them.
 func EventLines() ([][]byte, error) { return eventLines() }
 
 var eventLines = sync.OnceValues(func() ([][]byte, error) {
@@ -108,13 +105,7 @@ var eventLines = sync.OnceValues(func() ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lines [][]byte
-	for l := range bytes.Lines(data) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			lines = append(lines, l)
-		}
-	}
-	return lines, nil
+	return jsonl.ReadAll(bytes.NewReader(data), "events-20k.jsonl.gz", jsonl.Options{Strict: true})
 })
 
 // IsAbsent reports whether err says that a workload file is missing.
