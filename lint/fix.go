@@ -8,6 +8,7 @@ import (
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // fixText applies the safe fixes of a filter's diagnostics and, for a filter on one line,
@@ -77,11 +78,11 @@ func safeFixes(text string, cfg lang.Config, held func(diag.Code) bool) string {
 // whether anything changed. Each filter is written back in the way it was written (the same
 // YAML scalar style, a JSON string, a .kfl line); the file is read again afterwards, and a
 // filter that does not read back as intended is left as it was, with a note.
-func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
+func fixFile(src string, k rulefile.Kind, cfg *rulefile.Checker) (string, []string, bool) {
 	lines := ast.NewLineTable(src)
-	sites, probs := extract(src, lines, k, cfg)
+	sites, probs := rulefile.Extract(src, lines, k, cfg.Keys)
 	for _, p := range probs {
-		if p.code == InvalidFile {
+		if p.Code == rulefile.InvalidFile {
 			return src, nil, false
 		}
 	}
@@ -92,42 +93,42 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 	}
 	var changes []change
 	var notes []string
-	note := func(s *site, format string, args ...any) {
-		notes = append(notes, fmt.Sprintf("%d: fix not applied: %s", lines.Position(s.start).Line, fmt.Sprintf(format, args...)))
+	note := func(s *rulefile.Site, format string, args ...any) {
+		notes = append(notes, fmt.Sprintf("%d: fix not applied: %s", lines.Position(s.Start).Line, fmt.Sprintf(format, args...)))
 	}
 	// A finding that is suppressed in the file, or whose code the configuration turns off,
 	// is accepted as it is: its fix is not applied.
-	var sups []*suppression
-	if k == kindKFL || k == kindYAML {
-		sups = validSuppressions(parseSuppressions(lines, k == kindKFL))
+	var sups []*rulefile.Suppression
+	if k == rulefile.KFL || k == rulefile.YAML {
+		sups = rulefile.ValidSuppressions(rulefile.ParseSuppressions(lines, k == rulefile.KFL))
 	}
 	for i, s := range sites {
 		held := func(c diag.Code) bool {
-			if cfg.severityOf(c, defaultSeverity(c)) == 0 {
+			if cfg.SeverityOf(c, rulefile.DefaultSeverity(c)) == 0 {
 				return true
 			}
 			for _, sp := range sups {
-				if sp.target == s.keyLine && slices.Contains(sp.codes, c) {
+				if sp.Target == s.KeyLine && slices.Contains(sp.Codes, c) {
 					return true
 				}
 			}
 			return false
 		}
-		body, trailing := fixText(s.m.text, cfg.lang, held)
+		body, trailing := fixText(s.Map.Text, cfg.Lang, held)
 		want := body + trailing
-		if want == s.m.text {
+		if want == s.Map.Text {
 			continue
 		}
-		if !s.m.exact {
+		if !s.Map.Exact {
 			note(s, "the filter's text could not be traced through the YAML scalar (explicit indentation indicator or an unusual layout)")
 			continue
 		}
-		repl, ok, why := encodeSite(s, k, body, trailing, strings.Contains(src, "\r\n"))
+		repl, ok, why := s.Encode(k, body, trailing, strings.Contains(src, "\r\n"))
 		if !ok {
 			note(s, "%s", why)
 			continue
 		}
-		changes = append(changes, change{idx: i, edit: diag.Edit{Span: ast.Span{Start: s.start, End: s.end}, NewText: repl}, want: want})
+		changes = append(changes, change{idx: i, edit: diag.Edit{Span: ast.Span{Start: s.Start, End: s.End}, NewText: repl}, want: want})
 	}
 	for attempt := 0; attempt < 2 && len(changes) > 0; attempt++ {
 		var edits []diag.Edit
@@ -138,13 +139,13 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 		if err != nil {
 			return src, append(notes, "0: fix not applied: "+err.Error()), false
 		}
-		again, _ := extract(out, ast.NewLineTable(out), k, cfg)
+		again, _ := rulefile.Extract(out, ast.NewLineTable(out), k, cfg.Keys)
 		if len(again) != len(sites) {
 			return src, append(notes, "0: fix not applied: the fixed file no longer reads back with the same filters"), false
 		}
 		var good []change
 		for _, c := range changes {
-			if again[c.idx].m.text == c.want {
+			if again[c.idx].Map.Text == c.want {
 				good = append(good, c)
 			} else {
 				note(sites[c.idx], "re-encoding the filter in its YAML style does not read back the same")
@@ -156,79 +157,4 @@ func fixFile(src string, k fileKind, cfg *runConfig) (string, []string, bool) {
 		changes = good
 	}
 	return src, notes, false
-}
-
-// encodeSite writes the fixed filter the way the site was written; crlf is set for a file
-// whose lines end in CR LF.
-func encodeSite(s *site, k fileKind, body, trailing string, crlf bool) (string, bool, string) {
-	text := body + trailing
-	switch k {
-	case kindKFL:
-		return text, true, ""
-	case kindJSON:
-		return jsonQuote(text), true, ""
-	}
-	sc := s.sc
-	switch sc.style {
-	case '\'':
-		if strings.Contains(text, "\n") {
-			return "", false, "a line break cannot be kept in a single-quoted scalar without reflowing it"
-		}
-		return "'" + strings.ReplaceAll(text, "'", "''") + "'", true, ""
-	case '"':
-		return jsonQuote(text), true, ""
-	case '|':
-		if strings.HasPrefix(body, " ") {
-			return "", false, "a literal block cannot start with a space"
-		}
-		ind := strings.Repeat(" ", sc.indent)
-		ls := strings.Split(body, "\n")
-		for i := 1; i < len(ls); i++ {
-			if ls[i] != "" {
-				ls[i] = ind + ls[i]
-			}
-		}
-		nl := "\n"
-		if crlf {
-			nl = "\r\n"
-		}
-		return strings.Join(ls, nl), true, ""
-	case '>':
-		if strings.Contains(body, "\n") || strings.HasPrefix(body, " ") {
-			return "", false, "the filter does not fit on one line of a folded block"
-		}
-		return body, true, ""
-	}
-	if strings.Contains(text, "\n") || text != strings.TrimSpace(text) {
-		return "", false, "the filter cannot be written as a plain scalar"
-	}
-	return text, true, ""
-}
-
-// jsonQuote writes s as a JSON (and YAML double-quoted) string.
-func jsonQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -3,11 +3,10 @@ package lint
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 func TestFixYAML(t *testing.T) {
@@ -33,7 +32,7 @@ func TestFixYAML(t *testing.T) {
 	cfg := defaultRunConfig(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, notes, changed := fixFile(tt.in, kindYAML, cfg)
+			got, notes, changed := fixFile(tt.in, rulefile.YAML, cfg)
 			if got != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
@@ -50,52 +49,29 @@ func TestFixYAML(t *testing.T) {
 
 func TestFixKFLAndJSON(t *testing.T) {
 	cfg := defaultRunConfig(t)
-	got, _, _ := fixFile("# c\neventType  == 'process'\nEventType == 'process'\n  AND filename == 'x'\n", kindKFL, cfg)
+	got, _, _ := fixFile("# c\neventType  == 'process'\nEventType == 'process'\n  AND filename == 'x'\n", rulefile.KFL, cfg)
 	if want := "# c\nEventType == 'process'\nEventType == 'process'\n  AND FileName == 'x'\n"; got != want {
 		t.Errorf("kfl: got %q", got)
 	}
-	got, _, _ = fixFile(`{"filter": "FileName == 'a\\d'", "x": "eventType == 1"}`, kindJSON, cfg)
+	got, _, _ = fixFile(`{"filter": "FileName == 'a\\d'", "x": "eventType == 1"}`, rulefile.JSON, cfg)
 	if want := `{"filter": "FileName == 'a\\\\d'", "x": "eventType == 1"}`; got != want {
 		t.Errorf("json: got %s", got)
 	}
 	// A file that does not parse is left alone.
-	if got, _, changed := fixFile("filter: [eventType == 'x'\n", kindYAML, cfg); changed || got != "filter: [eventType == 'x'\n" {
+	if got, _, changed := fixFile("filter: [eventType == 'x'\n", rulefile.YAML, cfg); changed || got != "filter: [eventType == 'x'\n" {
 		t.Error("changed a broken file")
 	}
 }
 
-func defaultRunConfig(t *testing.T) *runConfig {
+func defaultRunConfig(t *testing.T) *rulefile.Checker {
 	t.Helper()
-	l := &configLoader{cache: map[string]*runConfig{}}
+	l := &configLoader{cache: map[string]*rulefile.Checker{}}
 	rc, err := l.load(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rc
 }
-
-func TestSuppressionParsing(t *testing.T) {
-	src := "# katafilter:ignore KF0200,kf0402 -- both\nfilter: x  # katafilter:ignore KF0500\nq: 'a#katafilter:ignore KF0100 -- inside a word'\n"
-	sups := parseSuppressions(newLines(src), false)
-	var got []string
-	for _, s := range sups {
-		var codes []string
-		for _, c := range s.codes {
-			codes = append(codes, string(c))
-		}
-		got = append(got, strings.Join(codes, "+")+"|"+s.reason+"|"+itoa(s.line)+">"+itoa(s.target))
-	}
-	if g, want := strings.Join(got, " "), "KF0200+KF0402|both|1>2 KF0500||2>2"; g != want {
-		t.Errorf("got %s, want %s", g, want)
-	}
-	if n := len(parseSuppressions(newLines("EventType == 'x' # katafilter:ignore KF0200 -- no\n"), true)); n != 0 {
-		t.Errorf("a # inside a .kfl filter line made %d suppressions", n)
-	}
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func newLines(src string) *ast.LineTable { return ast.NewLineTable(src) }
 
 // TestFixKeepsAcceptedFindings: --fix leaves alone a finding that a suppression with a reason
 // accepts, or that the configuration turns off; a suppression without a reason accepts
@@ -104,25 +80,25 @@ func TestFixKeepsAcceptedFindings(t *testing.T) {
 	cfg := defaultRunConfig(t)
 	tests := []struct {
 		name    string
-		k       fileKind
+		k       rulefile.Kind
 		in, out string
 	}{
-		{"kfl suppressed", kindKFL,
+		{"kfl suppressed", rulefile.KFL,
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n",
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n"},
-		{"kfl suppressed, other fix applied", kindKFL,
+		{"kfl suppressed, other fix applied", rulefile.KFL,
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND filename in ('a', 'a')\n",
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\n"},
-		{"kfl no reason", kindKFL,
+		{"kfl no reason", rulefile.KFL,
 			"# katafilter:ignore KF0402\nEventType == 'process' AND FileName in ('a', 'a')\n",
 			"# katafilter:ignore KF0402\nEventType == 'process' AND FileName in ('a')\n"},
-		{"kfl suppression of the filter above only", kindKFL,
+		{"kfl suppression of the filter above only", rulefile.KFL,
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\nEventType == 'process' AND FileName in ('b', 'b')\n",
 			"# katafilter:ignore KF0402 -- generated\nEventType == 'process' AND FileName in ('a', 'a')\nEventType == 'process' AND FileName in ('b')\n"},
-		{"yaml end of line", kindYAML,
+		{"yaml end of line", rulefile.YAML,
 			"- filter: EventType == 'process' AND FileName in ('a', 'a')  # katafilter:ignore KF0402 -- fine\n",
 			"- filter: EventType == 'process' AND FileName in ('a', 'a')  # katafilter:ignore KF0402 -- fine\n"},
-		{"yaml line above", kindYAML,
+		{"yaml line above", rulefile.YAML,
 			"# katafilter:ignore KF0201 -- legacy spelling\nfilter: EventType == 'process' AND filename == 'x'\n",
 			"# katafilter:ignore KF0201 -- legacy spelling\nfilter: EventType == 'process' AND filename == 'x'\n"},
 	}
@@ -139,13 +115,13 @@ func TestFixKeepsAcceptedFindings(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".katafilter.yaml"), []byte("severity:\n  KF0402: off\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := &configLoader{cache: map[string]*runConfig{}}
+	l := &configLoader{cache: map[string]*rulefile.Checker{}}
 	off, err := l.load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := "EventType == 'process' AND filename in ('a', 'a')\n"
-	if got, _, _ := fixFile(in, kindKFL, off); got != "EventType == 'process' AND FileName in ('a', 'a')\n" {
+	if got, _, _ := fixFile(in, rulefile.KFL, off); got != "EventType == 'process' AND FileName in ('a', 'a')\n" {
 		t.Errorf("severity off: got %q", got)
 	}
 }

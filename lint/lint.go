@@ -13,11 +13,9 @@ import (
 	"sync"
 
 	"github.com/katafilter/katafilter/internal/fileutil"
-	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
-	"github.com/katafilter/katafilter/lang/explain"
-	"github.com/katafilter/katafilter/lang/schema"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // Options configures [Run].
@@ -45,19 +43,16 @@ type Options struct {
 type Finding struct {
 	// File is the file's path relative to the base directory, with forward slashes.
 	File string
-	// Diagnostic is the problem; its spans are byte offsets into the file, its severity the
-	// configured one.
-	diag.Diagnostic
+	// Finding is the problem (its spans are byte offsets into the file, its severity the
+	// configured one), with the text of its filter and the explanation of a failed rule test.
+	rulefile.Finding
 	// Start and End are the 1-based positions of the span in the file (columns count
 	// characters).
 	Start, End ast.Position
-	// Filter is the text of the filter the finding is about, "" for a problem of the file.
-	Filter string
-	// Explanation is the per-clause explanation of a failed rule test.
-	Explanation string
-
-	site int // index of the site in its file, -1 for none
 }
+
+// Config is the content of a .katafilter.yaml file (see [rulefile.Config]).
+type Config = rulefile.Config
 
 // File is the outcome for one file.
 type File struct {
@@ -107,14 +102,7 @@ func (r *Result) Count(s diag.Severity) int {
 // job is one file to lint.
 type job struct {
 	abs, display string
-	cfg          *runConfig
-}
-
-// runConfig is a loaded configuration with what it implies.
-type runConfig struct {
-	*Config
-	lang lang.Config
-	keys map[string]bool
+	cfg          *rulefile.Checker
 }
 
 // Run lints the files under opts.Paths. Problems in the files are findings; an error is
@@ -138,10 +126,10 @@ func Run(opts Options) (*Result, error) {
 			skip[a] = true
 		}
 	}
-	loader := &configLoader{opts: opts, cache: map[string]*runConfig{}}
+	loader := &configLoader{opts: opts, cache: map[string]*rulefile.Checker{}}
 	var jobs []job
 	seen := map[string]bool{}
-	add := func(abs string, cfg *runConfig) {
+	add := func(abs string, cfg *rulefile.Checker) {
 		if seen[abs] || skip[abs] {
 			return
 		}
@@ -178,10 +166,10 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			if kindOf(abs) == 0 {
+			if rulefile.KindOf(abs) == 0 {
 				return nil, fmt.Errorf("%s: not a .kfl, YAML or JSON file", p)
 			}
-			if cfg.selected(abs) {
+			if cfg.Selected(abs) {
 				add(abs, cfg)
 			}
 			continue
@@ -196,10 +184,10 @@ func Run(opts Options) (*Result, error) {
 				}
 				return nil
 			}
-			if strings.HasPrefix(d.Name(), ".") || kindOf(q) == 0 || !d.Type().IsRegular() {
+			if strings.HasPrefix(d.Name(), ".") || rulefile.KindOf(q) == 0 || !d.Type().IsRegular() {
 				return nil
 			}
-			if cfg.selected(q) {
+			if cfg.Selected(q) {
 				add(q, cfg)
 			}
 			return nil
@@ -240,14 +228,14 @@ func Run(opts Options) (*Result, error) {
 
 type configLoader struct {
 	opts  Options
-	cache map[string]*runConfig // by configuration file ("" for defaults at a directory)
+	cache map[string]*rulefile.Checker // by configuration file ("" for defaults at a directory)
 }
 
-func (l *configLoader) load(dir string) (*runConfig, error) {
+func (l *configLoader) load(dir string) (*rulefile.Checker, error) {
 	file := l.opts.ConfigFile
 	if file == "" {
 		var err error
-		if file, err = FindConfig(dir); err != nil {
+		if file, err = rulefile.FindConfig(dir); err != nil {
 			return nil, err
 		}
 	}
@@ -260,59 +248,25 @@ func (l *configLoader) load(dir string) (*runConfig, error) {
 	}
 	var c *Config
 	if file == "" {
-		c = defaultConfig(dir)
+		c = rulefile.DefaultConfig(dir)
 	} else {
 		var err error
-		if c, err = LoadConfig(file); err != nil {
+		if c, err = rulefile.LoadConfig(file); err != nil {
 			return nil, err
 		}
 	}
 	if l.opts.Override != nil {
 		l.opts.Override(c)
-		if err := c.validate(); err != nil {
+		if err := c.Validate(); err != nil {
 			return nil, err
 		}
 	}
-	rc := &runConfig{Config: c, keys: map[string]bool{}}
-	for _, k := range c.Keys {
-		rc.keys[k] = true
-	}
-	rc.lang = lang.Config{Strict: c.Strict, AllowUnknownFields: c.AllowUnknownFields, IgnoreCase: c.IgnoreCase}
-	if c.Schema != "" {
-		sp := c.Schema
-		if !filepath.IsAbs(sp) && c.File != "" {
-			sp = filepath.Join(c.Dir, sp)
-		}
-		data, err := os.ReadFile(sp)
-		if err != nil {
-			return nil, fmt.Errorf("schema: %w", err)
-		}
-		s, err := schema.Default().Extend(data, sp)
-		if err != nil {
-			return nil, err
-		}
-		rc.lang.Schema = s
+	rc, err := rulefile.NewChecker(c)
+	if err != nil {
+		return nil, err
 	}
 	l.cache[key] = rc
 	return rc, nil
-}
-
-func kindOf(name string) fileKind {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".kfl":
-		return kindKFL
-	case ".yaml", ".yml":
-		return kindYAML
-	case ".json":
-		return kindJSON
-	}
-	return 0
-}
-
-// analysed is a site with its analysis.
-type analysed struct {
-	*site
-	f *lang.Filter
 }
 
 // lintFile lints one file, fixing it first when asked.
@@ -324,7 +278,7 @@ func lintFile(j job, fix bool) (*File, error) {
 	src := string(data)
 	out := &File{Path: j.display}
 	if fix {
-		fixed, notes, changed := fixFile(src, kindOf(j.abs), j.cfg)
+		fixed, notes, changed := fixFile(src, rulefile.KindOf(j.abs), j.cfg)
 		for _, n := range notes {
 			out.Notes = append(out.Notes, j.display+":"+n)
 		}
@@ -338,113 +292,12 @@ func lintFile(j job, fix bool) (*File, error) {
 	}
 	out.Src = src
 	out.Lines = ast.NewLineTable(src)
-	sites, probs := extract(src, out.Lines, kindOf(j.abs), j.cfg)
+	sites, findings := rulefile.Check(src, out.Lines, rulefile.KindOf(j.abs), j.cfg)
 	out.Filters = len(sites)
-	var findings []Finding
-	addProblem := func(p problem, siteIdx int, filter string) {
-		findings = append(findings, Finding{Diagnostic: diag.Diagnostic{Span: p.span, Severity: defaultSeverity(p.code),
-			Code: p.code, Message: p.msg}, site: siteIdx, Filter: filter})
+	out.Findings = make([]Finding, len(findings))
+	for i, f := range findings {
+		out.Findings[i] = Finding{File: j.display, Finding: f,
+			Start: out.Lines.Position(f.Span.Start), End: out.Lines.Position(f.Span.End)}
 	}
-	for _, p := range probs {
-		addProblem(p, -1, "")
-	}
-	for i, a := range analyse(sites, j.cfg) {
-		for _, d := range a.f.Diagnostics {
-			d = mapDiagnostic(d, a.m)
-			findings = append(findings, Finding{Diagnostic: d, site: i, Filter: a.m.text})
-		}
-		findings = append(findings, runTests(a, i)...)
-	}
-	// Configured severities; then the suppressions, which may be reported themselves.
-	kept := findings[:0]
-	for _, f := range findings {
-		if s := j.cfg.severityOf(f.Code, f.Severity); s != 0 {
-			f.Severity = s
-			kept = append(kept, f)
-		}
-	}
-	findings = kept
-	if k := kindOf(j.abs); k == kindKFL || k == kindYAML {
-		findings = applySuppressions(out.Lines, k, sites, findings, j.cfg)
-	}
-	for i := range findings {
-		f := &findings[i]
-		f.File = j.display
-		f.Start = out.Lines.Position(f.Span.Start)
-		f.End = out.Lines.Position(f.Span.End)
-	}
-	slices.SortStableFunc(findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Span.Start, b.Span.Start), cmp.Compare(a.Span.End, b.Span.End),
-			cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.Code, b.Code))
-	})
-	out.Findings = findings
 	return out, nil
-}
-
-func extract(src string, lines *ast.LineTable, k fileKind, cfg *runConfig) ([]*site, []problem) {
-	switch k {
-	case kindKFL:
-		return kflSites(src), nil
-	case kindYAML:
-		return yamlSites(src, lines, cfg.keys)
-	case kindJSON:
-		return jsonSites(src, lines, cfg.keys)
-	}
-	return nil, nil
-}
-
-func analyse(sites []*site, cfg *runConfig) []analysed {
-	out := make([]analysed, len(sites))
-	for i, s := range sites {
-		out[i] = analysed{site: s, f: lang.Analyze(s.m.text, cfg.lang)}
-	}
-	return out
-}
-
-// mapDiagnostic moves a filter's diagnostic into the file.
-func mapDiagnostic(d diag.Diagnostic, m *textMap) diag.Diagnostic {
-	d.Span = m.span(d.Span)
-	if len(d.Fixes) > 0 {
-		fixes := make([]diag.Fix, len(d.Fixes))
-		for i, f := range d.Fixes {
-			edits := make([]diag.Edit, len(f.Edits))
-			for k, e := range f.Edits {
-				edits[k] = diag.Edit{Span: m.span(e.Span), NewText: e.NewText}
-			}
-			fixes[i] = diag.Fix{Title: f.Title, Edits: edits, Safe: f.Safe}
-		}
-		d.Fixes = fixes
-	}
-	return d
-}
-
-// runTests checks the rule's sample events; a filter with errors is not run.
-func runTests(a analysed, siteIdx int) []Finding {
-	if len(a.samples) == 0 {
-		return nil
-	}
-	prog, err := a.f.Program()
-	if err != nil {
-		return nil
-	}
-	ex, err := explain.NewFilter(a.f)
-	if err != nil {
-		return nil
-	}
-	var out []Finding
-	for _, s := range a.samples {
-		if prog.Match(s.event) == s.match {
-			continue
-		}
-		list, verb := "nomatch", "matches"
-		if s.match {
-			list, verb = "match", "does not match"
-		}
-		out = append(out, Finding{
-			Diagnostic: diag.Diagnostic{Span: s.span, Severity: diag.Error, Code: TestFailed,
-				Message: fmt.Sprintf("tests.%s[%d]: the filter %s this event", list, s.index, verb)},
-			Filter: a.m.text, Explanation: ex.Explain(s.event).String(), site: siteIdx,
-		})
-	}
-	return out
 }

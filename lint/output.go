@@ -12,6 +12,7 @@ import (
 	"github.com/katafilter/katafilter/internal/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // Formats lists the output formats of [Write].
@@ -98,7 +99,7 @@ func writeJSON(w io.Writer, r *Result) error {
 			out.Fixed = append(out.Fixed, f.Path)
 		}
 		for _, d := range f.Findings {
-			jd := jsondiag.New(d.File, f.Lines, d.Diagnostic, CodeURL(d.Code))
+			jd := jsondiag.New(d.File, f.Lines, d.Diagnostic, rulefile.CodeURL(d.Code))
 			jd.Filter, jd.Explanation = d.Filter, d.Explanation
 			out.Findings = append(out.Findings, jd)
 		}
@@ -165,11 +166,11 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 	}
 	var rules []rule
 	index := map[diag.Code]int{}
-	for _, ci := range AllCodes() {
+	for _, ci := range rulefile.AllCodes() {
 		index[ci.Code] = len(rules)
 		rules = append(rules, rule{ID: string(ci.Code), Name: ci.Name, ShortDescription: text{ci.Summary},
-			FullDescription: text{ci.Summary}, HelpURI: CodeURL(ci.Code),
-			Help:                 text{ci.Summary + " See " + CodeURL(ci.Code)},
+			FullDescription: text{ci.Summary}, HelpURI: rulefile.CodeURL(ci.Code),
+			Help:                 text{ci.Summary + " See " + rulefile.CodeURL(ci.Code)},
 			DefaultConfiguration: map[string]any{"level": sarifLevel(ci.Severity)}})
 	}
 	results := []result{}
@@ -180,7 +181,7 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 				index[d.Code] = len(rules)
 				rules = append(rules, rule{ID: string(d.Code), Name: strings.ToLower(string(d.Code)),
 					ShortDescription: text{string(d.Code)}, FullDescription: text{string(d.Code)},
-					HelpURI: CodeURL(d.Code), Help: text{"See " + CodeURL(d.Code)},
+					HelpURI: rulefile.CodeURL(d.Code), Help: text{"See " + rulefile.CodeURL(d.Code)},
 					DefaultConfiguration: map[string]any{"level": sarifLevel(d.Severity)}})
 			}
 			msg := d.Message

@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"strconv"
@@ -8,28 +8,28 @@ import (
 	"github.com/katafilter/katafilter/lang/ast"
 )
 
-// textMap ties every byte of a filter's decoded text to the bytes of the file it was decoded
+// TextMap ties every byte of a filter's decoded text to the bytes of the file it was decoded
 // from: decoded byte i came from file bytes [from[i], to[i]). An escape such as \t or ” maps
 // its one decoded byte to the whole escape; a space that YAML made of a folded line break maps
 // to that line break.
-type textMap struct {
-	text     string
+type TextMap struct {
+	Text     string // the decoded text
 	from, to []int
-	// exact is false when the decoded text could not be traced through the file (a scalar
+	// Exact is false when the decoded text could not be traced through the file (a scalar
 	// style the scanner does not follow): then every byte maps to the scalar's first character.
-	exact bool
+	Exact bool
 }
 
-func (m *textMap) add(s string, from, to int) {
-	m.text += s
+func (m *TextMap) add(s string, from, to int) {
+	m.Text += s
 	for range len(s) {
 		m.from = append(m.from, from)
 		m.to = append(m.to, to)
 	}
 }
 
-// span maps a span of the decoded text to a span of the file.
-func (m *textMap) span(s ast.Span) ast.Span {
+// Span maps a span of the decoded text to a span of the file.
+func (m *TextMap) Span(s ast.Span) ast.Span {
 	n := len(m.from)
 	if n == 0 {
 		return ast.Span{}
@@ -48,8 +48,8 @@ func (m *textMap) span(s ast.Span) ast.Span {
 }
 
 // identityMap maps text that sits verbatim at offset off in the file.
-func identityMap(text string, off int) *textMap {
-	m := &textMap{text: text, exact: true, from: make([]int, len(text)), to: make([]int, len(text))}
+func identityMap(text string, off int) *TextMap {
+	m := &TextMap{Text: text, Exact: true, from: make([]int, len(text)), to: make([]int, len(text))}
 	for i := range text {
 		m.from[i] = off + i
 		m.to[i] = off + i + 1
@@ -59,32 +59,32 @@ func identityMap(text string, off int) *textMap {
 
 // pointMap is the conservative map used when the decoded text cannot be traced: every byte
 // maps to the single character at off.
-func pointMap(text string, off int, src string) *textMap {
+func pointMap(text string, off int, src string) *TextMap {
 	w := 0 // at the end of the file, an empty span
 	if off < len(src) {
 		_, w = utf8.DecodeRuneInString(src[off:])
 	}
-	m := &textMap{}
+	m := &TextMap{}
 	m.add(text, off, off+w)
 	return m
 }
 
-// scalar is a YAML string scalar traced through the file.
-type scalar struct {
-	style byte // 0 plain, '\'' single-quoted, '"' double-quoted, '|' literal, '>' folded
-	m     *textMap
-	// start and end delimit the scalar's text in the file: the quotes included for quoted
+// Scalar is a YAML string scalar traced through the file.
+type Scalar struct {
+	Style byte // 0 plain, '\'' single-quoted, '"' double-quoted, '|' literal, '>' folded
+	Map   *TextMap
+	// Start and End delimit the scalar's text in the file: the quotes included for quoted
 	// scalars; for block scalars, the content lines from the first content character to the
 	// end of the last non-blank line (header and trailing line break excluded).
-	start, end int
-	indent     int // block scalars: the content's indentation
+	Start, End int
+	Indent     int // block scalars: the content's indentation
 }
 
 // traceScalar follows the scalar that starts at file offset pos in the given style and
 // returns it with an exact map when its decoded text is want; otherwise it returns a scalar
 // with a conservative map.
-func traceScalar(src string, pos int, style byte, want string) *scalar {
-	var sc *scalar
+func traceScalar(src string, pos int, style byte, want string) *Scalar {
+	var sc *Scalar
 	switch style {
 	case '\'', '"':
 		sc = traceQuoted(src, pos, style)
@@ -93,10 +93,10 @@ func traceScalar(src string, pos int, style byte, want string) *scalar {
 	default:
 		sc = tracePlain(src, pos, want)
 	}
-	if sc == nil || sc.m.text != want {
-		return &scalar{style: style, m: pointMap(want, pos, src), start: pos, end: pos}
+	if sc == nil || sc.Map.Text != want {
+		return &Scalar{Style: style, Map: pointMap(want, pos, src), Start: pos, End: pos}
 	}
-	sc.m.exact = true
+	sc.Map.Exact = true
 	return sc
 }
 
@@ -121,8 +121,8 @@ func plainContent(line string) string {
 
 // tracePlain follows a plain scalar: its first line, then continuation lines that YAML folds
 // into single spaces (blank lines become line breaks).
-func tracePlain(src string, pos int, want string) *scalar {
-	m := &textMap{}
+func tracePlain(src string, pos int, want string) *Scalar {
+	m := &TextMap{}
 	le := lineEnd(src, pos)
 	first := plainContent(src[pos:le])
 	if strings.HasPrefix(first, want) { // also a plain scalar inside a flow collection
@@ -131,7 +131,7 @@ func tracePlain(src string, pos int, want string) *scalar {
 	m.add1(first, pos)
 	end := pos + len(first)
 	breaks := []int{}
-	for m.text != want && len(m.text) < len(want) && le < len(src) {
+	for m.Text != want && len(m.Text) < len(want) && le < len(src) {
 		breaks = append(breaks, le)
 		ls := le + 1
 		le = lineEnd(src, ls)
@@ -156,24 +156,24 @@ func tracePlain(src string, pos int, want string) *scalar {
 		m.add1(content, cs)
 		end = cs + len(content)
 	}
-	return &scalar{m: m, start: pos, end: end}
+	return &Scalar{Map: m, Start: pos, End: end}
 }
 
 // add1 adds text that sits verbatim at off.
-func (m *textMap) add1(text string, off int) {
+func (m *TextMap) add1(text string, off int) {
 	for i := range len(text) {
-		m.text += text[i : i+1]
+		m.Text += text[i : i+1]
 		m.from = append(m.from, off+i)
 		m.to = append(m.to, off+i+1)
 	}
 }
 
 // traceQuoted follows a single- or double-quoted scalar starting at its opening quote.
-func traceQuoted(src string, pos int, q byte) *scalar {
+func traceQuoted(src string, pos int, q byte) *Scalar {
 	if pos >= len(src) || src[pos] != q {
 		return nil
 	}
-	m := &textMap{}
+	m := &TextMap{}
 	i := pos + 1
 	for i < len(src) {
 		c := src[i]
@@ -182,7 +182,7 @@ func traceQuoted(src string, pos int, q byte) *scalar {
 			m.add("'", i, i+2)
 			i += 2
 		case c == q:
-			return &scalar{style: q, m: m, start: pos, end: i + 1}
+			return &Scalar{Style: q, Map: m, Start: pos, End: i + 1}
 		case c == '\\' && q == '"':
 			n, ok := doubleEscape(src, i, m)
 			if !ok {
@@ -210,7 +210,7 @@ func traceQuoted(src string, pos int, q byte) *scalar {
 
 // foldBreaks folds the line break at j and any blank lines after it inside a quoted scalar:
 // one break becomes a space, n breaks become n-1 line breaks. It returns where the text goes on.
-func foldBreaks(src string, j int, m *textMap) int {
+func foldBreaks(src string, j int, m *TextMap) int {
 	var breaks []int
 	for j < len(src) && src[j] == '\n' {
 		breaks = append(breaks, j)
@@ -237,7 +237,7 @@ var simpleEscapes = map[byte]string{
 
 // doubleEscape decodes the escape at src[i] (a backslash) in a double-quoted scalar into m and
 // returns how many bytes it took.
-func doubleEscape(src string, i int, m *textMap) (int, bool) {
+func doubleEscape(src string, i int, m *TextMap) (int, bool) {
 	if i+1 >= len(src) {
 		return 0, false
 	}
@@ -275,7 +275,7 @@ func doubleEscape(src string, i int, m *textMap) (int, bool) {
 // traceBlock follows a literal (|) or folded (>) block scalar whose header starts at pos.
 // parent is the indentation of the node that holds it, which an explicit indentation
 // indicator is relative to.
-func traceBlock(src string, pos int, style byte, parent int) *scalar {
+func traceBlock(src string, pos int, style byte, parent int) *Scalar {
 	le := lineEnd(src, pos)
 	header := src[pos:le]
 	if k := strings.Index(header, " #"); k >= 0 {
@@ -341,7 +341,7 @@ func traceBlock(src string, pos int, style byte, parent int) *scalar {
 	if last < 0 {
 		return nil
 	}
-	m := &textMap{}
+	m := &TextMap{}
 	moreIndented := func(l line) bool {
 		return l.start < len(src) && (src[l.start] == ' ' || src[l.start] == '\t')
 	}
@@ -403,6 +403,6 @@ func traceBlock(src string, pos int, style byte, parent int) *scalar {
 			m.add("\n", tail, tail+1)
 		}
 	}
-	return &scalar{style: style, m: m, start: lines[0].start, end: lines[last].end,
-		indent: indent}
+	return &Scalar{Style: style, Map: m, Start: lines[0].start, End: lines[last].end,
+		Indent: indent}
 }

@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"fmt"
@@ -9,24 +9,24 @@ import (
 	"github.com/katafilter/katafilter/lang/diag"
 )
 
-// suppression is one "# katafilter:ignore CODE[,CODE] -- reason" comment.
-type suppression struct {
-	line   int // 1-based
-	span   ast.Span
-	codes  []diag.Code
+// Suppression is one "# katafilter:ignore CODE[,CODE] -- reason" comment.
+type Suppression struct {
+	Line   int // 1-based
+	Span   ast.Span
+	Codes  []diag.Code
 	used   []bool
-	reason string
-	// target is the line of the filters it applies to: its own line for a comment after a
+	Reason string
+	// Target is the line of the filters it applies to: its own line for a comment after a
 	// key, else the next line that is neither blank nor a comment.
-	target int
+	Target int
 }
 
 var suppressRE = regexp.MustCompile(`#\s*katafilter:ignore\b(.*)$`)
 
-// parseSuppressions finds the suppression comments of a .kfl or YAML file.
+// ParseSuppressions finds the suppression comments of a .kfl or YAML file.
 // In a .kfl file (fullOnly) a # starts a comment only at the beginning of a line.
-func parseSuppressions(lines *ast.LineTable, fullOnly bool) []*suppression {
-	var out []*suppression
+func ParseSuppressions(lines *ast.LineTable, fullOnly bool) []*Suppression {
+	var out []*Suppression
 	for n := 1; n <= lines.LineCount(); n++ {
 		text := lines.Line(n)
 		loc := suppressRE.FindStringSubmatchIndex(text)
@@ -41,20 +41,20 @@ func parseSuppressions(lines *ast.LineTable, fullOnly bool) []*suppression {
 			continue // a # inside a word or string is not a comment
 		}
 		start := lines.LineStart(n)
-		s := &suppression{line: n, span: ast.Span{Start: start + loc[0], End: start + loc[1]}, target: n}
+		s := &Suppression{Line: n, Span: ast.Span{Start: start + loc[0], End: start + loc[1]}, Target: n}
 		rest := text[loc[2]:loc[3]]
 		codes, reason, _ := strings.Cut(rest, "--")
-		s.reason = strings.TrimSpace(reason)
+		s.Reason = strings.TrimSpace(reason)
 		for _, c := range strings.FieldsFunc(codes, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			s.codes = append(s.codes, diag.Code(strings.ToUpper(c)))
+			s.Codes = append(s.Codes, diag.Code(strings.ToUpper(c)))
 		}
-		s.used = make([]bool, len(s.codes))
+		s.used = make([]bool, len(s.Codes))
 		if full {
-			s.target = 0
+			s.Target = 0
 			for m := n + 1; m <= lines.LineCount(); m++ {
 				t := strings.TrimSpace(lines.Line(m))
 				if t != "" && !strings.HasPrefix(t, "#") {
-					s.target = m
+					s.Target = m
 					break
 				}
 			}
@@ -66,21 +66,21 @@ func parseSuppressions(lines *ast.LineTable, fullOnly bool) []*suppression {
 
 // valid reports whether the suppression suppresses anything: it names codes, all of them
 // known, and gives a reason.
-func (s *suppression) valid() bool {
-	if len(s.codes) == 0 || s.reason == "" {
+func (s *Suppression) valid() bool {
+	if len(s.Codes) == 0 || s.Reason == "" {
 		return false
 	}
-	for _, c := range s.codes {
-		if !knownCode(c) {
+	for _, c := range s.Codes {
+		if !KnownCode(c) {
 			return false
 		}
 	}
 	return true
 }
 
-// validSuppressions returns the suppressions of sups that are valid.
-func validSuppressions(sups []*suppression) []*suppression {
-	var out []*suppression
+// ValidSuppressions returns the suppressions of sups that are valid.
+func ValidSuppressions(sups []*Suppression) []*Suppression {
+	var out []*Suppression
 	for _, s := range sups {
 		if s.valid() {
 			out = append(out, s)
@@ -91,30 +91,30 @@ func validSuppressions(sups []*suppression) []*suppression {
 
 // applySuppressions drops the findings that valid suppressions cover and reports the
 // suppressions that are malformed, lack a reason or suppress nothing.
-func applySuppressions(lines *ast.LineTable, kind fileKind, sites []*site, findings []Finding, cfg *runConfig) []Finding {
-	sups := parseSuppressions(lines, kind == kindKFL)
+func applySuppressions(lines *ast.LineTable, kind Kind, sites []*Site, findings []Finding, cfg *Config) []Finding {
+	sups := ParseSuppressions(lines, kind == KFL)
 	if len(sups) == 0 {
 		return findings
 	}
 	var extra []Finding
-	report := func(s *suppression, code diag.Code, msg string) {
-		sev := cfg.severityOf(code, defaultSeverity(code))
+	report := func(s *Suppression, code diag.Code, msg string) {
+		sev := cfg.SeverityOf(code, DefaultSeverity(code))
 		if sev == 0 {
 			return
 		}
-		extra = append(extra, Finding{Diagnostic: diag.Diagnostic{Span: s.span, Severity: sev, Code: code, Message: msg}, site: -1})
+		extra = append(extra, Finding{Diagnostic: diag.Diagnostic{Span: s.Span, Severity: sev, Code: code, Message: msg}, Site: -1})
 	}
-	var valid []*suppression
+	var valid []*Suppression
 	for _, s := range sups {
 		switch {
-		case len(s.codes) == 0:
+		case len(s.Codes) == 0:
 			report(s, BadSuppression, "katafilter:ignore names no code: write # katafilter:ignore CODE -- reason")
-		case s.reason == "":
-			report(s, NoReason, "katafilter:ignore needs a reason after --, e.g. # katafilter:ignore "+string(s.codes[0])+" -- why it is fine here")
+		case s.Reason == "":
+			report(s, NoReason, "katafilter:ignore needs a reason after --, e.g. # katafilter:ignore "+string(s.Codes[0])+" -- why it is fine here")
 		default:
 			ok := true
-			for _, c := range s.codes {
-				if !knownCode(c) {
+			for _, c := range s.Codes {
+				if !KnownCode(c) {
 					report(s, BadSuppression, fmt.Sprintf("katafilter:ignore names unknown code %s", c))
 					ok = false
 				}
@@ -126,13 +126,13 @@ func applySuppressions(lines *ast.LineTable, kind fileKind, sites []*site, findi
 	}
 	kept := findings[:0]
 	for _, f := range findings {
-		if f.site >= 0 && suppressed(f, sites[f.site], valid) {
+		if f.Site >= 0 && suppressed(f, sites[f.Site], valid) {
 			continue
 		}
 		kept = append(kept, f)
 	}
 	for _, s := range valid {
-		for i, c := range s.codes {
+		for i, c := range s.Codes {
 			if !s.used[i] {
 				report(s, UnusedSuppression, fmt.Sprintf("katafilter:ignore %s suppresses nothing: the filter it applies to has no %s finding", c, c))
 			}
@@ -141,13 +141,13 @@ func applySuppressions(lines *ast.LineTable, kind fileKind, sites []*site, findi
 	return append(kept, extra...)
 }
 
-func suppressed(f Finding, s *site, sups []*suppression) bool {
+func suppressed(f Finding, s *Site, sups []*Suppression) bool {
 	hit := false
 	for _, sp := range sups {
-		if sp.target != s.keyLine {
+		if sp.Target != s.KeyLine {
 			continue
 		}
-		for i, c := range sp.codes {
+		for i, c := range sp.Codes {
 			if c == f.Code {
 				sp.used[i] = true
 				hit = true

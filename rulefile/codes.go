@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"strings"
@@ -45,7 +45,7 @@ func CodeURL(c diag.Code) string {
 	return c.URL()
 }
 
-func knownCode(c diag.Code) bool {
+func KnownCode(c diag.Code) bool {
 	for _, ci := range AllCodes() {
 		if ci.Code == c {
 			return true
@@ -54,7 +54,7 @@ func knownCode(c diag.Code) bool {
 	return false
 }
 
-func defaultSeverity(c diag.Code) diag.Severity {
+func DefaultSeverity(c diag.Code) diag.Severity {
 	for _, ci := range AllCodes() {
 		if ci.Code == c {
 			return ci.Severity

@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ type jnode struct {
 	start, end int
 	keys       []jmember
 	elems      []*jnode
-	m          *textMap // strings: the decoded text, traced
+	m          *TextMap // strings: the decoded text, traced
 }
 
 type jmember struct {
@@ -133,7 +133,7 @@ func (p *jsonParser) value() *jnode {
 				p.fail("expected : after object key")
 			}
 			p.i++
-			n.keys = append(n.keys, jmember{name: k.m.text, line: line, val: p.value()})
+			n.keys = append(n.keys, jmember{name: k.m.Text, line: line, val: p.value()})
 		}
 		n.end = p.i
 		return n
@@ -172,7 +172,7 @@ func (p *jsonParser) value() *jnode {
 func (p *jsonParser) str() *jnode {
 	start := p.i
 	p.i++
-	m := &textMap{exact: true}
+	m := &TextMap{Exact: true}
 	for {
 		if p.i >= len(p.src) {
 			p.i = start
@@ -238,11 +238,11 @@ func (p *jsonParser) hex4(i int) (rune, int) {
 }
 
 // jsonSites finds the filters under the given keys in a JSON file, at any depth and in lists.
-func jsonSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site, []problem) {
+func jsonSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*Site, []Problem) {
 	root, err := parseJSON(src, lines)
 	if err != nil {
 		je := err.(*jsonError)
-		return nil, []problem{{span: ast.Span{Start: je.off, End: je.off}, code: InvalidFile, msg: "not valid JSON: " + je.msg}}
+		return nil, []Problem{{Span: ast.Span{Start: je.off, End: je.off}, Code: InvalidFile, Message: "not valid JSON: " + je.msg}}
 	}
 	w := &jsonWalker{src: src, keys: keys}
 	w.node(root)
@@ -252,8 +252,8 @@ func jsonSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site,
 type jsonWalker struct {
 	src   string
 	keys  map[string]bool
-	sites []*site
-	probs []problem
+	sites []*Site
+	probs []Problem
 }
 
 func (w *jsonWalker) node(n *jnode) {
@@ -263,7 +263,7 @@ func (w *jsonWalker) node(n *jnode) {
 			w.node(e)
 		}
 	case '{':
-		var found []*site
+		var found []*Site
 		var tests *jnode
 		for _, k := range n.keys {
 			switch {
@@ -281,7 +281,7 @@ func (w *jsonWalker) node(n *jnode) {
 			} else {
 				samples := w.tests(tests)
 				for _, s := range found {
-					s.samples = samples
+					s.Samples = samples
 				}
 			}
 		}
@@ -289,38 +289,38 @@ func (w *jsonWalker) node(n *jnode) {
 	}
 }
 
-func (w *jsonWalker) filterValue(key string, line int, n *jnode) []*site {
+func (w *jsonWalker) filterValue(key string, line int, n *jnode) []*Site {
 	switch n.kind {
 	case '"':
-		return []*site{{key: key, keyLine: line, m: n.m, start: n.start, end: n.end}}
+		return []*Site{{Key: key, KeyLine: line, Map: n.m, Start: n.start, End: n.end}}
 	case '[':
-		var out []*site
+		var out []*Site
 		for _, e := range n.elems {
 			out = append(out, w.filterValue(key, line, e)...)
 		}
 		return out
 	}
-	w.probs = append(w.probs, problem{span: ast.Span{Start: n.start, End: n.end}, code: NotAString,
-		msg: fmt.Sprintf("the value of %s is not a filter string", key)})
+	w.probs = append(w.probs, Problem{Span: ast.Span{Start: n.start, End: n.end}, Code: NotAString,
+		Message: fmt.Sprintf("the value of %s is not a filter string", key)})
 	return nil
 }
 
-func (w *jsonWalker) tests(n *jnode) []sample {
+func (w *jsonWalker) tests(n *jnode) []Sample {
 	if n.kind != '{' {
-		w.probs = append(w.probs, problem{span: ast.Span{Start: n.start, End: n.start + 1}, code: BadTests,
-			msg: "tests must be an object with the arrays match and nomatch"})
+		w.probs = append(w.probs, Problem{Span: ast.Span{Start: n.start, End: n.start + 1}, Code: BadTests,
+			Message: "tests must be an object with the arrays match and nomatch"})
 		return nil
 	}
-	var out []sample
+	var out []Sample
 	for _, k := range n.keys {
 		if k.name != "match" && k.name != "nomatch" {
-			w.probs = append(w.probs, problem{span: ast.Span{Start: k.val.start, End: k.val.start + 1}, code: BadTests,
-				msg: fmt.Sprintf("unknown key %s in tests: only match and nomatch are allowed", k.name)})
+			w.probs = append(w.probs, Problem{Span: ast.Span{Start: k.val.start, End: k.val.start + 1}, Code: BadTests,
+				Message: fmt.Sprintf("unknown key %s in tests: only match and nomatch are allowed", k.name)})
 			continue
 		}
 		if k.val.kind != '[' {
-			w.probs = append(w.probs, problem{span: ast.Span{Start: k.val.start, End: k.val.start + 1}, code: BadTests,
-				msg: fmt.Sprintf("tests.%s must be an array of events", k.name)})
+			w.probs = append(w.probs, Problem{Span: ast.Span{Start: k.val.start, End: k.val.start + 1}, Code: BadTests,
+				Message: fmt.Sprintf("tests.%s must be an array of events", k.name)})
 			continue
 		}
 		for i, e := range k.val.elems {
@@ -328,16 +328,16 @@ func (w *jsonWalker) tests(n *jnode) []sample {
 			var ev any
 			var err error
 			if e.kind == '"' {
-				ev, err = stringEvent(e.m.text)
+				ev, err = stringEvent(e.m.Text)
 			} else {
 				ev, err = jsonEvent([]byte(w.src[e.start:e.end]))
 			}
 			if err != nil {
-				w.probs = append(w.probs, problem{span: sp, code: BadTests,
-					msg: fmt.Sprintf("tests.%s[%d] is not an event: %v", k.name, i+1, err)})
+				w.probs = append(w.probs, Problem{Span: sp, Code: BadTests,
+					Message: fmt.Sprintf("tests.%s[%d] is not an event: %v", k.name, i+1, err)})
 				continue
 			}
-			out = append(out, sample{match: k.name == "match", index: i + 1, event: ev, span: sp})
+			out = append(out, Sample{Match: k.name == "match", Index: i + 1, Event: ev, Span: sp})
 		}
 	}
 	return out

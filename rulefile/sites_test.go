@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"fmt"
@@ -53,15 +53,15 @@ func TestYAMLPositions(t *testing.T) {
 			}
 			var got []string
 			for _, s := range sites {
-				if !s.m.exact {
-					t.Errorf("%q was not traced exactly", s.m.text)
+				if !s.Map.Exact {
+					t.Errorf("%q was not traced exactly", s.Map.Text)
 				}
-				checkMap(t, tt.yaml, s.m)
-				i := strings.Index(s.m.text, "Foo")
+				checkMap(t, tt.yaml, s.Map)
+				i := strings.Index(s.Map.Text, "Foo")
 				if i < 0 {
-					t.Fatalf("no Foo in %q", s.m.text)
+					t.Fatalf("no Foo in %q", s.Map.Text)
 				}
-				p := lines.Position(s.m.span(ast.Span{Start: i, End: i + 3}).Start)
+				p := lines.Position(s.Map.Span(ast.Span{Start: i, End: i + 3}).Start)
 				got = append(got, fmt.Sprintf("%d:%d", p.Line, p.Column))
 			}
 			if g := strings.Join(got, " "); g != tt.want {
@@ -72,14 +72,14 @@ func TestYAMLPositions(t *testing.T) {
 }
 
 // checkMap checks that every decoded byte that maps to one byte of the file is that byte.
-func checkMap(t *testing.T, src string, m *textMap) {
+func checkMap(t *testing.T, src string, m *TextMap) {
 	t.Helper()
-	if len(m.from) != len(m.text) || len(m.to) != len(m.text) {
-		t.Fatalf("map of %q has %d/%d entries", m.text, len(m.from), len(m.to))
+	if len(m.from) != len(m.Text) || len(m.to) != len(m.Text) {
+		t.Fatalf("map of %q has %d/%d entries", m.Text, len(m.from), len(m.to))
 	}
-	for i := range m.text {
-		if m.to[i]-m.from[i] == 1 && m.text[i] != ' ' && m.text[i] != '\n' && src[m.from[i]] != m.text[i] {
-			t.Fatalf("byte %d of %q (%q) maps to %q", i, m.text, m.text[i], src[m.from[i]])
+	for i := range m.Text {
+		if m.to[i]-m.from[i] == 1 && m.Text[i] != ' ' && m.Text[i] != '\n' && src[m.from[i]] != m.Text[i] {
+			t.Fatalf("byte %d of %q (%q) maps to %q", i, m.Text, m.Text[i], src[m.from[i]])
 		}
 	}
 }
@@ -88,14 +88,14 @@ func TestUntraceableFallsBack(t *testing.T) {
 	// A scalar whose text cannot be traced maps every position to its first character.
 	src := "filter: abc\n"
 	sc := traceScalar(src, 8, 0, "something else")
-	if sc.m.exact {
+	if sc.Map.Exact {
 		t.Fatal("traced a text that is not there")
 	}
-	if sp := sc.m.span(ast.Span{Start: 3, End: 7}); sp != (ast.Span{Start: 8, End: 9}) {
+	if sp := sc.Map.Span(ast.Span{Start: 3, End: 7}); sp != (ast.Span{Start: 8, End: 9}) {
 		t.Errorf("fallback span %v", sp)
 	}
-	if sc.m.text != "something else" {
-		t.Errorf("fallback text %q, want the decoded text once", sc.m.text)
+	if sc.Map.Text != "something else" {
+		t.Errorf("fallback text %q, want the decoded text once", sc.Map.Text)
 	}
 }
 
@@ -119,10 +119,10 @@ func TestBlockAgreesWithLibrary(t *testing.T) {
 			t.Errorf("%q: not traced", b)
 			continue
 		}
-		if sc.m.text != want {
-			t.Errorf("%q: we read %q, the library %q", b, sc.m.text, want)
+		if sc.Map.Text != want {
+			t.Errorf("%q: we read %q, the library %q", b, sc.Map.Text, want)
 		}
-		checkMap(t, src, sc.m)
+		checkMap(t, src, sc.Map)
 	}
 }
 
@@ -141,9 +141,9 @@ func TestYAMLProblems(t *testing.T) {
 		_, probs := yamlSites(tt.yaml, lines, map[string]bool{"filter": true})
 		var got []string
 		for _, p := range probs {
-			s := string(p.code)
-			if p.code != InvalidFile {
-				pos := lines.Position(p.span.Start)
+			s := string(p.Code)
+			if p.Code != InvalidFile {
+				pos := lines.Position(p.Span.Start)
 				s += fmt.Sprintf(" %d:%d", pos.Line, pos.Column)
 			}
 			got = append(got, s)
@@ -163,10 +163,10 @@ func TestJSONPositions(t *testing.T) {
 	}
 	var got []string
 	for _, s := range sites {
-		checkMap(t, src, s.m)
-		i := strings.Index(s.m.text, "Foo")
-		p := lines.Position(s.m.span(ast.Span{Start: i, End: i + 3}).Start)
-		got = append(got, fmt.Sprintf("%q@%d:%d", s.m.text, p.Line, p.Column))
+		checkMap(t, src, s.Map)
+		i := strings.Index(s.Map.Text, "Foo")
+		p := lines.Position(s.Map.Span(ast.Span{Start: i, End: i + 3}).Start)
+		got = append(got, fmt.Sprintf("%q@%d:%d", s.Map.Text, p.Line, p.Column))
 	}
 	want := `"a == 'A\t' AND Foo == 1"@2:35 "Foo == 2"@3:22`
 	if g := strings.Join(got, " "); g != want {
@@ -217,8 +217,8 @@ func TestJSONProblemMessages(t *testing.T) {
 			t.Errorf("%s: %d problems, want 1", tt.json, len(probs))
 			continue
 		}
-		pos := lines.Position(probs[0].span.Start)
-		if got := fmt.Sprintf("%d:%d %s", pos.Line, pos.Column, probs[0].msg); got != tt.want {
+		pos := lines.Position(probs[0].Span.Start)
+		if got := fmt.Sprintf("%d:%d %s", pos.Line, pos.Column, probs[0].Message); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.json, got, tt.want)
 		}
 	}
@@ -230,8 +230,8 @@ func TestJSONProblemMessages(t *testing.T) {
 func TestYAMLFlowTooDeep(t *testing.T) {
 	deep := "filter: x\nlist: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n"
 	sites, probs := yamlSites(deep, newLines(deep), map[string]bool{"filter": true})
-	if len(sites) != 0 || len(probs) != 1 || probs[0].code != InvalidFile || probs[0].span.Start != len("filter: x\nlist: ")+maxFlowDepth ||
-		probs[0].msg != "not valid YAML: flow collections ([ ] { }) nest more than 1000 deep" {
+	if len(sites) != 0 || len(probs) != 1 || probs[0].Code != InvalidFile || probs[0].Span.Start != len("filter: x\nlist: ")+maxFlowDepth ||
+		probs[0].Message != "not valid YAML: flow collections ([ ] { }) nest more than 1000 deep" {
 		t.Errorf("deep: %d sites, problems %+v", len(sites), probs)
 	}
 	quoted := "a: '" + strings.Repeat("[", 2000) + "'\nb: \"\\\"" + strings.Repeat("{", 2000) + "\"\n# " + strings.Repeat("[", 2000) + "\nfilter: [\"EventType == 'process'\"]\n"

@@ -1,4 +1,4 @@
-package lint_test
+package rulefile_test
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/katafilter/katafilter/lint"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // TestLoadConfigErrors: a bad configuration is reported as file:line:col: message, in the
@@ -23,11 +23,11 @@ func TestLoadConfigErrors(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
-		file := filepath.Join(dir, lint.ConfigName)
+		file := filepath.Join(dir, rulefile.ConfigName)
 		if err := os.WriteFile(file, []byte(tt.yaml), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := lint.LoadConfig(file)
+		_, err := rulefile.LoadConfig(file)
 		got := ""
 		if err != nil {
 			got = strings.TrimPrefix(err.Error(), file)

@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"bytes"
@@ -78,7 +78,7 @@ func LoadConfig(file string) (*Config, error) {
 	}
 	c.File = file
 	c.Dir = filepath.Dir(abs)
-	if err := c.validate(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return c, nil
@@ -112,7 +112,7 @@ func configError(file string, err error) error {
 // goTypeError matches the decoder's message for a value of the wrong type.
 var goTypeError = regexp.MustCompile(`^cannot unmarshal (.+) into Go struct field Config\.(\w+) of type (\S+)$`)
 
-func (c *Config) validate() error {
+func (c *Config) Validate() error {
 	if len(c.Keys) == 0 {
 		c.Keys = DefaultKeys
 	}
@@ -134,7 +134,7 @@ func (c *Config) validate() error {
 	sort.Strings(codes)
 	for _, code := range codes {
 		level := c.Severity[code]
-		if !knownCode(diag.Code(code)) {
+		if !KnownCode(diag.Code(code)) {
 			return fmt.Errorf("severity: unknown code %s", code)
 		}
 		switch strings.ToLower(level) {
@@ -150,10 +150,10 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// defaultConfig is used where no configuration file is found: dir is the linted directory.
-func defaultConfig(dir string) *Config {
+// DefaultConfig is used where no configuration file is found: dir is the linted directory.
+func DefaultConfig(dir string) *Config {
 	c := &Config{Dir: dir}
-	_ = c.validate()
+	_ = c.Validate()
 	return c
 }
 
@@ -178,9 +178,9 @@ func FindConfig(dir string) (string, error) {
 	}
 }
 
-// severityOf returns the configured severity of a finding: the default sev, the configured
+// SeverityOf returns the configured severity of a finding: the default sev, the configured
 // one, or 0 for off.
-func (c *Config) severityOf(code diag.Code, sev diag.Severity) diag.Severity {
+func (c *Config) SeverityOf(code diag.Code, sev diag.Severity) diag.Severity {
 	if s, ok := c.severity[code]; ok {
 		return s
 	}
@@ -190,7 +190,7 @@ func (c *Config) severityOf(code diag.Code, sev diag.Severity) diag.Severity {
 // selected reports whether the file at abs passes the include and exclude globs. They apply
 // to files named on the command line too, so that a pre-commit hook, which names every
 // changed YAML file, lints only the rule files.
-func (c *Config) selected(abs string) bool {
+func (c *Config) Selected(abs string) bool {
 	rel, err := filepath.Rel(c.Dir, abs)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		rel = abs

@@ -1,4 +1,4 @@
-package lint
+package rulefile
 
 import (
 	"encoding/json"
@@ -17,63 +17,64 @@ import (
 	"github.com/katafilter/katafilter/lang/kfl"
 )
 
-// fileKind is the kind of a linted file.
-type fileKind int
+// Kind is the kind of a linted file.
+type Kind int
 
+// The kinds of rule files.
 const (
-	kindKFL fileKind = iota + 1
-	kindYAML
-	kindJSON
+	KFL  Kind = iota + 1 // a .kfl filter file
+	YAML                 // a YAML rule file
+	JSON                 // a JSON rule file
 )
 
-// site is one filter found in a file.
-type site struct {
-	key     string // the key it sits under ("" in a .kfl file)
-	keyLine int    // the 1-based line of its key, or of its first line in a .kfl file
-	m       *textMap
-	sc      *scalar // YAML only: how the scalar is written
-	// start and end delimit the text a fix replaces: the scalar as written (quotes
+// Site is one filter found in a file.
+type Site struct {
+	Key     string   // the key it sits under ("" in a .kfl file)
+	KeyLine int      // the 1-based line of its key, or of its first line in a .kfl file
+	Map     *TextMap // the filter's text, traced through the file
+	Scalar  *Scalar  // YAML only: how the scalar is written
+	// Start and End delimit the text a fix replaces: the scalar as written (quotes
 	// included) in YAML and JSON, the filter's lines in a .kfl file.
-	start, end int
-	samples    []sample
+	Start, End int
+	Samples    []Sample // the rule's tests
 }
 
-// sample is one event of a rule test.
-type sample struct {
-	match bool // under tests.match (else tests.nomatch)
-	index int  // 1-based within its list
-	event any
-	span  ast.Span
+// Sample is one event of a rule test.
+type Sample struct {
+	Match bool     // under tests.match (else tests.nomatch)
+	Index int      // 1-based within its list
+	Event any      // decoded as the evaluator reads events
+	Span  ast.Span // where it is written
 }
 
-// problem is something wrong with a file that is not a filter's diagnostic.
-type problem struct {
-	span ast.Span
-	code diag.Code
-	msg  string
+// Problem is something wrong with a file that is not a filter's diagnostic.
+type Problem struct {
+	Span    ast.Span
+	Code    diag.Code
+	Message string
 }
 
 // kflSites returns the filters of a .kfl file.
-func kflSites(src string) []*site {
-	var out []*site
+func kflSites(src string) []*Site {
+	var out []*Site
 	for _, e := range kfl.Split(src) {
-		out = append(out, &site{keyLine: e.Line, m: identityMap(e.Text, e.Offset),
-			start: e.Offset, end: e.Offset + len(e.Text)})
+		out = append(out, &Site{KeyLine: e.Line, Map: identityMap(e.Text, e.Offset),
+			Start: e.Offset, End: e.Offset + len(e.Text)})
 	}
 	return out
 }
 
 // yamlSites finds the filters under the given keys in a YAML file, at any depth and in lists.
-func yamlSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*site, []problem) {
+func yamlSites(src string, lines *ast.LineTable, keys map[string]bool) ([]*Site, []Problem) {
 	if off, deep := flowTooDeep(src); deep {
-		return nil, []problem{{span: ast.Span{Start: off, End: off + 1}, code: InvalidFile,
-			msg: fmt.Sprintf("not valid YAML: flow collections ([ ] { }) nest more than %d deep", maxFlowDepth)}}
+		return nil, []Problem{{Span: ast.Span{Start: off, End: off + 1}, Code: InvalidFile,
+			Message: fmt.Sprintf("not valid YAML: flow collections ([ ] { }) nest more than %d deep", maxFlowDepth)}}
 	}
 	// A byte order mark is not part of the first key; without it, the parser's line:column
 	// positions are those of the line table, which skips the mark too.
 	f, err := parser.ParseBytes([]byte(strings.TrimPrefix(src, ast.BOM)), parser.ParseComments)
 	if err != nil {
-		return nil, []problem{yamlError(err, lines)}
+		return nil, []Problem{yamlError(err, lines)}
 	}
 	y := &yamlWalker{src: src, lines: lines, keys: keys, anchors: map[string]yast.Node{}, traced: map[int]bool{}}
 	for _, d := range f.Docs {
@@ -125,10 +126,10 @@ func flowTooDeep(src string) (int, bool) {
 	return 0, false
 }
 
-func yamlError(err error, lines *ast.LineTable) problem {
-	var p problem
-	p.code = InvalidFile
-	p.msg = "not valid YAML: " + err.Error()
+func yamlError(err error, lines *ast.LineTable) Problem {
+	var p Problem
+	p.Code = InvalidFile
+	p.Message = "not valid YAML: " + err.Error()
 	var te interface {
 		GetToken() *token.Token
 		GetMessage() string
@@ -136,8 +137,8 @@ func yamlError(err error, lines *ast.LineTable) problem {
 	if errors.As(err, &te) && te.GetToken() != nil && te.GetToken().Position != nil {
 		pos := te.GetToken().Position
 		off := lines.Offset(pos.Line, pos.Column)
-		p.span = ast.Span{Start: off, End: off}
-		p.msg = "not valid YAML: " + te.GetMessage()
+		p.Span = ast.Span{Start: off, End: off}
+		p.Message = "not valid YAML: " + te.GetMessage()
 	}
 	return p
 }
@@ -146,8 +147,8 @@ type yamlWalker struct {
 	src     string
 	lines   *ast.LineTable
 	keys    map[string]bool
-	sites   []*site
-	probs   []problem
+	sites   []*Site
+	probs   []Problem
 	anchors map[string]yast.Node // the anchored values of the document, by name
 	traced  map[int]bool         // the starts of the scalars already made sites
 }
@@ -202,7 +203,7 @@ func keyText(k yast.MapKeyNode) string {
 }
 
 func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
-	var found []*site
+	var found []*Site
 	var tests *yast.MappingValueNode
 	for _, mv := range values {
 		key := keyText(mv.Key)
@@ -226,7 +227,7 @@ func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
 		}
 		samples := y.tests(tests)
 		for _, s := range found {
-			s.samples = samples
+			s.Samples = samples
 		}
 	}
 	y.sites = append(y.sites, found...)
@@ -247,7 +248,7 @@ func unwrap(n yast.Node) yast.Node {
 
 // filterValue reads the value of a filter key: a string, or a list of strings. parent is the
 // indentation of the key.
-func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*site {
+func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*Site {
 	n = unwrap(n)
 	if a, ok := n.(*yast.AliasNode); ok && a.Value != nil {
 		// An alias names a value written elsewhere: the filter is checked (and fixed) there,
@@ -256,8 +257,8 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*s
 		target, ok := y.anchors[name]
 		if !ok {
 			off := y.offset(a.Start)
-			y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off + 1 + len(name)}, code: NotAString,
-				msg: fmt.Sprintf("the alias *%s of %s names no anchor", name, key)})
+			y.probs = append(y.probs, Problem{Span: ast.Span{Start: off, End: off + 1 + len(name)}, Code: NotAString,
+				Message: fmt.Sprintf("the alias *%s of %s names no anchor", name, key)})
 			return nil
 		}
 		n = unwrap(target)
@@ -277,18 +278,18 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*s
 		}
 		y.traced[pos] = true
 		sc := traceScalar(y.src, pos, style, v.Value)
-		if !sc.m.exact {
+		if !sc.Map.Exact {
 			// The YAML library (goccy/go-yaml v1.19.2) puts a tagged scalar (!!str x) at the
 			// blank after the tag.
 			p := pos
 			for p < len(y.src) && (y.src[p] == ' ' || y.src[p] == '\t') {
 				p++
 			}
-			if alt := traceScalar(y.src, p, style, v.Value); p != pos && alt.m.exact {
+			if alt := traceScalar(y.src, p, style, v.Value); p != pos && alt.Map.Exact {
 				sc = alt
 			}
 		}
-		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
+		return []*Site{{Key: key, KeyLine: line, Map: sc.Map, Scalar: sc, Start: sc.Start, End: sc.End}}
 	case *yast.LiteralNode:
 		style := byte('|')
 		if strings.HasPrefix(strings.TrimSpace(v.Start.Value), ">") {
@@ -300,35 +301,35 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*s
 			// Our own reading of a block scalar is the one to trust: the YAML library
 			// (goccy/go-yaml v1.19.2) repeats the content of a block with an explicit
 			// indentation indicator or with a blank line holding extra spaces.
-			sc.m.exact = true
+			sc.Map.Exact = true
 		} else {
-			sc = &scalar{style: style, m: pointMap(v.Value.Value, pos, y.src), start: pos, end: pos}
+			sc = &Scalar{Style: style, Map: pointMap(v.Value.Value, pos, y.src), Start: pos, End: pos}
 		}
-		return []*site{{key: key, keyLine: line, m: sc.m, sc: sc, start: sc.start, end: sc.end}}
+		return []*Site{{Key: key, KeyLine: line, Map: sc.Map, Scalar: sc, Start: sc.Start, End: sc.End}}
 	case *yast.SequenceNode:
-		var out []*site
+		var out []*Site
 		for _, e := range v.Values {
 			out = append(out, y.filterValue(key, line, parent, e)...)
 		}
 		return out
 	case *yast.NullNode:
 		off := y.offset(v.GetToken())
-		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off}, code: NotAString,
-			msg: fmt.Sprintf("the %s key has no filter", key)})
+		y.probs = append(y.probs, Problem{Span: ast.Span{Start: off, End: off}, Code: NotAString,
+			Message: fmt.Sprintf("the %s key has no filter", key)})
 	case nil:
 	default:
 		off := y.offset(v.GetToken())
-		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off + len(v.GetToken().Value)}, code: NotAString,
-			msg: fmt.Sprintf("the value of %s is not a filter string", key)})
+		y.probs = append(y.probs, Problem{Span: ast.Span{Start: off, End: off + len(v.GetToken().Value)}, Code: NotAString,
+			Message: fmt.Sprintf("the value of %s is not a filter string", key)})
 	}
 	return nil
 }
 
 // tests reads tests: {match: [...], nomatch: [...]}.
-func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
-	bad := func(n yast.Node, msg string) []sample {
+func (y *yamlWalker) tests(mv *yast.MappingValueNode) []Sample {
+	bad := func(n yast.Node, msg string) []Sample {
 		off := y.offset(n.GetToken())
-		y.probs = append(y.probs, problem{span: ast.Span{Start: off, End: off}, code: BadTests, msg: msg})
+		y.probs = append(y.probs, Problem{Span: ast.Span{Start: off, End: off}, Code: BadTests, Message: msg})
 		return nil
 	}
 	m, ok := unwrap(mv.Value).(*yast.MappingNode)
@@ -340,7 +341,7 @@ func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
 	} else {
 		return bad(mv.Key, "tests must be a mapping with the lists match and nomatch")
 	}
-	var out []sample
+	var out []Sample
 	for _, kv := range values {
 		k := keyText(kv.Key)
 		if k != "match" && k != "nomatch" {
@@ -357,11 +358,11 @@ func (y *yamlWalker) tests(mv *yast.MappingValueNode) []sample {
 			sp := ast.Span{Start: off, End: off + 1}
 			ev, err := yamlEvent(e)
 			if err != nil {
-				y.probs = append(y.probs, problem{span: sp, code: BadTests,
-					msg: fmt.Sprintf("tests.%s[%d] is not an event: %v", k, i+1, err)})
+				y.probs = append(y.probs, Problem{Span: sp, Code: BadTests,
+					Message: fmt.Sprintf("tests.%s[%d] is not an event: %v", k, i+1, err)})
 				continue
 			}
-			out = append(out, sample{match: k == "match", index: i + 1, event: ev, span: sp})
+			out = append(out, Sample{Match: k == "match", Index: i + 1, Event: ev, Span: sp})
 		}
 	}
 	return out

@@ -1,0 +1,186 @@
+package rulefile
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/explain"
+	"github.com/katafilter/katafilter/lang/schema"
+)
+
+// KindOf returns the kind of a file by its name's extension, 0 for a file that is not a rule
+// file.
+func KindOf(name string) Kind {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".kfl":
+		return KFL
+	case ".yaml", ".yml":
+		return YAML
+	case ".json":
+		return JSON
+	}
+	return 0
+}
+
+// Checker is a validated configuration ready to check files: its keys as a set and the
+// language configuration it implies (with the schema extension read).
+type Checker struct {
+	*Config
+	Lang lang.Config
+	Keys map[string]bool
+}
+
+// NewChecker prepares a validated configuration for checking; it reads the schema extension
+// the configuration names.
+func NewChecker(c *Config) (*Checker, error) {
+	ck := &Checker{Config: c, Keys: map[string]bool{}}
+	for _, k := range c.Keys {
+		ck.Keys[k] = true
+	}
+	ck.Lang = lang.Config{Strict: c.Strict, AllowUnknownFields: c.AllowUnknownFields, IgnoreCase: c.IgnoreCase}
+	if c.Schema != "" {
+		sp := c.Schema
+		if !filepath.IsAbs(sp) && c.File != "" {
+			sp = filepath.Join(c.Dir, sp)
+		}
+		data, err := os.ReadFile(sp)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %w", err)
+		}
+		s, err := schema.Default().Extend(data, sp)
+		if err != nil {
+			return nil, err
+		}
+		ck.Lang.Schema = s
+	}
+	return ck, nil
+}
+
+// Extract finds the filters of a file of kind k and the problems of the file itself (a YAML
+// or JSON file that does not parse, a filter key that does not hold a string, a tests
+// section of the wrong shape).
+func Extract(src string, lines *ast.LineTable, k Kind, keys map[string]bool) ([]*Site, []Problem) {
+	switch k {
+	case KFL:
+		return kflSites(src), nil
+	case YAML:
+		return yamlSites(src, lines, keys)
+	case JSON:
+		return jsonSites(src, lines, keys)
+	}
+	return nil, nil
+}
+
+// Finding is one problem of a rule file, as lint reports it and the language server shows it.
+type Finding struct {
+	// Diagnostic is the problem; its spans are byte offsets into the file, its severity the
+	// configured one.
+	diag.Diagnostic
+	// Filter is the text of the filter the finding is about, "" for a problem of the file.
+	Filter string
+	// Explanation is the per-clause explanation of a failed rule test.
+	Explanation string
+	// Site is the index of the filter's site, -1 for a problem of the file.
+	Site int
+}
+
+// Check extracts the filters of a file, analyses them with the checker's language
+// configuration and returns the sites with the file's findings (see [Findings]).
+func Check(src string, lines *ast.LineTable, k Kind, c *Checker) ([]*Site, []Finding) {
+	sites, probs := Extract(src, lines, k, c.Keys)
+	filters := make([]*lang.Filter, len(sites))
+	for i, s := range sites {
+		filters[i] = lang.Analyze(s.Map.Text, c.Lang)
+	}
+	return sites, Findings(lines, k, sites, probs, filters, c)
+}
+
+// Findings returns the findings of a file, sorted by position: its problems, the
+// diagnostics of each filter (filters[i] is the analysis of sites[i]) moved into the file,
+// the failed rule tests, with the configured severities (a code turned off is dropped) and
+// the suppression comments applied (and checked themselves).
+func Findings(lines *ast.LineTable, k Kind, sites []*Site, probs []Problem, filters []*lang.Filter, c *Checker) []Finding {
+	var findings []Finding
+	for _, p := range probs {
+		findings = append(findings, Finding{Diagnostic: diag.Diagnostic{Span: p.Span, Severity: DefaultSeverity(p.Code),
+			Code: p.Code, Message: p.Message}, Site: -1})
+	}
+	for i, s := range sites {
+		for _, d := range filters[i].Diagnostics {
+			findings = append(findings, Finding{Diagnostic: MapDiagnostic(d, s.Map), Site: i, Filter: s.Map.Text})
+		}
+		findings = append(findings, runTests(s, filters[i], i)...)
+	}
+	// Configured severities; then the suppressions, which may be reported themselves.
+	kept := findings[:0]
+	for _, f := range findings {
+		if sev := c.SeverityOf(f.Code, f.Severity); sev != 0 {
+			f.Severity = sev
+			kept = append(kept, f)
+		}
+	}
+	findings = kept
+	if k == KFL || k == YAML {
+		findings = applySuppressions(lines, k, sites, findings, c.Config)
+	}
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Span.Start, b.Span.Start), cmp.Compare(a.Span.End, b.Span.End),
+			cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.Code, b.Code))
+	})
+	return findings
+}
+
+// MapDiagnostic moves a filter's diagnostic, and the edits of its fixes, into the file.
+func MapDiagnostic(d diag.Diagnostic, m *TextMap) diag.Diagnostic {
+	d.Span = m.Span(d.Span)
+	if len(d.Fixes) > 0 {
+		fixes := make([]diag.Fix, len(d.Fixes))
+		for i, f := range d.Fixes {
+			edits := make([]diag.Edit, len(f.Edits))
+			for k, e := range f.Edits {
+				edits[k] = diag.Edit{Span: m.Span(e.Span), NewText: e.NewText}
+			}
+			fixes[i] = diag.Fix{Title: f.Title, Edits: edits, Safe: f.Safe}
+		}
+		d.Fixes = fixes
+	}
+	return d
+}
+
+// runTests checks the rule's sample events; a filter with errors is not run.
+func runTests(s *Site, f *lang.Filter, siteIdx int) []Finding {
+	if len(s.Samples) == 0 {
+		return nil
+	}
+	prog, err := f.Program()
+	if err != nil {
+		return nil
+	}
+	ex, err := explain.NewFilter(f)
+	if err != nil {
+		return nil
+	}
+	var out []Finding
+	for _, smp := range s.Samples {
+		if prog.Match(smp.Event) == smp.Match {
+			continue
+		}
+		list, verb := "nomatch", "matches"
+		if smp.Match {
+			list, verb = "match", "does not match"
+		}
+		out = append(out, Finding{
+			Diagnostic: diag.Diagnostic{Span: smp.Span, Severity: diag.Error, Code: TestFailed,
+				Message: fmt.Sprintf("tests.%s[%d]: the filter %s this event", list, smp.Index, verb)},
+			Filter: s.Map.Text, Explanation: ex.Explain(smp.Event).String(), Site: siteIdx,
+		})
+	}
+	return out
+}
