@@ -328,6 +328,10 @@ func (c *checker) literal(v *ast.Literal) {
 				all = append(all, diag.Edit{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`})
 			}
 		}
+		// With a wildcard next to a backslash, doubling the lone backslashes may not be what
+		// the author meant: the fixes are offered, not safe.
+		stars := c.pathStarWarnings(v)
+		safe := len(all) == 0 || !wildcardBesideBackslash(v.Raw)
 		for _, pr := range probs {
 			at := v.LitSpan.Start + pr.Offset
 			if pr.Trailing {
@@ -343,10 +347,12 @@ func (c *checker) literal(v *ast.Literal) {
 			_, n := utf8.DecodeRuneInString(v.Raw[pr.Offset+1:]) // the character's bytes, also when not UTF-8
 			d := c.report(ast.Span{Start: at, End: at + 1 + n}, diag.Error, diag.UnknownEscape,
 				`unknown escape \%c: only \\ \' \* \? are escapes; write \\ for a backslash`, pr.Char)
-			d.Fixes = []diag.Fix{{Title: `write the backslash as \\`, Safe: true,
+			d.Fixes = []diag.Fix{{Title: `write the backslash as \\`, Safe: safe,
 				Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}
-			if len(all) > 1 {
-				d.Fixes = append(d.Fixes, diag.Fix{Title: `write every lone backslash of this string as \\`, Safe: true, Edits: all})
+			if len(stars) > 0 {
+				d.Fixes = append(escapeChoices(v, all, stars), d.Fixes...)
+			} else if len(all) > 1 {
+				d.Fixes = append(d.Fixes, diag.Fix{Title: `write every lone backslash of this string as \\`, Safe: safe, Edits: all})
 			}
 		}
 	case ast.Int:
