@@ -46,10 +46,19 @@ func NewAPIBackend(desc string, nodes []APINode, closeFn func() error) Backend {
 	return &apiBackend{desc: desc, nodes: nodes, closeFn: closeFn, state: make([]nodeState, len(nodes))}
 }
 
-func (b *apiBackend) request(i int, req Request) client.Request {
+// clientNodes returns the nodes, each with its current token.
+func (b *apiBackend) clientNodes() []client.Node {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return client.Request{Filter: req.Filter, MaxEvents: req.MaxEvents, MaxTimeout: req.MaxTimeout, Token: b.state[i].token}
+	out := make([]client.Node, len(b.nodes))
+	for i, n := range b.nodes {
+		out[i] = client.Node{Name: n.Name, Client: n.Client, Token: b.state[i].token}
+	}
+	return out
+}
+
+func clientRequest(req Request) client.Request {
+	return client.Request{Filter: req.Filter, MaxEvents: req.MaxEvents, MaxTimeout: req.MaxTimeout}
 }
 
 // record keeps the outcome of a request to node i; a successful answer advances its token.
@@ -91,104 +100,61 @@ func (b *apiBackend) prefix(i int) string {
 // not hold the others back: its error is returned with their events, and its token stays
 // where it was, so that nothing it holds is skipped.
 func (b *apiBackend) Fetch(ctx context.Context, req Request) (*Answer, error) {
-	type result struct {
-		events []Event
-		err    error
-	}
-	results := make([]result, len(b.nodes))
-	var wg sync.WaitGroup
-	for i, n := range b.nodes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := n.Client.Fetch(ctx, b.request(i, req))
-			var evs []Event
-			if err == nil {
-				evs, err = b.events(i, r)
-			}
-			if err != nil && ctx.Err() == nil {
-				err = nodeError(b.prefix(i), err)
-			}
-			if ctx.Err() == nil || err == nil {
-				b.record(i, r, err)
-			}
-			results[i] = result{evs, err}
-		}()
-	}
-	wg.Wait()
+	resps, errs := client.FetchNodes(ctx, b.clientNodes(), clientRequest(req))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ans := &Answer{}
-	var errs []error
-	for _, r := range results {
-		ans.Events = append(ans.Events, r.events...)
-		if r.err != nil {
-			errs = append(errs, r.err)
+	var failed []error
+	for i, r := range resps {
+		err := errs[i]
+		if err == nil {
+			var evs []Event
+			if evs, err = b.events(i, r); err == nil {
+				ans.Events = append(ans.Events, evs...)
+			}
+		}
+		b.record(i, r, err)
+		if err != nil {
+			failed = append(failed, err)
 		}
 	}
-	if len(errs) == len(b.nodes) {
-		return nil, errors.Join(errs...)
+	if len(failed) == len(b.nodes) {
+		return nil, errors.Join(failed...)
 	}
-	if len(errs) > 0 {
-		ans.Err = errors.Join(errs...)
+	if len(failed) > 0 {
+		ans.Err = errors.Join(failed...)
 	}
 	return ans, nil
-}
-
-// nodeError names the node in an error, keeping it unwrappable.
-func nodeError(prefix string, err error) error {
-	if prefix == "" {
-		return err
-	}
-	return fmt.Errorf("%s%w", prefix, err)
 }
 
 // Follow long-polls every node with the client's follow loop (which retries server errors and
 // network failures with backoff) and hands each answer to handle, one at a time.
 func (b *apiBackend) Follow(ctx context.Context, req Request, handle func(*Answer) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var mu sync.Mutex // handle is called by one node at a time
-	errc := make(chan error, len(b.nodes))
-	for i, n := range b.nodes {
-		go func() {
-			err := n.Client.Follow(ctx, client.FollowOptions{
-				Request: b.request(i, req),
-				Handle: func(ctx context.Context, r *client.Response) error {
-					evs, err := b.events(i, r)
-					if err != nil {
-						return err
-					}
-					mu.Lock()
-					err = handle(&Answer{Events: evs})
-					mu.Unlock()
-					if err == nil {
-						b.record(i, r, nil)
-					}
-					return err
-				},
-				OnRetry: func(err error, delay time.Duration) {
-					mu.Lock()
-					defer mu.Unlock()
-					_ = handle(&Answer{Err: fmt.Errorf("%s%v (retrying in %v)", b.prefix(i), err, delay.Round(time.Millisecond))})
-				},
-			})
-			if err != nil && ctx.Err() == nil {
-				b.record(i, nil, err)
-				err = nodeError(b.prefix(i), err)
+	err := client.FollowNodes(ctx, b.clientNodes(), client.NodesOptions{
+		Request: clientRequest(req),
+		Handle: func(ctx context.Context, i int, r *client.Response) error {
+			evs, err := b.events(i, r)
+			if err == nil {
+				err = handle(&Answer{Events: evs})
 			}
-			errc <- err
-		}()
-	}
-	var first error
-	for range b.nodes {
-		if err := <-errc; err != nil && first == nil && !errors.Is(err, context.Canceled) {
-			first = err
-			cancel()
+			if err == nil {
+				b.record(i, r, nil)
+			}
+			return err
+		},
+		OnRetry: func(i int, err error, delay time.Duration) {
+			_ = handle(&Answer{Err: fmt.Errorf("%s%v (retrying in %v)", b.prefix(i), err, delay.Round(time.Millisecond))})
+		},
+	})
+	var failed client.NodesError
+	if errors.As(err, &failed) {
+		for _, ne := range failed {
+			b.record(ne.Node, nil, ne.Err)
 		}
+		return failed[0]
 	}
-	return first
+	return err
 }
 
 func (b *apiBackend) Tokens() []NodeToken {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -24,215 +23,250 @@ func init() {
 	register(&command{name: "fetch", summary: "fetch events from the KATA events API as JSON lines", run: runFetch})
 }
 
-// crashEnv names a test hook: set to "after-events", fetch exits abruptly after writing an
-// answer's events and before saving its token, as a crash at the worst moment would.
-const crashEnv = "KATAFILTER_TEST_CRASH"
+const fetchSynopsis = `fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE] [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]
 
-var errStop = errors.New("stop")
+Writes the events as JSON lines to stdout: one answer per node, or, with --follow, until
+interrupted (a continued stream's answer may take up to --max-timeout to collect events).
+With --state, the continuation token of each node is saved (atomically) after that answer's
+events are written: a crash repeats at most the last answer and never skips one. --url may
+be repeated for a PCN and its SCNs (NAME=URL names a node).`
 
-type fetchNode struct {
-	name, url string
-	c         *client.Client
-	count     atomic.Int64
+// fetchOptions are fetch's flags.
+type fetchOptions struct {
+	urls                          listFlag
+	id, certFile, keyFile, caFile string
+	serverName, filter, statePath string
+	maxEvents                     int
+	maxTimeout                    time.Duration
+	follow, tagNode               bool
+	lang                          *langFlags
 }
 
 func runFetch(env *cmdEnv, args []string) int {
-	fs := newFlags(env, "fetch", "fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE] [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]\n\n"+
-		"Writes the events as JSON lines to stdout: one answer per node, or, with --follow, until\n"+
-		"interrupted (a continued stream's answer may take up to --max-timeout to collect events).\n"+
-		"With --state, the continuation token of each node is saved (atomically) after that answer's\n"+
-		"events are written: a crash repeats at most the last answer and never skips one. --url may\n"+
-		"be repeated for a PCN and its SCNs (NAME=URL names a node).")
-	var urls listFlag
-	fs.Var(&urls, "url", "the server's base `URL` (https://host:port), or NAME=URL; repeatable for a PCN and its SCNs")
-	id := fs.String("id", "", "the external system's `UUID` (required)")
-	certFile := fs.String("cert", "", "the client certificate `file` (PEM, required)")
-	keyFile := fs.String("key", "", "the client key `file` (PEM, required)")
-	caFile := fs.String("cacert", "", "trust the server certificate(s) in this PEM `file` (default: the system's roots)")
-	serverName := fs.String("server-name", "", "check the server's certificate against this `name` instead of the URL's host")
-	filter := fs.String("e", "", "the `filter` (checked locally first; sent with the first request, then kept by the server)")
-	maxEvents := fs.Int("max-events", 0, "ask for at most `N` events per answer (default: the server's)")
-	maxTimeout := fs.Duration("max-timeout", 60*time.Second, "let the server collect events for at most this long per answer (≤ 5m; 0: answer at once)")
-	statePath := fs.String("state", "", "keep the continuation tokens in this `file`, to continue where the last run stopped")
-	follow := fs.Bool("follow", false, "keep long-polling until interrupted")
-	tagNode := fs.Bool("tag-node", false, "add a \"_node\" member naming the node to each event")
-	lf := addLangFlags(fs, true)
-	if code, ok := parseFlags(env, fs, args); !ok {
+	o, code, ok := parseFetchFlags(env, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "katafilter fetch: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	var missing []string
-	if len(urls) == 0 {
-		missing = append(missing, "--url")
-	}
-	if *id == "" {
-		missing = append(missing, "--id")
-	}
-	if *certFile == "" || *keyFile == "" {
-		missing = append(missing, "--cert and --key")
-	}
-	if len(missing) > 0 {
-		fmt.Fprintf(env.stderr, "katafilter fetch: %s required\n", strings.Join(missing, ", "))
-		return 2
-	}
-	if *maxTimeout < 0 || *maxTimeout > client.MaxTimeoutLimit {
-		fmt.Fprintf(env.stderr, "katafilter fetch: --max-timeout %v is outside 0s..5m\n", *maxTimeout)
-		return 2
-	}
-	if *maxEvents < 0 {
-		fmt.Fprintln(env.stderr, "katafilter fetch: --max-events must be positive")
-		return 2
-	}
-	cfg, err := lf.config()
+	cfg, err := o.lang.config()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
 		return 1
 	}
 	// The filter is checked here, with carets; nothing is sent when it has errors.
-	if *filter != "" {
-		f := lang.Analyze(*filter, cfg)
-		if len(f.Diagnostics) > 0 {
-			printDiags(env, env.stderr, filterName, *filter, f.Diagnostics)
-		}
-		if f.Diagnostics.Err() != nil {
-			fmt.Fprintln(env.stderr, "katafilter fetch: the filter has errors; nothing was sent")
-			return 1
-		}
+	if o.filter != "" && !checkFilter(env, o.filter, cfg) {
+		fmt.Fprintln(env.stderr, "katafilter fetch: the filter has errors; nothing was sent")
+		return 1
 	}
-	state := &client.State{Version: 1, Tokens: map[string]string{}}
-	if *statePath != "" {
-		if state, err = client.LoadState(*statePath); err != nil {
-			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
-			return 1
-		}
-		// A new state file is written at once, so that a place where it cannot be written
-		// stops fetch before any event is fetched, not after the first answer is printed.
-		if _, err := os.Stat(*statePath); errors.Is(err, os.ErrNotExist) {
-			if err := state.Save(*statePath); err != nil {
-				fmt.Fprintf(env.stderr, "katafilter fetch: --state: %v\n", err)
-				return 1
-			}
-		}
+	f := &fetcher{env: env, o: o, out: bufio.NewWriterSize(env.stdout, 64<<10)}
+	if code, ok := f.setup(cfg); !ok {
+		return code
 	}
-	targets, err := parseNodeURLs(urls)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
-		return 2
-	}
-	var nodes []*fetchNode
-	for _, t := range targets {
-		n := &fetchNode{name: t.name, url: t.url}
-		if n.name == "" {
-			n.name = t.host
-		}
-		n.c, err = client.New(client.Config{URL: n.url, ExternalSystemID: *id, CertFile: *certFile, KeyFile: *keyFile, CAFile: *caFile, ServerName: *serverName, Lang: cfg, NoLocalCheck: true})
-		if err != nil {
-			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
-			return 1
-		}
-		nodes = append(nodes, n)
-	}
+	return f.run()
+}
 
+// parseFetchFlags parses fetch's flags and checks that they make sense together.
+func parseFetchFlags(env *cmdEnv, args []string) (*fetchOptions, int, bool) {
+	fs := newFlags(env, "fetch", fetchSynopsis)
+	o := &fetchOptions{}
+	fs.Var(&o.urls, "url", "the server's base `URL` (https://host:port), or NAME=URL; repeatable for a PCN and its SCNs")
+	fs.StringVar(&o.id, "id", "", "the external system's `UUID` (required)")
+	fs.StringVar(&o.certFile, "cert", "", "the client certificate `file` (PEM, required)")
+	fs.StringVar(&o.keyFile, "key", "", "the client key `file` (PEM, required)")
+	fs.StringVar(&o.caFile, "cacert", "", "trust the server certificate(s) in this PEM `file` (default: the system's roots)")
+	fs.StringVar(&o.serverName, "server-name", "", "check the server's certificate against this `name` instead of the URL's host")
+	fs.StringVar(&o.filter, "e", "", "the `filter` (checked locally first; sent with the first request, then kept by the server)")
+	fs.IntVar(&o.maxEvents, "max-events", 0, "ask for at most `N` events per answer (default: the server's)")
+	fs.DurationVar(&o.maxTimeout, "max-timeout", 60*time.Second, "let the server collect events for at most this long per answer (≤ 5m; 0: answer at once)")
+	fs.StringVar(&o.statePath, "state", "", "keep the continuation tokens in this `file`, to continue where the last run stopped")
+	fs.BoolVar(&o.follow, "follow", false, "keep long-polling until interrupted")
+	fs.BoolVar(&o.tagNode, "tag-node", false, "add a \"_node\" member naming the node to each event")
+	o.lang = addLangFlags(fs, true)
+	if code, ok := parseFlags(env, fs, args); !ok {
+		return nil, code, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "katafilter fetch: unexpected argument %q\n", fs.Arg(0))
+		return nil, 2, false
+	}
+	if problem := o.usageProblem(); problem != "" {
+		fmt.Fprintf(env.stderr, "katafilter fetch: %s\n", problem)
+		return nil, 2, false
+	}
+	return o, 0, true
+}
+
+// usageProblem says what is wrong with the flags together, or "".
+func (o *fetchOptions) usageProblem() string {
+	var missing []string
+	if len(o.urls) == 0 {
+		missing = append(missing, "--url")
+	}
+	if o.id == "" {
+		missing = append(missing, "--id")
+	}
+	if o.certFile == "" || o.keyFile == "" {
+		missing = append(missing, "--cert and --key")
+	}
+	switch {
+	case len(missing) > 0:
+		return strings.Join(missing, ", ") + " required"
+	case o.maxTimeout < 0 || o.maxTimeout > client.MaxTimeoutLimit:
+		return fmt.Sprintf("--max-timeout %v is outside 0s..5m", o.maxTimeout)
+	case o.maxEvents < 0:
+		return "--max-events must be positive"
+	}
+	return ""
+}
+
+// checkFilter prints the filter's diagnostics and reports whether it has no error.
+func checkFilter(env *cmdEnv, filter string, cfg lang.Config) bool {
+	f := lang.Analyze(filter, cfg)
+	if len(f.Diagnostics) > 0 {
+		printDiags(env, env.stderr, filterName, filter, f.Diagnostics)
+	}
+	return f.Diagnostics.Err() == nil
+}
+
+// fetcher is one run of fetch: the nodes it follows, where their events go and where their
+// tokens are kept.
+type fetcher struct {
+	env   *cmdEnv
+	o     *fetchOptions
+	out   *bufio.Writer
+	state *client.State
+	urls  []string      // each node's URL, the key of its token in the state
+	nodes []client.Node // each with the token it starts from
+	count []atomic.Int64
+	total atomic.Int64
+}
+
+// setup loads the state and makes a client per node; on failure it returns the exit status.
+func (f *fetcher) setup(cfg lang.Config) (int, bool) {
+	if err := f.loadState(); err != nil {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
+		return 1, false
+	}
+	targets, err := parseNodeURLs(f.o.urls)
+	if err != nil {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
+		return 2, false
+	}
+	for _, t := range targets {
+		name := t.name
+		if name == "" {
+			name = t.host
+		}
+		c, err := client.New(client.Config{URL: t.url, ExternalSystemID: f.o.id, CertFile: f.o.certFile, KeyFile: f.o.keyFile,
+			CAFile: f.o.caFile, ServerName: f.o.serverName, Lang: cfg, NoLocalCheck: true})
+		if err != nil {
+			fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
+			return 1, false
+		}
+		f.urls = append(f.urls, t.url)
+		f.nodes = append(f.nodes, client.Node{Name: name, Client: c, Token: f.state.Tokens[t.url]})
+	}
+	f.count = make([]atomic.Int64, len(f.nodes))
+	return 0, true
+}
+
+// loadState reads the --state file. A new one is written at once, so that a place where it
+// cannot be written stops fetch before any event is fetched, not after the first answer.
+func (f *fetcher) loadState() error {
+	f.state = &client.State{Version: 1, Tokens: map[string]string{}}
+	if f.o.statePath == "" {
+		return nil
+	}
+	var err error
+	if f.state, err = client.LoadState(f.o.statePath); err != nil {
+		return err
+	}
+	if _, err := os.Stat(f.o.statePath); errors.Is(err, os.ErrNotExist) {
+		if err := f.state.Save(f.o.statePath); err != nil {
+			return fmt.Errorf("--state: %w", err)
+		}
+	}
+	return nil
+}
+
+// run follows the nodes until each has answered once (or, with --follow, until interrupted)
+// and returns the exit status.
+func (f *fetcher) run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	if f.o.follow && isTerminal(f.env) {
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go f.progress(pctx, max(10*time.Second, f.o.maxTimeout))
+	}
+	wait := f.o.maxTimeout
+	if wait == 0 {
+		wait = client.NoWait
+	}
+	opt := client.NodesOptions{
+		Request: client.Request{Filter: f.o.filter, MaxEvents: f.o.maxEvents, MaxTimeout: wait},
+		Handle:  f.handle,
+		OnRetry: func(i int, err error, d time.Duration) {
+			fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: %v; retrying in %v\n", f.nodes[i].Name, err, d.Round(time.Millisecond))
+		},
+		Once: !f.o.follow,
+	}
+	if !f.o.follow {
+		opt.MaxRetries = 4
+	}
+	return f.report(client.FollowNodes(ctx, f.nodes, opt))
+}
 
-	var outMu, stateMu sync.Mutex
-	out := bufio.NewWriterSize(env.stdout, 64<<10)
-	crash := env.getenv(crashEnv) == "after-events"
-	var total atomic.Int64
-	handle := func(n *fetchNode) func(context.Context, *client.Response) error {
-		return func(ctx context.Context, r *client.Response) error {
-			if r.Missed > 0 {
-				fmt.Fprintf(env.stderr, "katafilter fetch: %s: %d events expired on the server before they could be fetched (the stream has a gap)\n", n.name, r.Missed)
-			}
-			outMu.Lock()
-			var werr error
-			for _, e := range r.Events {
-				if *tagNode {
-					e = tagEvent(e, n.name)
-				}
-				out.Write(e)
-				out.WriteByte('\n')
-			}
-			werr = out.Flush()
-			if f, ok := env.stdout.(*os.File); ok && werr == nil {
-				_ = f.Sync() // a pipe or terminal cannot sync; a file can
-			}
-			outMu.Unlock()
-			if werr != nil {
-				return fmt.Errorf("writing events: %w", werr)
-			}
-			n.count.Add(int64(len(r.Events)))
-			total.Add(int64(len(r.Events)))
-			if crash && len(r.Events) > 0 {
-				os.Exit(3)
-			}
-			if *statePath != "" {
-				stateMu.Lock()
-				state.Tokens[n.url] = r.Token
-				err := state.Save(*statePath)
-				stateMu.Unlock()
-				if err != nil {
-					return fmt.Errorf("saving the state: %w", err)
-				}
-			}
-			if !*follow {
-				return errStop
-			}
-			return nil
-		}
+// handle writes an answer's events, then saves its token: a crash in between repeats the
+// answer on the next run rather than losing it.
+func (f *fetcher) handle(_ context.Context, i int, r *client.Response) error {
+	name := f.nodes[i].Name
+	if r.Missed > 0 {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: %d events expired on the server before they could be fetched (the stream has a gap)\n", name, r.Missed)
 	}
+	for _, e := range r.Events {
+		if f.o.tagNode {
+			e = tagEvent(e, name)
+		}
+		f.out.Write(e)
+		f.out.WriteByte('\n')
+	}
+	err := f.out.Flush()
+	if file, ok := f.env.stdout.(*os.File); ok && err == nil {
+		_ = file.Sync() // a pipe or terminal cannot sync; a file can
+	}
+	if err != nil {
+		return fmt.Errorf("writing events: %w", err)
+	}
+	f.count[i].Add(int64(len(r.Events)))
+	f.total.Add(int64(len(r.Events)))
+	if f.o.statePath == "" {
+		return nil
+	}
+	f.state.Tokens[f.urls[i]] = r.Token
+	if err := f.state.Save(f.o.statePath); err != nil {
+		return fmt.Errorf("saving the state: %w", err)
+	}
+	return nil
+}
 
-	if *follow && isTerminal(env) {
-		go progress(ctx, env, nodes, &total, max(10*time.Second, *maxTimeout))
+// report prints the error of each node that failed and returns the exit status.
+func (f *fetcher) report(err error) int {
+	if err == nil {
+		return 0
 	}
-	errs := make([]error, len(nodes))
-	var wg sync.WaitGroup
-	for i, n := range nodes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wait := *maxTimeout
-			if wait == 0 {
-				wait = client.NoWait
-			}
-			req := client.Request{Filter: *filter, MaxEvents: *maxEvents, MaxTimeout: wait, Token: state.Tokens[n.url]}
-			opt := client.FollowOptions{Request: req, Handle: handle(n),
-				OnRetry: func(err error, d time.Duration) {
-					fmt.Fprintf(env.stderr, "katafilter fetch: %s: %v; retrying in %v\n", n.name, err, d.Round(time.Millisecond))
-				}}
-			if !*follow {
-				opt.MaxRetries = 4
-			}
-			err := n.c.Follow(ctx, opt)
-			if errors.Is(err, errStop) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
-				err = nil
-			}
-			if err != nil {
-				errs[i] = err
-				cancel() // one node refused: stop the others cleanly
-			}
-		}()
+	var failed client.NodesError
+	if !errors.As(err, &failed) {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
+		return 1
 	}
-	wg.Wait()
-	code := 0
-	for i, err := range errs {
-		if err == nil || errors.Is(err, context.Canceled) {
-			continue
-		}
-		code = 1
-		fmt.Fprintf(env.stderr, "katafilter fetch: %s: %v\n", nodes[i].name, err)
+	for _, ne := range failed {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: %v\n", f.nodes[ne.Node].Name, ne.Err)
 		var bre *client.BadRequestError
-		if errors.As(err, &bre) && len(bre.Diagnostics) > 0 && *filter != "" {
-			printDiags(env, env.stderr, filterName, *filter, bre.DiagnosticList())
+		if errors.As(ne.Err, &bre) && len(bre.Diagnostics) > 0 && f.o.filter != "" {
+			printDiags(f.env, f.env.stderr, filterName, f.o.filter, bre.DiagnosticList())
 		}
 	}
-	return code
+	return 1
 }
 
 // tagEvent adds "_node" as the first member of an event object.
@@ -255,7 +289,7 @@ func isTerminal(env *cmdEnv) bool {
 // progress redraws one status line on stderr every second: rate, total, per node. The rate is
 // taken over the last span (at least one long poll): the answers of a long poll arrive in
 // batches, and a rate over the last second alone would read 0 between them.
-func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomic.Int64, span time.Duration) {
+func (f *fetcher) progress(ctx context.Context, span time.Duration) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	w := rateWindow{span: span}
@@ -263,16 +297,16 @@ func progress(ctx context.Context, env *cmdEnv, nodes []*fetchNode, total *atomi
 	for {
 		select {
 		case <-ctx.Done():
-			fmt.Fprint(env.stderr, "\r\033[K")
+			fmt.Fprint(f.env.stderr, "\r\033[K")
 			return
 		case now := <-t.C:
-			n := total.Load()
+			n := f.total.Load()
 			rate := w.add(now, n)
 			var per []string
-			for _, nd := range nodes {
-				per = append(per, fmt.Sprintf("%s: %d", nd.name, nd.count.Load()))
+			for i, nd := range f.nodes {
+				per = append(per, fmt.Sprintf("%s: %d", nd.Name, f.count[i].Load()))
 			}
-			fmt.Fprintf(env.stderr, "\r\033[K%.1f events/s, %d total (%s)", rate, n, strings.Join(per, ", "))
+			fmt.Fprintf(f.env.stderr, "\r\033[K%.1f events/s, %d total (%s)", rate, n, strings.Join(per, ", "))
 		}
 	}
 }

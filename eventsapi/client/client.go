@@ -1,7 +1,8 @@
 // Package client talks to the KATA events API (a real KATA Central Node or katafilter's own
 // server) over HTTPS with mutual TLS: one request with [Client.Fetch], or a long-polling loop
 // with [Client.Follow] that retries server errors and network failures with exponential
-// backoff and jitter. Filters are checked locally with the language core before they are
+// backoff and jitter; [FollowNodes] and [FetchNodes] do the same for several nodes of one
+// deployment at once (a PCN and its SCNs), each with its own token. Filters are checked locally with the language core before they are
 // sent, so a mistake is shown with its position and nothing goes over the wire.
 package client
 

@@ -45,3 +45,35 @@ func ExampleClient_Follow() {
 	// {"EventType":"process","FileName":"powershell.exe"}
 	// context canceled
 }
+
+// ExampleFollowNodes takes one answer from each node of a deployment (a PCN and its SCN), each
+// continuing its own stream; FollowNodes without Once follows them all until ctx is done.
+// In-process servers stand in for the nodes.
+func ExampleFollowNodes() {
+	ctx := context.Background()
+	var nodes []client.Node
+	for _, name := range []string{"pcn", "scn1"} {
+		inst, err := embedded.Start(ctx, embedded.Options{Events: [][]byte{[]byte(`{"EventType":"process","HostName":"` + name + `-host"}`)}})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer inst.Close()
+		nodes = append(nodes, client.Node{Name: name, Client: inst.Client()}) // Token: a saved one continues
+	}
+	err := client.FollowNodes(ctx, nodes, client.NodesOptions{
+		Request: client.Request{Filter: "EventType == 'process'", MaxTimeout: client.NoWait},
+		Once:    true,
+		Handle: func(ctx context.Context, i int, r *client.Response) error {
+			for _, e := range r.Events {
+				fmt.Println(nodes[i].Name, string(e)) // never two answers at once: no lock needed
+			}
+			return nil // save r.Token for node i here, after its events are written
+		},
+	})
+	fmt.Println(err)
+	// Unordered output:
+	// pcn {"EventType":"process","HostName":"pcn-host"}
+	// scn1 {"EventType":"process","HostName":"scn1-host"}
+	// <nil>
+}
