@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/katafilter/katafilter/internal/fileutil"
@@ -75,6 +74,8 @@ type File struct {
 // Result is the outcome of a run: the files in path order.
 type Result struct {
 	Files []*File
+	// Notes tell about what the walk did not follow (a symbolic link loop, a broken link).
+	Notes []string
 }
 
 // Findings returns every finding, in file order.
@@ -128,6 +129,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	loader := &configLoader{opts: opts, cache: map[string]*rulefile.Checker{}}
 	var jobs []job
+	walk := newWalker(base)
 	seen := map[string]bool{}
 	add := func(abs string, cfg *rulefile.Checker) {
 		if seen[abs] || skip[abs] {
@@ -174,23 +176,10 @@ func Run(opts Options) (*Result, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(abs, func(q string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if q != abs && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasPrefix(d.Name(), ".") || rulefile.KindOf(q) == 0 || !d.Type().IsRegular() {
-				return nil
-			}
+		err = walk.walk(abs, func(q string) {
 			if cfg.Selected(q) {
 				add(q, cfg)
 			}
-			return nil
 		})
 		if err != nil {
 			return nil, err
@@ -198,7 +187,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(a.display, b.display) })
 
-	res := &Result{Files: make([]*File, len(jobs))}
+	res := &Result{Files: make([]*File, len(jobs)), Notes: walk.notes}
 	errs := make([]error, len(jobs))
 	workers := opts.Workers
 	if workers <= 0 {

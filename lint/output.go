@@ -75,6 +75,9 @@ func writeText(w io.Writer, r *Result, color bool) error {
 			fmt.Fprintf(&b, "%s: fixed\n", f.Path)
 		}
 	}
+	for _, n := range r.Notes {
+		b.WriteString(n + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -104,6 +107,7 @@ func writeJSON(w io.Writer, r *Result) error {
 			out.Findings = append(out.Findings, jd)
 		}
 	}
+	out.Notes = append(out.Notes, r.Notes...)
 	out.Summary.Files = len(r.Files)
 	out.Summary.Errors = r.Count(diag.Error)
 	out.Summary.Warnings = r.Count(diag.Warning)
