@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
+	"github.com/katafilter/katafilter/internal/sarifcheck"
 	"github.com/katafilter/katafilter/lint"
 )
+
+const sarifSchema = "../testdata/lint/sarif-2.1.0-rtm.5.json"
 
 const fixtureRepo = "../testdata/lint/repo"
 
@@ -37,16 +39,7 @@ func TestSARIFValidates(t *testing.T) {
 	if err := lint.Write(&buf, res, lint.WriteOptions{Format: "sarif", Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile("../testdata/lint/sarif-2.1.0-rtm.5.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	if err := sarifcheck.Validate(sarifSchema, buf.Bytes()); err != nil {
 		t.Fatalf("the SARIF output does not validate: %v", err)
 	}
 
@@ -55,8 +48,7 @@ func TestSARIFValidates(t *testing.T) {
 	_ = json.Unmarshal(buf.Bytes(), &broken)
 	broken["version"] = "2.0.0"
 	data, _ := json.Marshal(broken)
-	inst, _ = jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if sch.Validate(inst) == nil {
+	if sarifcheck.Validate(sarifSchema, data) == nil {
 		t.Fatal("a log with version 2.0.0 validated")
 	}
 
@@ -226,5 +218,65 @@ func TestWriteErrorsNameTheFile(t *testing.T) {
 	err = lint.NewBaseline(res).Write(file)
 	if err == nil || !strings.HasPrefix(err.Error(), "writing baseline "+file+": ") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestSARIFURIs: paths with spaces, %, #, ?, a colon and non-ASCII letters are percent-encoded
+// in artifactLocation.uri, the log validates, and each URI decodes back to its path.
+func TestSARIFURIs(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"Lateral Movement/psexec.yaml", "100%.kfl", "a#b.kfl", "what?.kfl", "a:b.kfl", "café/ü.kfl"}
+	for _, n := range names {
+		p := filepath.Join(dir, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		text := "eventType == 'process'\n"
+		if strings.HasSuffix(n, ".yaml") {
+			text = "filter: " + text
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Skipf("this file system refuses the name %q: %v", n, err)
+		}
+	}
+	res, err := lint.Run(lint.Options{Paths: []string{dir}, BaseDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := lint.Write(&buf, res, lint.WriteOptions{Format: "sarif", Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sarifcheck.Validate(sarifSchema, buf.Bytes()); err != nil {
+		t.Fatalf("the SARIF output does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range log.Runs[0].Results {
+		uri := r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		path, err := url.PathUnescape(uri)
+		if err != nil {
+			t.Errorf("%q: %v", uri, err)
+		}
+		got[path] = uri
+	}
+	for _, n := range names {
+		if _, ok := got[n]; !ok {
+			t.Errorf("no result for %s (URIs %v)", n, got)
+		}
+	}
+	if got["Lateral Movement/psexec.yaml"] != "Lateral%20Movement/psexec.yaml" || got["a:b.kfl"] != "a%3Ab.kfl" {
+		t.Errorf("URIs %v", got)
 	}
 }

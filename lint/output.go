@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/katafilter/katafilter/internal/jsondiag"
@@ -193,7 +194,7 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 				msg += "\n" + d.Explanation
 			}
 			var loc location
-			loc.PhysicalLocation.ArtifactLocation.URI = d.File
+			loc.PhysicalLocation.ArtifactLocation.URI = sarifURI(d.File)
 			loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
 			end := d.End
 			if end.Line == d.Start.Line && end.Column <= d.Start.Column {
@@ -225,6 +226,17 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifURI writes a relative path with forward slashes as a URI reference: each segment
+// percent-encoded (spaces, %, #, ?, non-ASCII as UTF-8), and a colon too, so that a first
+// segment such as "a:b.yaml" is not read as a scheme.
+func sarifURI(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
+	}
+	return strings.Join(segs, "/")
 }
 
 // ghEscape escapes the message of a GitHub workflow command; ghProp escapes a property.

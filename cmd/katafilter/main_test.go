@@ -2,10 +2,24 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/katafilter/katafilter/internal/sarifcheck"
 )
+
+// repoRoot is the repository's root, from this package's directory (where tests start).
+var repoRoot = mustAbs(filepath.Join("..", ".."))
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -25,5 +39,23 @@ func TestScript(t *testing.T) {
 			e.Setenv("NO_COLOR", "1")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sarif-valid": sarifValid,
+		},
 	})
+}
+
+// sarifValid is the script command "sarif-valid FILE": FILE is a SARIF 2.1.0 log that
+// validates against the schema (testdata/lint/sarif-2.1.0-rtm.5.json), URIs included.
+func sarifValid(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sarif-valid FILE")
+	}
+	err := sarifcheck.Validate(filepath.Join(repoRoot, "testdata", "lint", "sarif-2.1.0-rtm.5.json"), []byte(ts.ReadFile(args[0])))
+	if neg && err == nil {
+		ts.Fatalf("%s validates", args[0])
+	}
+	if !neg && err != nil {
+		ts.Fatalf("%s does not validate: %v", args[0], err)
+	}
 }
