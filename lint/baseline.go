@@ -39,8 +39,18 @@ type baselineKey struct {
 	text string
 }
 
-func keyOf(f Finding) baselineKey {
-	return baselineKey{file: f.File, code: f.Code, text: canonicalText(f.Filter)}
+// keyOf is the identity of finding d of file f: the text of its filter, or for a problem of
+// the file itself (an unreadable file, a bad suppression) the text of the line it is on, so
+// that no identity is empty: an empty one would accept any such finding of the file.
+func keyOf(f *File, d Finding) baselineKey {
+	text := canonicalText(d.Filter)
+	if d.Filter == "" {
+		text = "line: " + strings.Join(strings.Fields(f.Lines.Line(d.Start.Line)), " ")
+		if text == "line: " {
+			text = fmt.Sprintf("line %d", d.Start.Line)
+		}
+	}
+	return baselineKey{file: d.File, code: d.Code, text: text}
 }
 
 // canonicalText is the filter's canonical form, or its words joined by single spaces when it
@@ -55,8 +65,10 @@ func canonicalText(filter string) string {
 // NewBaseline records the findings of a run.
 func NewBaseline(r *Result) *Baseline {
 	counts := map[baselineKey]int{}
-	for _, f := range r.Findings() {
-		counts[keyOf(f)]++
+	for _, f := range r.Files {
+		for _, d := range f.Findings {
+			counts[keyOf(f, d)]++
+		}
 	}
 	b := &Baseline{Version: 1, Findings: []BaselineEntry{}}
 	for k, n := range counts {
@@ -101,25 +113,65 @@ func (b *Baseline) Write(file string) error {
 	return nil
 }
 
-// Filter removes from r the findings the baseline accepts and returns how many it removed.
+// Filter moves the findings of r that the baseline accepts from each file's Findings to its
+// Accepted, and records in r.Stale the entries that accepted fewer findings than they count
+// (the problem was fixed, or the rule changed): the baseline should be written again. An entry
+// without text accepts nothing and is stale: every finding has a text (see keyOf).
 func (b *Baseline) Filter(r *Result) int {
 	left := map[baselineKey]int{}
 	for _, e := range b.Findings {
+		if e.Text == "" {
+			continue
+		}
 		left[baselineKey{file: e.File, code: e.Code, text: e.Text}] += e.Count
 	}
 	removed := 0
 	for _, f := range r.Files {
 		kept := f.Findings[:0]
 		for _, d := range f.Findings {
-			k := keyOf(d)
+			k := keyOf(f, d)
 			if left[k] > 0 {
 				left[k]--
 				removed++
+				f.Accepted = append(f.Accepted, d)
 				continue
 			}
 			kept = append(kept, d)
 		}
 		f.Findings = kept
 	}
+	r.Stale = nil
+	for _, e := range b.Findings {
+		k := baselineKey{file: e.File, code: e.Code, text: e.Text}
+		if n := left[k]; n > 0 || e.Text == "" {
+			if e.Text == "" {
+				n = e.Count
+			}
+			delete(left, k) // an identity listed twice is reported once
+			r.Stale = append(r.Stale, BaselineEntry{File: e.File, Code: e.Code, Text: e.Text, Count: n})
+		}
+	}
 	return removed
+}
+
+// Accepted returns how many findings the baseline accepted.
+func (r *Result) Accepted() int {
+	n := 0
+	for _, f := range r.Files {
+		n += len(f.Accepted)
+	}
+	return n
+}
+
+// StaleNotes describes the stale entries of the baseline, one line each.
+func (r *Result) StaleNotes() []string {
+	var out []string
+	for _, e := range r.Stale {
+		why := fmt.Sprintf("%d no longer found", e.Count)
+		if e.Text == "" {
+			why = "an entry without text accepts nothing"
+		}
+		out = append(out, fmt.Sprintf("baseline: stale entry %s %s %q (%s): write the baseline again with --write-baseline", e.File, e.Code, e.Text, why))
+	}
+	return out
 }

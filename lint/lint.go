@@ -65,6 +65,9 @@ type File struct {
 	Filters int
 	// Findings are sorted by position.
 	Findings []Finding
+	// Accepted are the findings a baseline accepted (see [Baseline.Filter]): not reported,
+	// except in SARIF, as suppressed results.
+	Accepted []Finding
 	// Fixed is set when fixes were written to the file.
 	Fixed bool
 	// Notes tell about fixes that were not applied.
@@ -76,6 +79,9 @@ type Result struct {
 	Files []*File
 	// Notes tell about what the walk did not follow (a symbolic link loop, a broken link).
 	Notes []string
+	// Stale lists the baseline entries that accepted fewer findings than they count, with
+	// the count left over (see [Baseline.Filter]).
+	Stale []BaselineEntry
 }
 
 // Findings returns every finding, in file order.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/katafilter/katafilter/internal/jsondiag"
@@ -94,6 +95,8 @@ func writeJSON(w io.Writer, r *Result) error {
 			Errors   int `json:"errors"`
 			Warnings int `json:"warnings"`
 			Infos    int `json:"infos"`
+			Accepted int `json:"accepted"`
+			Stale    int `json:"stale"`
 		} `json:"summary"`
 	}{Findings: []jsondiag.Diagnostic{}}
 	for _, f := range r.Files {
@@ -113,6 +116,9 @@ func writeJSON(w io.Writer, r *Result) error {
 	out.Summary.Errors = r.Count(diag.Error)
 	out.Summary.Warnings = r.Count(diag.Warning)
 	out.Summary.Infos = r.Count(diag.Info)
+	out.Summary.Accepted = r.Accepted()
+	out.Summary.Stale = len(r.Stale)
+	out.Notes = append(out.Notes, r.StaleNotes()...)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -158,6 +164,11 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 			Region region `json:"region"`
 		} `json:"physicalLocation"`
 	}
+	type suppression struct {
+		Kind          string `json:"kind"`
+		Status        string `json:"status"`
+		Justification string `json:"justification"`
+	}
 	type result struct {
 		RuleID              string            `json:"ruleId"`
 		RuleIndex           int               `json:"ruleIndex"`
@@ -165,6 +176,7 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 		Message             text              `json:"message"`
 		Locations           []location        `json:"locations"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Suppressions        []suppression     `json:"suppressions,omitempty"`
 	}
 	if version == "" {
 		version = "devel"
@@ -181,7 +193,10 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 	results := []result{}
 	seen := map[string]int{}
 	for _, f := range r.Files {
-		for _, d := range f.Findings {
+		// The findings a baseline accepted are results too, suppressed, so that code
+		// scanning shows them as dismissed rather than fixed.
+		all := append(slices.Clip(f.Findings), f.Accepted...)
+		for i, d := range all {
 			if _, ok := index[d.Code]; !ok { // a code missing from the tables still gets a rule
 				index[d.Code] = len(rules)
 				rules = append(rules, rule{ID: string(d.Code), Name: strings.ToLower(string(d.Code)),
@@ -201,13 +216,17 @@ func writeSARIF(w io.Writer, r *Result, version string) error {
 				end.Column = d.Start.Column + 1
 			}
 			loc.PhysicalLocation.Region = region{d.Start.Line, d.Start.Column, end.Line, end.Column}
-			k := keyOf(d)
+			k := keyOf(f, d)
 			id := fmt.Sprintf("%s\x00%s\x00%s", k.file, k.code, k.text)
 			seen[id]++
 			sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", id, seen[id])))
 			results = append(results, result{RuleID: string(d.Code), RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),
 				Message: text{msg}, Locations: []location{loc},
 				PartialFingerprints: map[string]string{"katafilterFinding/v1": hex.EncodeToString(sum[:16])}})
+			if i >= len(f.Findings) {
+				results[len(results)-1].Suppressions = []suppression{{Kind: "external", Status: "accepted",
+					Justification: "accepted by the lint baseline"}}
+			}
 		}
 	}
 	log := map[string]any{

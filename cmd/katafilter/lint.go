@@ -108,9 +108,19 @@ func runLint(env *cmdEnv, args []string) int {
 		return 2
 	}
 	if *format == "text" {
+		for _, n := range res.StaleNotes() {
+			fmt.Fprintln(env.stderr, n)
+		}
 		summary := res.Summary()
 		if accepted > 0 {
 			summary += fmt.Sprintf("; %s accepted by the baseline", words.Plural(accepted, "finding"))
+		}
+		if len(res.Stale) > 0 {
+			stale := "1 baseline entry is stale"
+			if n := len(res.Stale); n > 1 {
+				stale = fmt.Sprintf("%d baseline entries are stale", n)
+			}
+			summary += "; " + stale
 		}
 		fmt.Fprintln(env.stderr, summary)
 	}
