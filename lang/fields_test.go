@@ -7,8 +7,8 @@ import (
 
 func TestSelectFields(t *testing.T) {
 	for _, tc := range []struct{ pattern, want string }{
-		{"*Pid", "SystemPid ParentSystemPid"},
-		{"*pid", "SystemPid ParentSystemPid"},
+		{"*Pid", "SystemPid ParentSystemPid UniquePid UniqueParentPid"},
+		{"*pid", "SystemPid ParentSystemPid UniquePid UniqueParentPid"},
 		{"remoteport", "RemotePort"},
 		{"hostname", "HostName RemoteHostName"}, // the alias hostName matches too, once
 		{"Ioa.Rules.?d", "Ioa.Rules.Id"},

@@ -151,12 +151,12 @@ func TestCompletion(t *testing.T) {
 		line, char, n int
 		want          string
 	}{
-		{0, 25, 2, "HostName@0:25-0:25 HostIp@0:25-0:25 ...(104)"},
+		{0, 25, 2, "HostName@0:25-0:25 HostIp@0:25-0:25 ...(111)"},
 		{1, 18, 5, "'process'@1:13-1:18 'process_terminate'@1:13-1:18 'process_interpretated_file_run'@1:13-1:18 'process_console_interactive_input'@1:13-1:18"},
 		{2, 29, 5, "'module'@2:25-2:29"},
 		{3, 9, 9, "==@3:9-3:9 !=@3:9-3:9 >@3:9-3:9 >=@3:9-3:9 <@3:9-3:9 <=@3:9-3:9 in (@3:9-3:9"},
 		{4, 25, 5, "Rules.@4:25-4:25 Severity@4:25-4:25 Confidence@4:25-4:25"},
-		{5, 28, 1, "VerdictName@5:28-5:28 ...(104)"},
+		{5, 28, 1, "VerdictName@5:28-5:28 ...(111)"},
 		{6, 16, 5, "AND@6:16-6:16 OR@6:16-6:16"},
 	}
 	for _, tc := range tests {

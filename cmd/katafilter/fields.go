@@ -67,8 +67,12 @@ func runFields(env *cmdEnv, args []string) int {
 	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tVALUES\tDESCRIPTION")
 	for _, f := range fields {
+		desc := strings.Join(strings.Fields(f.Description), " ")
+		if f.NotInTable {
+			desc = "(not in the events API's field table) " + desc
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.Join(append([]string{f.Name}, f.Aliases...), ", "),
-			typeName(f), shortValues(f.Values, 40), strings.Join(strings.Fields(f.Description), " "))
+			typeName(f), shortValues(f.Values, 40), desc)
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(env.stderr, "katafilter fields: %v\n", err)

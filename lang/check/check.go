@@ -268,6 +268,7 @@ func (c *checker) field(f *ast.Field) *schema.Field {
 	s := c.opt.Schema
 	if sf, ok := s.Lookup(f.Name); ok {
 		c.info.Fields[f] = sf
+		c.notInTable(f, sf)
 		return sf
 	}
 	if strings.Contains(f.Name, "..") || strings.HasSuffix(f.Name, ".") {
@@ -300,6 +301,14 @@ func (c *checker) field(f *ast.Field) *schema.Field {
 		}
 	}
 	return nil
+}
+
+// notInTable warns that the field sf, which f names, is not in the events API's field table.
+func (c *checker) notInTable(f *ast.Field, sf *schema.Field) {
+	if sf.NotInTable {
+		c.report(f.NameSpan, diag.Warning, diag.FieldNotInTable,
+			"%s is not in the events API's field table: real events carry it, but whether KATA's filter accepts it is not documented", sf.Name)
+	}
 }
 
 func cleanName(n string) string {

@@ -17,9 +17,10 @@ const (
 	LogicalSymbol      Code = "KF0107" // && || ! written for AND OR NOT
 	PathStar           Code = "KF0110" // \* or \? (a literal star) right after a path-like segment
 
-	UnknownField   Code = "KF0200" // no such field
-	FieldCase      Code = "KF0201" // a field written in the wrong case
-	FieldMalformed Code = "KF0202" // a field name with an empty segment, e.g. a stray trailing dot
+	UnknownField    Code = "KF0200" // no such field
+	FieldCase       Code = "KF0201" // a field written in the wrong case
+	FieldMalformed  Code = "KF0202" // a field name with an empty segment, e.g. a stray trailing dot
+	FieldNotInTable Code = "KF0203" // a field real events carry that the events API's field table lacks
 
 	TypeMismatch     Code = "KF0300" // a constant of the wrong type for the field
 	OrderingOnString Code = "KF0301" // > >= < <= on a string or boolean field
@@ -55,6 +56,7 @@ var Codes = []CodeInfo{
 	{UnknownField, "unknown-field", Error, "The field is not in the schema."},
 	{FieldCase, "field-case", Error, "The field exists, written in another case."},
 	{FieldMalformed, "field-malformed", Error, "A field name has an empty segment, such as a stray trailing dot."},
+	{FieldNotInTable, "field-not-in-table", Warning, "The field is carried by real events but not listed in the events API's field table; whether KATA's filter accepts it is not documented."},
 	{TypeMismatch, "type-mismatch", Error, "The constant's type differs from the field's."},
 	{OrderingOnString, "ordering-on-string", Error, "> >= < <= apply to integer fields only."},
 	{WildcardOnNumber, "wildcard-on-integer", Error, "A wildcard pattern is compared with an integer field."},

@@ -273,6 +273,9 @@ func fieldDoc(f *schema.Field) string {
 	if len(f.EventTypes) > 0 {
 		b.WriteString("\n\nCarried by events of type: " + strings.Join(f.EventTypes, ", "))
 	}
+	if f.NotInTable {
+		b.WriteString("\n\nNot in the events API's field table: real events carry it, but whether KATA's filter accepts it is not documented (KF0203).")
+	}
 	return strings.TrimSpace(b.String())
 }
 

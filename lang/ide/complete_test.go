@@ -38,9 +38,9 @@ func TestComplete(t *testing.T) {
 		want string
 	}{
 		// Term start: fields in schema order, then NOT and (.
-		{"|", 3, "HostName[0,0) HostIp[0,0) EventType[0,0) ...(104)"},
+		{"|", 3, "HostName[0,0) HostIp[0,0) EventType[0,0) ...(111)"},
 		{"Event|", 2, "EventType[0,5) System.EventID.value[0,5) ...(7)"},
-		{"NOT |", 1, "HostName[4,4) ...(104)"},
+		{"NOT |", 1, "HostName[4,4) ...(111)"},
 		{"no|", 10, "NOT[0,2)"},
 		// After a field: the operators its type allows.
 		{"EventType |", 10, "==[10,10) !=[10,10) in ([10,10)"},
@@ -65,7 +65,7 @@ func TestComplete(t *testing.T) {
 		{"EventType in ('process', 'module', |", 2, "'process_terminate'[35,35) 'connection'[35,35) ...(14)"},
 		{"(EventType == 'process') AND EventType in ('applock', |", 1, "'process'[54,54) ...(15)"},
 		{"EventType in ('process'|", 10, ",[23,23) )[23,23)"},
-		{"in(|", 1, "HostName[3,3) ...(102)"},
+		{"in(|", 1, "HostName[3,3) ...(109)"},
 		{"in(EventType|", 10, "EventType[3,12)"},
 		{"in(EventType |", 10, ",[13,13)"},
 		{"in(EventType, 'applo|", 10, "'applock'[14,20)"},
@@ -81,8 +81,8 @@ func TestComplete(t *testing.T) {
 		{"ioa.c|", 10, "Confidence[4,5)"},
 		{"Ioa.Se|ver == 'High'", 10, "Severity[4,9)"},
 		// A pinned event type ranks the fields it carries first.
-		{"EventType == 'process' AND |", 3, "FileCreationTime[27,27) FileName[27,27) FilePath[27,27) ...(104)"},
-		{"EventType in ('amsiscan') AND |", 1, "VerdictName[30,30) ...(104)"},
+		{"EventType == 'process' AND |", 3, "FileCreationTime[27,27) FileName[27,27) FilePath[27,27) ...(111)"},
+		{"EventType in ('amsiscan') AND |", 1, "VerdictName[30,30) ...(111)"},
 		// Nothing to offer.
 		{"EventType == 'process' AND FileName == 'x' )|", 10, "AND[44,44) OR[44,44)"},
 	}

@@ -57,6 +57,14 @@ func TestHoverDetails(t *testing.T) {
 	if !strings.Contains(h.Text, "The escape `\\*` is the character itself, not a wildcard.") {
 		t.Errorf("escape not explained:\n%s", h.Text)
 	}
+	h, _ = HoverAt("UniqueParentPid == 'x'", 3, lang.Config{})
+	if !strings.HasPrefix(h.Text, "`UniqueParentPid`: string field") || !strings.Contains(h.Text, "Not in the events API's field table") {
+		t.Errorf("UniqueParentPid hover does not say it is outside the field table:\n%s", h.Text)
+	}
+	items := Complete("Timest", 6, lang.Config{})
+	if len(items) == 0 || items[0].Label != "Timestamp" || !strings.Contains(items[0].Documentation, "(KF0203)") {
+		t.Errorf("completing Timest: %+v", items)
+	}
 	h, _ = HoverAt(`x == 'C:\Windows'`, 7, lang.Config{})
 	if !strings.Contains(h.Text, "invalid escape") {
 		t.Errorf("bad escape not explained:\n%s", h.Text)

@@ -71,6 +71,9 @@ type Field struct {
 	Array       bool     // the path crosses a JSON array, so the field may hold several values
 	EventTypes  []string // event types known to carry the field; empty means any
 	Path        []string // Name split at the dots
+	// NotInTable marks a field that real events carry but the events API's field table does
+	// not list (UniquePid, Timestamp...): whether KATA's filter accepts it is not documented.
+	NotInTable bool
 }
 
 // HasValue reports whether text is one of the known values.
@@ -142,6 +145,7 @@ type fileField struct {
 	Closed      *bool       `json:"closed,omitempty"`
 	Array       *bool       `json:"array,omitempty"`
 	EventTypes  []string    `json:"event_types,omitempty"`
+	NotInTable  *bool       `json:"not_in_table,omitempty"`
 }
 
 type fileValue struct {
@@ -162,6 +166,9 @@ func MarshalFields(fields []*Field) ([]byte, error) {
 		}
 		if f.Array {
 			ff.Array = &yes
+		}
+		if f.NotInTable {
+			ff.NotInTable = &yes
 		}
 		for _, v := range f.Values {
 			raw, err := json.Marshal(v.Text)
@@ -231,6 +238,9 @@ func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
 		}
 		if ff.Array != nil {
 			fd.Array = *ff.Array
+		}
+		if ff.NotInTable != nil {
+			fd.NotInTable = *ff.NotInTable
 		}
 		for _, a := range ff.Aliases {
 			if !validName(a) {
