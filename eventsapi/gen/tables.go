@@ -179,7 +179,7 @@ var (
 		"winword.exe":    {`C:\Program Files\Common Files\microsoft shared\VBA\VBA7.1\VBE7.DLL`, `C:\Program Files\Microsoft Office\root\Office16\WWLIB.DLL`},
 		"svchost.exe":    {`C:\Windows\System32\wuaueng.dll`, `C:\Windows\System32\schedsvc.dll`},
 	}
-	linuxModules = []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", "/usr/lib/x86_64-linux-gnu/libpam.so.0", "/usr/lib/x86_64-linux-gnu/libz.so.1"}
+	linuxModules   = []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", "/usr/lib/x86_64-linux-gnu/libpam.so.0", "/usr/lib/x86_64-linux-gnu/libz.so.1"}
 	drivers        = []string{`C:\Windows\System32\drivers\klif.sys`, `C:\Windows\System32\drivers\klflt.sys`, `C:\Windows\System32\drivers\usbstor.sys`, `C:\Windows\System32\drivers\tcpip.sys`, `C:\Windows\System32\drivers\ndis.sys`}
 	registryWrites = map[string][][3]string{
 		"explorer.exe": {
