@@ -25,6 +25,7 @@ type publisher struct {
 	pending map[protocol.DocumentURI]*publication
 	wake    chan struct{}
 	quit    chan struct{}
+	done    chan struct{} // closed when send has returned
 	stopped bool
 }
 
@@ -36,13 +37,21 @@ type publication struct {
 
 func newPublisher(s *server) *publisher {
 	p := &publisher{s: s, timers: map[protocol.DocumentURI]*time.Timer{}, pending: map[protocol.DocumentURI]*publication{},
-		wake: make(chan struct{}, 1), quit: make(chan struct{})}
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	go p.send()
 	return p
 }
 
-// schedule publishes the diagnostics of uri after the debounce delay.
+// schedule publishes the diagnostics of uri after the debounce delay, at once when it is
+// zero. A client that pulls diagnostics gets none pushed: it would show them twice.
 func (p *publisher) schedule(u protocol.DocumentURI) {
+	if p.s.pulls.Load() {
+		return
+	}
+	if p.s.opts.Debounce <= 0 {
+		p.compute(u)
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.stopped {
@@ -79,12 +88,14 @@ func (p *publisher) enqueue(u protocol.DocumentURI, pub *publication) {
 	}
 }
 
-// send is the goroutine that writes the queued publications.
+// send is the goroutine that writes the queued publications. When stopped, it writes what
+// is queued already, then returns.
 func (p *publisher) send() {
-	for {
+	defer close(p.done)
+	for quit := false; !quit; {
 		select {
 		case <-p.quit:
-			return
+			quit = true
 		case <-p.wake:
 		}
 		p.mu.Lock()
@@ -106,6 +117,9 @@ func (p *publisher) send() {
 
 // clear cancels pending publication for uri and publishes no diagnostics for it.
 func (p *publisher) clear(u protocol.DocumentURI) {
+	if p.s.pulls.Load() {
+		return
+	}
 	p.mu.Lock()
 	if t := p.timers[u]; t != nil {
 		t.Stop()
@@ -115,17 +129,19 @@ func (p *publisher) clear(u protocol.DocumentURI) {
 	p.enqueue(u, &publication{diags: []protocol.Diagnostic{}})
 }
 
+// stop cancels the publications still waiting for their delay and returns when those
+// computed already are written.
 func (p *publisher) stop() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stopped {
-		return
+	if !p.stopped {
+		p.stopped = true
+		for _, t := range p.timers {
+			t.Stop()
+		}
+		close(p.quit)
 	}
-	p.stopped = true
-	for _, t := range p.timers {
-		t.Stop()
-	}
-	close(p.quit)
+	p.mu.Unlock()
+	<-p.done
 }
 
 // lspDiagnostics converts diagnostics (file offsets) to the protocol's.

@@ -40,6 +40,7 @@ func initialize(ctx context.Context, s *server, v view, params json.RawMessage) 
 	if p.InitializationOptions != nil {
 		opts, _ = json.Marshal(p.InitializationOptions)
 	}
+	s.pulls.Store(pullsDiagnostics(params))
 	st, err := parseSettings(opts, rootPath(&p))
 	s.applySettings(st, err)
 	caps := capabilities{
@@ -64,6 +65,23 @@ func initialize(ctx context.Context, s *server, v view, params json.RawMessage) 
 		version = "(devel)"
 	}
 	return &initializeResult{Capabilities: caps, ServerInfo: &protocol.ServerInfo{Name: "katafilter", Version: version}}, nil
+}
+
+// pullsDiagnostics reports whether the client's capabilities say that it pulls diagnostics
+// (textDocument.diagnostic, protocol 3.17, which go.lsp.dev/protocol v0.12.0 predates).
+func pullsDiagnostics(params json.RawMessage) bool {
+	var p struct {
+		Capabilities struct {
+			TextDocument struct {
+				Diagnostic json.RawMessage `json:"diagnostic"`
+			} `json:"textDocument"`
+		} `json:"capabilities"`
+	}
+	if json.Unmarshal(params, &p) != nil {
+		return false
+	}
+	d := p.Capabilities.TextDocument.Diagnostic
+	return len(d) > 0 && string(d) != "null"
 }
 
 func init() {

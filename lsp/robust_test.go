@@ -140,8 +140,8 @@ func TestRobustMalformed(t *testing.T) {
 	w.expect("null", -32700)
 	w.raw("Content-Length: many\r\n\r\n")
 	w.expect("null", -32700)
-	w.raw("garbage line\r\nContent-Length: 2\r\n\r\n{}")
-	w.expect("null", -32700)
+	w.raw("garbage line\r\nContent-Length: 2\r\n\r\n{}") // the header after the garbage is read
+	w.expect("null", -32600)
 	w.send(`[1,2,3]`) // JSON, but not a message
 	w.expect("null", -32600)
 	w.send(`"hello"`)
@@ -266,4 +266,43 @@ func TestShutdownExit(t *testing.T) {
 		t.Fatal("the server did not notice its client leaving")
 	}
 	_ = errors.New
+}
+
+// TestRobustResync: after a frame whose Content-Length is invalid or missing but which
+// carries a body, the stream finds the next message at its Content-Length header, whether
+// the body runs into it or ends its own line.
+func TestRobustResync(t *testing.T) {
+	w := startWire(t)
+	w.raw("Content-Length: many\r\n\r\n" + `{"jsonrpc":"2.0","id":9,"method":"x"}`)
+	w.expect("null", -32700)
+	w.send(initReq)
+	w.expect("1", 0)
+	w.raw("Content-Type: x\r\n\r\n{\"a\":\n 1}\r\n")
+	w.expect("null", -32700)
+	w.send(`{"jsonrpc":"2.0","id":2,"method":"no/such/method"}`)
+	w.expect("2", -32601)
+	w.raw("garbage line\r\n")
+	w.send(`{"jsonrpc":"2.0","id":3,"method":"no/such/method"}`)
+	w.expect("3", -32601)
+}
+
+// TestRobustIDs: a request with an empty method is answered; an error answer to a message
+// whose id is not a string or a number carries id null.
+func TestRobustIDs(t *testing.T) {
+	w := startWire(t)
+	w.send(initReq)
+	w.expect("1", 0)
+	w.send(`{"jsonrpc":"2.0","id":2,"method":""}`)
+	w.expect("2", -32601)
+	w.send(`{"jsonrpc":"2.0","method":""}`) // a notification: no answer
+	w.send(`{"jsonrpc":"2.0","id":"s","method":""}`)
+	w.expect(`"s"`, -32601)
+	for _, id := range []string{`{}`, `[1]`, `true`, `{"a":1}`} {
+		w.send(`{"jsonrpc":"2.0","id":` + id + `,"method":"textDocument/hover","params":{}}`)
+		w.expect("null", -32600)
+		w.send(`{"jsonrpc":"2.0","id":` + id + `,"method":""}`)
+		w.expect("null", -32600)
+	}
+	w.send(`{"jsonrpc":"2.0","id":4,"method":"shutdown"}`)
+	w.expect("4", 0)
 }

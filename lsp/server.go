@@ -21,7 +21,7 @@ type Options struct {
 	// error: standard output carries the protocol.
 	Log io.Writer
 	// Debounce is how long the server waits after a change before it publishes diagnostics;
-	// zero means 150ms.
+	// zero publishes at once (the command's default is 150ms).
 	Debounce time.Duration
 	// Version is reported in the initialize result.
 	Version string
@@ -53,6 +53,7 @@ type server struct {
 	docs     *store
 	settings atomic.Pointer[settings]
 	diags    *publisher
+	pulls    atomic.Bool // the client pulls diagnostics (textDocument/diagnostic): push none
 
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc // by request id
@@ -70,9 +71,6 @@ const (
 // nil after shutdown and exit, an error for which [ErrExitWithoutShutdown] holds after an exit
 // without shutdown, and the read error when the connection ends otherwise.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
-	if opts.Debounce <= 0 {
-		opts.Debounce = 150 * time.Millisecond
-	}
 	logw := opts.Log
 	if logw == nil {
 		logw = io.Discard

@@ -52,6 +52,16 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if err != nil {
 			return nil, n, err
 		}
+		if id, hasID, ok := emptyMethod(body); ok {
+			s.logf("bad message: empty method")
+			switch {
+			case id != nil:
+				s.replyError(id, jsonrpc2.MethodNotFound, "method not found: the method is empty")
+			case hasID: // an id that is neither a string nor a number
+				s.replyError(nil, jsonrpc2.InvalidRequest, "invalid request: the id must be a string or a number")
+			}
+			continue // a notification gets no answer
+		}
 		msg, err := jsonrpc2.DecodeMessage(body)
 		if err != nil {
 			code, id := classify(body)
@@ -68,7 +78,9 @@ type frameError struct{ msg string }
 
 func (e frameError) Error() string { return e.msg }
 
-// frame reads one header block and its body.
+// frame reads one header block and its body. A Content-Length header that follows an invalid
+// line, or that sits in the middle of a line (the body of a message whose own header was
+// broken runs into it), starts a new header block: that is where the stream resynchronises.
 func (s *stream) frame() ([]byte, int64, error) {
 	var total int64
 	length := -1
@@ -82,6 +94,10 @@ func (s *stream) frame() ([]byte, int64, error) {
 				return nil, total, io.ErrUnexpectedEOF
 			}
 			return nil, total, err
+		}
+		if i := contentLengthAt(line); i > 0 || i == 0 && bad != "" {
+			s.logf("skipping %d bytes before a Content-Length header", i)
+			line, length, bad = line[i:], -1, ""
 		}
 		line = strings.TrimSpace(line)
 		if line == "" {
@@ -131,6 +147,18 @@ func (s *stream) frame() ([]byte, int64, error) {
 	return body, total, nil
 }
 
+// contentLengthAt returns where a Content-Length header starts in line, or -1.
+func contentLengthAt(line string) int {
+	const h = "content-length:"
+	if len(line) < len(h) {
+		return -1
+	}
+	if strings.EqualFold(line[:len(h)], h) {
+		return 0
+	}
+	return strings.Index(strings.ToLower(line), h)
+}
+
 // classify says why a body is not a message, and finds its id when it has one.
 func classify(body []byte) (jsonrpc2.Code, *json.RawMessage) {
 	var probe struct {
@@ -142,7 +170,37 @@ func classify(body []byte) (jsonrpc2.Code, *json.RawMessage) {
 	if err := json.Unmarshal(body, &probe); err != nil {
 		return jsonrpc2.InvalidRequest, nil
 	}
-	return jsonrpc2.InvalidRequest, probe.ID
+	return jsonrpc2.InvalidRequest, validID(probe.ID)
+}
+
+// validID returns id when it is one that JSON-RPC allows (a string or a number), nil (which
+// answers with id null) otherwise.
+func validID(id *json.RawMessage) *json.RawMessage {
+	if id == nil {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(*id, &v); err != nil {
+		return nil
+	}
+	switch v.(type) {
+	case string, float64:
+		return id
+	}
+	return nil
+}
+
+// emptyMethod reports whether body is a message whose method is "" (which jsonrpc2 would
+// take for a response, and never answer), and returns its id if valid and whether it has one.
+func emptyMethod(body []byte) (id *json.RawMessage, hasID, ok bool) {
+	var probe struct {
+		ID     *json.RawMessage `json:"id"`
+		Method *string          `json:"method"`
+	}
+	if json.Unmarshal(body, &probe) != nil || probe.Method == nil || *probe.Method != "" {
+		return nil, false, false
+	}
+	return validID(probe.ID), probe.ID != nil && string(*probe.ID) != "null", true
 }
 
 func codeText(c jsonrpc2.Code) string {

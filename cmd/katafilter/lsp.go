@@ -29,16 +29,15 @@ func runLSP(env *cmdEnv, args []string) int {
 		"Logs go to standard error, never to standard output.")
 	fs.Bool("stdio", true, "serve on standard input and output (the default; accepted for clients that pass it)")
 	listen := fs.String("listen", "", "serve on this loopback TCP `address` instead (127.0.0.1:PORT, [::1]:PORT or localhost:PORT), one session per connection")
-	debounce := fs.Duration("debounce", 150*time.Millisecond, "wait this long after a change before publishing diagnostics")
+	debounce := fs.Duration("debounce", 150*time.Millisecond, "wait this long after a change before publishing diagnostics (0: at once)")
 	if code, ok := parseFlags(env, fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(env, "lsp", "unexpected argument %q", fs.Arg(0))
 	}
-	if *debounce <= 0 {
-		// The server takes a zero delay for its default: say so rather than wait 150ms.
-		return usageError(env, "lsp", "--debounce must be a positive duration such as 50ms, not %v", *debounce)
+	if *debounce < 0 {
+		return usageError(env, "lsp", "--debounce must be a duration such as 50ms (0 publishes at once), not %v", *debounce)
 	}
 	opts := lsp.Options{Log: env.stderr, Debounce: *debounce, Version: buildVersion()}
 	if *listen != "" {
