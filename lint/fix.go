@@ -86,18 +86,9 @@ func fixFile(src string, k rulefile.Kind, cfg *rulefile.Checker) (string, []stri
 			return src, nil, false
 		}
 	}
-	type change struct {
-		idx  int
-		edit diag.Edit
-		want string
-	}
-	var changes []change
-	var notes []string
-	note := func(s *rulefile.Site, format string, args ...any) {
-		notes = append(notes, fmt.Sprintf("%d: fix not applied: %s", lines.Position(s.Start).Line, fmt.Sprintf(format, args...)))
-	}
 	// A finding that is suppressed in the file, or whose code the configuration turns off,
 	// is accepted as it is: its fix is not applied.
+	var rws []rulefile.Rewrite
 	var sups []*rulefile.Suppression
 	if k == rulefile.KFL || k == rulefile.YAML {
 		sups = rulefile.ValidSuppressions(rulefile.ParseSuppressions(lines, k == rulefile.KFL))
@@ -115,46 +106,25 @@ func fixFile(src string, k rulefile.Kind, cfg *rulefile.Checker) (string, []stri
 			return false
 		}
 		body, trailing := fixText(s.Map.Text, cfg.Lang, held)
-		want := body + trailing
-		if want == s.Map.Text {
-			continue
+		if body+trailing != s.Map.Text {
+			rws = append(rws, rulefile.Rewrite{Site: i, Body: body, Trailing: trailing})
 		}
-		if !s.Map.Exact {
-			note(s, "the filter's text could not be traced through the YAML scalar (explicit indentation indicator or an unusual layout)")
-			continue
-		}
-		repl, ok, why := s.Encode(k, body, trailing, strings.Contains(src, "\r\n"))
-		if !ok {
-			note(s, "%s", why)
-			continue
-		}
-		changes = append(changes, change{idx: i, edit: diag.Edit{Span: ast.Span{Start: s.Start, End: s.End}, NewText: repl}, want: want})
 	}
-	for attempt := 0; attempt < 2 && len(changes) > 0; attempt++ {
-		var edits []diag.Edit
-		for _, c := range changes {
-			edits = append(edits, c.edit)
+	edits, notes := rulefile.Apply(src, k, cfg.Keys, sites, rws)
+	var out []string
+	for _, n := range notes {
+		line := 0
+		if n.Site >= 0 {
+			line = lines.Position(sites[n.Site].Start).Line
 		}
-		out, err := diag.ApplyEdits(src, edits)
-		if err != nil {
-			return src, append(notes, "0: fix not applied: "+err.Error()), false
-		}
-		again, _ := rulefile.Extract(out, ast.NewLineTable(out), k, cfg.Keys)
-		if len(again) != len(sites) {
-			return src, append(notes, "0: fix not applied: the fixed file no longer reads back with the same filters"), false
-		}
-		var good []change
-		for _, c := range changes {
-			if again[c.idx].Map.Text == c.want {
-				good = append(good, c)
-			} else {
-				note(sites[c.idx], "re-encoding the filter in its YAML style does not read back the same")
-			}
-		}
-		if len(good) == len(changes) {
-			return out, notes, true
-		}
-		changes = good
+		out = append(out, fmt.Sprintf("%d: fix not applied: %s", line, n.Reason))
 	}
-	return src, notes, false
+	if len(edits) == 0 {
+		return src, out, false
+	}
+	fixed, err := diag.ApplyEdits(src, edits)
+	if err != nil {
+		return src, append(out, "0: fix not applied: "+err.Error()), false
+	}
+	return fixed, out, true
 }

@@ -3,6 +3,9 @@ package rulefile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
 )
 
 // Encode writes a new text of the site's filter (body, then the line breaks that end it) the
@@ -80,4 +83,74 @@ func JSONQuote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// Rewrite is a new text for one filter of a file: Body, then the line breaks that end it
+// (which a block scalar keeps as they are).
+type Rewrite struct {
+	Site           int // the index of the filter's site
+	Body, Trailing string
+}
+
+// Note says why a rewrite was left out; Site is -1 when no rewrite of the file could be kept.
+type Note struct {
+	Site   int
+	Reason string
+}
+
+// Apply writes the new texts of filters into src (of kind k, whose sites are read with keys),
+// each the way its filter is written (see [Site.Encode]). It then reads the rewritten file
+// again and keeps only the rewrites that read back exactly as intended, so that the result is
+// valid and means what was meant. It returns the edits kept, spans in src, and notes on the
+// rewrites left out.
+func Apply(src string, k Kind, keys map[string]bool, sites []*Site, rws []Rewrite) ([]diag.Edit, []Note) {
+	type change struct {
+		idx  int
+		edit diag.Edit
+		want string
+	}
+	var changes []change
+	var notes []Note
+	crlf := strings.Contains(src, "\r\n")
+	for _, rw := range rws {
+		s := sites[rw.Site]
+		if !s.Map.Exact {
+			notes = append(notes, Note{rw.Site, "the filter's text could not be traced through the YAML scalar (explicit indentation indicator or an unusual layout)"})
+			continue
+		}
+		repl, ok, why := s.Encode(k, rw.Body, rw.Trailing, crlf)
+		if !ok {
+			notes = append(notes, Note{rw.Site, why})
+			continue
+		}
+		changes = append(changes, change{idx: rw.Site, edit: diag.Edit{Span: ast.Span{Start: s.Start, End: s.End}, NewText: repl},
+			want: rw.Body + rw.Trailing})
+	}
+	for attempt := 0; attempt < 2 && len(changes) > 0; attempt++ {
+		edits := make([]diag.Edit, len(changes))
+		for i, c := range changes {
+			edits[i] = c.edit
+		}
+		out, err := diag.ApplyEdits(src, edits)
+		if err != nil {
+			return nil, append(notes, Note{-1, err.Error()})
+		}
+		again, _ := Extract(out, ast.NewLineTable(out), k, keys)
+		if len(again) != len(sites) {
+			return nil, append(notes, Note{-1, "the fixed file no longer reads back with the same filters"})
+		}
+		var good []change
+		for _, c := range changes {
+			if again[c.idx].Map.Text == c.want {
+				good = append(good, c)
+			} else {
+				notes = append(notes, Note{c.idx, "re-encoding the filter in its YAML style does not read back the same"})
+			}
+		}
+		if len(good) == len(changes) {
+			return edits, notes
+		}
+		changes = good
+	}
+	return nil, notes
 }

@@ -58,10 +58,14 @@ type Problem struct {
 func kflSites(src string) []*Site {
 	var out []*Site
 	for _, e := range kfl.Split(src) {
-		out = append(out, &Site{KeyLine: e.Line, Map: identityMap(e.Text, e.Offset),
-			Start: e.Offset, End: e.Offset + len(e.Text)})
+		out = append(out, KFLSite(e))
 	}
 	return out
+}
+
+// KFLSite returns the site of a filter of a .kfl file.
+func KFLSite(e kfl.Entry) *Site {
+	return &Site{KeyLine: e.Line, Map: identityMap(e.Text, e.Offset), Start: e.Offset, End: e.Offset + len(e.Text)}
 }
 
 // yamlSites finds the filters under the given keys in a YAML file, at any depth and in lists.

@@ -240,3 +240,27 @@ func TestYAMLFlowTooDeep(t *testing.T) {
 		t.Errorf("quoted: %d sites, problems %+v", len(sites), probs)
 	}
 }
+
+// TestTextMapOffset: a file offset maps back to the decoded offset of the character it
+// starts, an offset inside an escape to the character the escape decodes to, and the end of
+// the text to its length.
+func TestTextMapOffset(t *testing.T) {
+	src := `filter: "a\tb\u00e9c"` + "\n"
+	sites, _ := yamlSites(src, newLines(src), map[string]bool{"filter": true})
+	m := sites[0].Map
+	if m.Text != "a\tbéc" {
+		t.Fatalf("text %q", m.Text)
+	}
+	start := strings.Index(src, `"`) + 1
+	for _, tt := range []struct{ file, want int }{
+		{start, 0}, {start + 1, 1}, {start + 2, 1}, {start + 3, 2}, {start + 4, 3},
+		{start + 5, 3}, {start + 10, 5}, {start + 11, 6}, {start + 12, 6},
+	} {
+		if got := m.Offset(tt.file); got != tt.want {
+			t.Errorf("Offset(%d) = %d, want %d", tt.file, got, tt.want)
+		}
+	}
+	if !m.Contains(start) || !m.Contains(start+11) || m.Contains(start-1) || m.Contains(start+12) {
+		t.Error("Contains is wrong at the ends")
+	}
+}

@@ -1,6 +1,7 @@
 package rulefile
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -45,6 +46,20 @@ func (m *TextMap) Span(s ast.Span) ast.Span {
 	}
 	end := min(s.End, n) - 1
 	return ast.Span{Start: a, End: max(a, m.to[end])}
+}
+
+// Offset maps a byte offset of the file to the offset of the decoded text it falls in: the
+// first decoded byte that comes from at or after off (so a cursor inside an escape is before
+// the character it decodes to), len(Text) past the last one.
+func (m *TextMap) Offset(off int) int {
+	return sort.Search(len(m.from), func(i int) bool { return m.to[i] > off })
+}
+
+// Contains reports whether byte offset off of the file lies inside the decoded text or at its
+// end: where a cursor edits the filter.
+func (m *TextMap) Contains(off int) bool {
+	n := len(m.from)
+	return n > 0 && m.Exact && off >= m.from[0] && off <= m.to[n-1]
 }
 
 // identityMap maps text that sits verbatim at offset off in the file.
