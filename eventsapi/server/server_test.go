@@ -343,6 +343,22 @@ func TestBadFilterDiagnostics(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8Filter checks that a filter whose string holds bytes that are not UTF-8 is a
+// 400 with KF0111, not a 200 with nothing ever matching.
+func TestInvalidUTF8Filter(t *testing.T) {
+	ts := start(t, server.Config{})
+	id := ts.approved()
+	q := url.Values{"filter": {"EventType == 'process' AND FileName == '\xc0\xaf'"}}.Encode()
+	status, _, body := ts.raw(&id.cert, wire.EventsPathPrefix+id.id+"/events?"+q)
+	var eb errBody
+	if err := json.Unmarshal(body, &eb); err != nil || status != 400 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if len(eb.Diagnostics) != 1 || eb.Diagnostics[0].Code != "KF0111" || eb.Diagnostics[0].Column != 41 {
+		t.Errorf("diagnostics %+v, want KF0111 at column 41", eb.Diagnostics)
+	}
+}
+
 func TestLongPollAnswersWhenMaxEventsReady(t *testing.T) {
 	ts := start(t, server.Config{})
 	c := ts.client(ts.approved())

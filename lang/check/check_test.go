@@ -157,15 +157,40 @@ func TestMatcher(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8 checks that a string constant whose bytes are not UTF-8 is an error at the
+// first bad sequence, and that valid UTF-8 is not.
+func TestInvalidUTF8(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"FileName == '\xc0\xaf'", "[13,15) KF0111 string constant holds the bytes 0xC0 0xAF, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match"},
+		{"FileName == 'ab\xe2\x82c'", "[15,17) KF0111 string constant holds the bytes 0xE2 0x82, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match"},
+		{"UserName in ('Иван', 'x\xff*')", "[27,28) KF0111 string constant holds the byte 0xFF, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match"},
+		{"FileName == \"\xff\"", "[12,15) KF0111 string constant holds the byte 0xFF, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match"},
+		{"UserName == 'Иван\uFFFD'", ""},
+	}
+	for _, tt := range tests {
+		x, _ := parser.Parse(tt.src)
+		_, cd := check.Check(x, check.Options{})
+		var got []string
+		for _, d := range cd {
+			if d.Code == diag.InvalidUTF8 {
+				got = append(got, fmt.Sprintf("%v %s %s", d.Span, d.Code, d.Message))
+			}
+		}
+		if g := strings.Join(got, " | "); g != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.src, g, tt.want)
+		}
+	}
+}
+
 // TestEscapeSpans: a bad escape is reported where it is, also after a non-UTF-8 byte and in a
 // double-quoted string (whose text the parser rewrites in single quotes).
 func TestEscapeSpans(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`FilePath == 'C:\Windows'`, `[15,17) KF0102`},
-		{"FilePath == 'a\\\x82'", `[14,16) KF0102`},
+		{"FilePath == 'a\\\x82'", `[14,16) KF0102 | [15,16) KF0111`},
 		{`FilePath == 'a\ж'`, `[14,17) KF0102`},
 		{`FilePath == "C:\Windows"`, `[12,24) KF0106 | [12,24) KF0102`},
-		{"A != \"0\\\x82", `[5,9) KF0106 | [5,9) KF0102`},
+		{"A != \"0\\\x82", `[5,9) KF0106 | [5,9) KF0102 | [5,9) KF0111`},
 	}
 	for _, tt := range tests {
 		x, diags := parser.Parse(tt.src)

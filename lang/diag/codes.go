@@ -16,6 +16,7 @@ const (
 	DoubleQuotes       Code = "KF0106" // a string in double quotes
 	LogicalSymbol      Code = "KF0107" // && || ! written for AND OR NOT
 	PathStar           Code = "KF0110" // \* or \? (a literal star) right after a path-like segment
+	InvalidUTF8        Code = "KF0111" // a string constant whose bytes are not UTF-8
 
 	UnknownField    Code = "KF0200" // no such field
 	FieldCase       Code = "KF0201" // a field written in the wrong case
@@ -53,6 +54,7 @@ var Codes = []CodeInfo{
 	{DoubleQuotes, "double-quotes", Error, "String constants are written in single quotes."},
 	{LogicalSymbol, "logical-symbol", Error, "&&, || and ! are not operators; use AND, OR and NOT."},
 	{PathStar, "literal-star-after-path", Warning, `An escaped wildcard \* or \? right after a path-like segment: a literal character, where a folder followed by anything (\\*) was likely meant.`},
+	{InvalidUTF8, "invalid-utf8", Error, "A string constant holds bytes that are not UTF-8, so it can never match an event."},
 	{UnknownField, "unknown-field", Error, "The field is not in the schema."},
 	{FieldCase, "field-case", Error, "The field exists, written in another case."},
 	{FieldMalformed, "field-malformed", Error, "A field name has an empty segment, such as a stray trailing dot."},
