@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/katafilter/katafilter/internal/jsondiag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"

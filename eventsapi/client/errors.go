@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/katafilter/katafilter/eventsapi/wire"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 )
 
 // APIError is an error answer of the server.
@@ -19,7 +19,7 @@ type APIError struct {
 	// Parameter names the parameter at fault, when the server says.
 	Parameter string
 	// Diagnostics are the server's findings in a refused filter.
-	Diagnostics []wire.Diagnostic
+	Diagnostics []jsondiag.Diagnostic
 	// Body is the raw body.
 	Body []byte
 }
@@ -41,7 +41,7 @@ func (e *BadRequestError) Error() string {
 }
 
 // DiagnosticList returns the server's diagnostics as a [diag.List], to render against the filter.
-func (e *BadRequestError) DiagnosticList() diag.List { return wire.FromWire(e.Diagnostics) }
+func (e *BadRequestError) DiagnosticList() diag.List { return jsondiag.ToList(e.Diagnostics) }
 
 // UnauthorizedError is a 401: the server does not (yet) accept this external system.
 type UnauthorizedError struct {

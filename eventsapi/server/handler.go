@@ -20,6 +20,7 @@ import (
 	"github.com/katafilter/katafilter/eventsapi/store"
 	"github.com/katafilter/katafilter/eventsapi/wire"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 	"github.com/katafilter/katafilter/lang/eval"
 )
 
@@ -169,7 +170,7 @@ func (s *Server) fail(w http.ResponseWriter, rl *reqLog, err error) {
 	case errors.As(err, &ae):
 	case errors.As(err, &fe):
 		ae = &apiError{wire.Error{Status: http.StatusBadRequest, Parameter: "filter",
-			Message: "filter: " + fe.Error(), Diagnostics: wire.Diagnostics(fe.src, fe.diags)}}
+			Message: "filter: " + fe.Error(), Diagnostics: jsondiag.FromList("", fe.src, fe.diags)}}
 	default:
 		s.log.Error("internal error", "err", err)
 		ae = &apiError{wire.Error{Status: http.StatusInternalServerError, Message: "internal server error; repeat the request later"}}

@@ -25,6 +25,7 @@ import (
 	"github.com/katafilter/katafilter/eventsapi/server"
 	"github.com/katafilter/katafilter/eventsapi/store"
 	"github.com/katafilter/katafilter/eventsapi/wire"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 )
 
 // testServer is a real server on 127.0.0.1 with its state in a temporary directory.
@@ -287,7 +288,7 @@ type errBody struct {
 	Status      int
 	Message     string
 	Parameter   string
-	Diagnostics []wire.Diagnostic
+	Diagnostics []jsondiag.Diagnostic
 }
 
 func TestBadParameters(t *testing.T) {

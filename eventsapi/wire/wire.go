@@ -10,8 +10,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 )
 
 // Paths and headers.
@@ -44,60 +43,13 @@ type Error struct {
 	Message string `json:"message"`
 	// Parameter names the query parameter at fault, for a 400.
 	Parameter string `json:"parameter,omitempty"`
-	// Diagnostics are the checker's findings for a bad filter.
-	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
+	// Diagnostics are the checker's findings for a bad filter, in the JSON form that check and
+	// lint print too (without a file).
+	Diagnostics []jsondiag.Diagnostic `json:"diagnostics,omitempty"`
 	// Fingerprint is the client certificate's SHA-256 fingerprint, for a 401.
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// ExternalSystemID is the ID from the path, for a 401.
 	ExternalSystemID string `json:"externalSystemId,omitempty"`
-}
-
-// Diagnostic is a [diag.Diagnostic] with its positions spelled out: 1-based line and column
-// (in characters) of the start and the end, and the byte offsets.
-type Diagnostic struct {
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"endLine"`
-	EndColumn int    `json:"endColumn"`
-	Offset    int    `json:"offset"`
-	EndOffset int    `json:"endOffset"`
-	Severity  string `json:"severity"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-}
-
-// String renders the diagnostic as line:col: severity: message [code].
-func (d Diagnostic) String() string {
-	return fmt.Sprintf("%d:%d: %s: %s [%s]", d.Line, d.Column, d.Severity, d.Message, d.Code)
-}
-
-// Diagnostics converts diagnostics of src to their wire form.
-func Diagnostics(src string, l diag.List) []Diagnostic {
-	lt := ast.NewLineTable(src)
-	out := make([]Diagnostic, 0, len(l))
-	for _, d := range l {
-		s, e := lt.Position(d.Span.Start), lt.Position(d.Span.End)
-		out = append(out, Diagnostic{
-			Line: s.Line, Column: s.Column, EndLine: e.Line, EndColumn: e.Column,
-			Offset: d.Span.Start, EndOffset: d.Span.End,
-			Severity: d.Severity.String(), Code: string(d.Code), Message: d.Message,
-		})
-	}
-	return out
-}
-
-// FromWire converts wire diagnostics back into a [diag.List] (without fixes), so that a client
-// can render a server's findings with [diag.Render].
-func FromWire(ds []Diagnostic) diag.List {
-	var l diag.List
-	for _, d := range ds {
-		sev, ok := diag.ParseSeverity(d.Severity)
-		if !ok {
-			sev = diag.Error
-		}
-		l = append(l, diag.Diagnostic{Span: ast.Span{Start: d.Offset, End: d.EndOffset}, Severity: sev, Code: diag.Code(d.Code), Message: d.Message})
-	}
-	return l
 }
 
 // ParseEventsPath splits the path of an events request into the external system ID and the

@@ -1,12 +1,10 @@
 package wire_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/katafilter/katafilter/eventsapi/wire"
-	"github.com/katafilter/katafilter/lang"
 )
 
 func TestParseEventsPath(t *testing.T) {
@@ -50,21 +48,5 @@ func TestParseUUID(t *testing.T) {
 		if _, err := wire.ParseUUID(wire.NewUUID()); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-func TestDiagnosticsRoundTrip(t *testing.T) {
-	src := "EventType == 'process' AND\n  UserName == 'Пётр' AND FileNam == 'x'"
-	f := lang.Analyze(src, lang.Config{})
-	ds := wire.Diagnostics(src, f.Diagnostics)
-	if len(ds) == 0 {
-		t.Fatal("no diagnostics")
-	}
-	if got := fmt.Sprint(ds[0].Line, ":", ds[0].Column, "-", ds[0].EndLine, ":", ds[0].EndColumn); got != "2:26-2:33" {
-		t.Errorf("position %s, want 2:26-2:33 (columns count characters)", got)
-	}
-	back := wire.FromWire(ds)
-	if back[0].Span != f.Diagnostics[0].Span || back[0].Code != f.Diagnostics[0].Code || back[0].Message != f.Diagnostics[0].Message {
-		t.Errorf("round trip: %+v vs %+v", back[0], f.Diagnostics[0])
 	}
 }

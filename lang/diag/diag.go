@@ -50,27 +50,39 @@ func ParseSeverity(s string) (Severity, bool) {
 // MarshalText implements encoding.TextMarshaler.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler. A severity it does not know (from a newer
+// peer, say) reads as Error rather than failing the whole message.
+func (s *Severity) UnmarshalText(b []byte) error {
+	sev, ok := ParseSeverity(string(b))
+	if !ok {
+		sev = Error
+	}
+	*s = sev
+	return nil
+}
+
 // Edit replaces the source text in Span with NewText.
 type Edit struct {
-	Span    ast.Span `json:"span"`
-	NewText string   `json:"new_text"`
+	Span    ast.Span
+	NewText string
 }
 
 // Fix is a suggested change that resolves a diagnostic. Safe fixes keep the filter's intended
 // meaning and may be applied without asking (lint --fix does); others are offered only.
 type Fix struct {
-	Title string `json:"title"`
-	Edits []Edit `json:"edits"`
-	Safe  bool   `json:"safe,omitempty"`
+	Title string
+	Edits []Edit
+	Safe  bool
 }
 
-// Diagnostic is one problem in a filter.
+// Diagnostic is one problem in a filter. Its JSON form, with lines and columns, is
+// [github.com/katafilter/katafilter/lang/diag/jsondiag.Diagnostic].
 type Diagnostic struct {
-	Span     ast.Span `json:"span"`
-	Severity Severity `json:"severity"`
-	Code     Code     `json:"code"`
-	Message  string   `json:"message"`
-	Fixes    []Fix    `json:"fixes,omitempty"`
+	Span     ast.Span
+	Severity Severity
+	Code     Code
+	Message  string
+	Fixes    []Fix
 }
 
 func (d Diagnostic) String() string {

@@ -1,9 +1,12 @@
-// Package jsondiag is the one JSON form of a diagnostic that the machine-readable outputs of
-// katafilter share (check --format json, lint --format json), so that a tool reads the
-// diagnostics of both alike.
+// Package jsondiag is the one JSON form of a diagnostic: check --format json, lint --format
+// json and the events API's 400 answers (read back by its client) all write it, so that a
+// tool reads the diagnostics of each alike. Positions are spelled out (1-based lines, columns
+// in characters, byte offsets), with the code's documentation link and the suggested fixes.
 package jsondiag
 
 import (
+	"fmt"
+
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
 )
@@ -27,7 +30,8 @@ func NewRange(lt *ast.LineTable, s ast.Span) Range {
 
 // Diagnostic is a diagnostic of a file.
 type Diagnostic struct {
-	File string `json:"file"`
+	// File names the file; empty for a filter that comes from no file (the events API's).
+	File string `json:"file,omitempty"`
 	// FilterLine is the line on which the filter starts (check), 0 when not known.
 	FilterLine int `json:"filter_line,omitempty"`
 	Range
@@ -70,3 +74,44 @@ func New(file string, lt *ast.LineTable, d diag.Diagnostic, url string) Diagnost
 	}
 	return jd
 }
+
+// FromList converts the diagnostics of src (a file called file, or "" for a filter of no
+// file), linking each code to its documentation.
+func FromList(file, src string, l diag.List) []Diagnostic {
+	lt := ast.NewLineTable(src)
+	out := make([]Diagnostic, 0, len(l))
+	for _, d := range l {
+		out = append(out, New(file, lt, d, d.Code.URL()))
+	}
+	return out
+}
+
+// Diag converts jd back into a [diag.Diagnostic] over the same text (spans from the byte
+// offsets), so that a reader can render it with [diag.Render].
+func (jd Diagnostic) Diag() diag.Diagnostic {
+	d := diag.Diagnostic{Span: jd.Range.span(), Severity: jd.Severity, Code: jd.Code, Message: jd.Message}
+	for _, f := range jd.Fixes {
+		df := diag.Fix{Title: f.Title, Safe: f.Safe}
+		for _, e := range f.Edits {
+			df.Edits = append(df.Edits, diag.Edit{Span: e.Range.span(), NewText: e.NewText})
+		}
+		d.Fixes = append(d.Fixes, df)
+	}
+	return d
+}
+
+// ToList converts diagnostics back into a [diag.List] with [Diagnostic.Diag].
+func ToList(ds []Diagnostic) diag.List {
+	l := make(diag.List, 0, len(ds))
+	for _, d := range ds {
+		l = append(l, d.Diag())
+	}
+	return l
+}
+
+// String renders the diagnostic as line:col: severity: message [code].
+func (jd Diagnostic) String() string {
+	return fmt.Sprintf("%d:%d: %s: %s [%s]", jd.Line, jd.Column, jd.Severity, jd.Message, jd.Code)
+}
+
+func (r Range) span() ast.Span { return ast.Span{Start: r.Offset, End: r.EndOffset} }
