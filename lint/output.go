@@ -11,9 +11,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 	"github.com/katafilter/katafilter/rulefile"
 )
 

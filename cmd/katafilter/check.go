@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/diag/jsondiag"
 )
 
 func init() {
