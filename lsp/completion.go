@@ -3,9 +3,13 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 
+	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/ide"
 )
 
@@ -27,20 +31,49 @@ func completion(ctx context.Context, s *server, v view, params json.RawMessage) 
 	off := snap.m.offset(p.Position)
 	items := snap.doc.Complete(off)
 	out := make([]protocol.CompletionItem, 0, len(items))
+	text := snap.doc.Text()
 	for _, it := range items {
-		r := snap.m.rng(it.Replace)
+		replace, insert := fromWordStart(text, off, it.Replace, it.InsertText)
+		r := snap.m.rng(replace)
 		if r.End.Line != r.Start.Line { // an edit must stay on the cursor's line
 			r.End = p.Position
 		}
 		ci := protocol.CompletionItem{Label: it.Label, Kind: completionKinds[it.Kind], Detail: it.Detail,
-			SortText: it.SortKey, FilterText: it.InsertText,
-			TextEdit: &protocol.TextEdit{Range: r, NewText: it.InsertText}}
+			SortText: it.SortKey, FilterText: insert,
+			TextEdit: &protocol.TextEdit{Range: r, NewText: insert}}
 		if it.Documentation != "" {
 			ci.Documentation = &protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
 		}
 		out = append(out, ci)
 	}
 	return &protocol.CompletionList{Items: out}, nil
+}
+
+// fromWordStart makes a completion edit start where clients that ignore the edit's range
+// think the word starts: at the first keyword character before the cursor (letters, digits,
+// _ and non-ASCII letters, Vim's 'iskeyword'). Neovim 0.7's omnifunc, for one, inserts the
+// new text there when an item has a filterText, so that after EventType == 'pro it would
+// insert 'process' after the quote that is already there. When the text typed between the
+// edit's start and the word's start (the quote, a field's "Ioa.") begins the new text, the
+// edit starts at the word instead and the new text drops it: every client then inserts the
+// same thing.
+func fromWordStart(text string, cursor int, replace ast.Span, insert string) (ast.Span, string) {
+	if replace.Start >= cursor || cursor > len(text) {
+		return replace, insert
+	}
+	word := cursor
+	for word > replace.Start {
+		r, n := utf8.DecodeLastRuneInString(text[:word])
+		if !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			break
+		}
+		word -= n
+	}
+	typed := text[replace.Start:word]
+	if word == replace.Start || !strings.HasPrefix(insert, typed) {
+		return replace, insert
+	}
+	return ast.Span{Start: word, End: replace.End}, insert[len(typed):]
 }
 
 func init() { register("textDocument/completion", route{run: completion}) }

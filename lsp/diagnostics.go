@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // publisher publishes the diagnostics of documents after changes: each change (re)starts a
@@ -68,7 +70,7 @@ func (p *publisher) compute(u protocol.DocumentURI) {
 	if snap == nil {
 		return
 	}
-	ds := lspDiagnostics(snap, snap.doc.Diagnostics())
+	ds := lspDiagnostics(snap, snap.findings())
 	p.enqueue(u, &publication{snap: snap, diags: ds})
 }
 
@@ -144,11 +146,16 @@ func (p *publisher) stop() {
 	<-p.done
 }
 
-// lspDiagnostics converts diagnostics (file offsets) to the protocol's.
-func lspDiagnostics(snap *snapshot, l diag.List) []protocol.Diagnostic {
+// lspDiagnostics converts findings (file offsets) to the protocol's diagnostics; the
+// explanation of a failed rule test follows its message.
+func lspDiagnostics(snap *snapshot, l []rulefile.Finding) []protocol.Diagnostic {
 	out := make([]protocol.Diagnostic, 0, len(l))
-	for _, d := range l {
-		out = append(out, lspDiagnostic(snap.m, d))
+	for _, f := range l {
+		d := lspDiagnostic(snap.m, f.Diagnostic)
+		if f.Explanation != "" {
+			d.Message += "\n" + strings.TrimSuffix(f.Explanation, "\n")
+		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -162,7 +169,7 @@ func lspDiagnostic(m *mapper, d diag.Diagnostic) protocol.Diagnostic {
 		sev = protocol.DiagnosticSeverityInformation
 	}
 	return protocol.Diagnostic{Range: m.rng(d.Span), Severity: sev, Code: string(d.Code),
-		CodeDescription: &protocol.CodeDescription{Href: uri.URI(d.Code.URL())},
+		CodeDescription: &protocol.CodeDescription{Href: uri.URI(rulefile.CodeURL(d.Code))},
 		Source:          "katafilter", Message: d.Message}
 }
 
@@ -182,6 +189,6 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &documentDiagnosticReport{Kind: "full", Items: lspDiagnostics(snap, snap.doc.Diagnostics())}, nil
+		return &documentDiagnosticReport{Kind: "full", Items: lspDiagnostics(snap, snap.findings())}, nil
 	}})
 }

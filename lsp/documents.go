@@ -2,29 +2,101 @@ package lsp
 
 import (
 	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/ide"
+	"github.com/katafilter/katafilter/rulefile"
 )
+
+// model is what the features ask of a document: an [ide.Document] for a .kfl file, a
+// [ruleDoc] for a YAML or JSON rule file.
+type model interface {
+	Text() string
+	Complete(off int) []ide.Item
+	Hover(off int) (ide.Hover, bool)
+	Signature(off int) (ide.Signature, bool)
+	Tokens() []ide.Token
+	Symbols() []ide.Symbol
+	Folds() []ast.Span
+	FormatEdits(span ast.Span) []diag.Edit
+	Actions(span ast.Span) []ide.Action
+}
+
+// docInfo is what a document is, which its edits do not change: its kind, whether the
+// configuration selects it as a rule file, and the configuration that applies to it.
+type docInfo struct {
+	langID   string
+	kind     rulefile.Kind
+	selected bool
+	ck       *rulefile.Checker
+}
 
 // snapshot is one version of an open document. It never changes: an edit makes a new one.
 type snapshot struct {
 	uri     protocol.DocumentURI
 	version int32
-	doc     *ide.Document
+	info    docInfo
+	doc     model
+	kfl     *ide.Document // doc, for a .kfl file
+	rules   *ruleDoc      // doc, for a YAML or JSON file
 	m       *mapper
 }
 
-func newSnapshot(uri protocol.DocumentURI, version int32, text string, cfg lang.Config, prev *snapshot) *snapshot {
-	var pd *ide.Document
-	if prev != nil {
-		pd = prev.doc
+func newSnapshot(uri protocol.DocumentURI, version int32, text string, info docInfo, prev *snapshot) *snapshot {
+	snap := &snapshot{uri: uri, version: version, info: info, m: newMapper(text)}
+	if info.kind == rulefile.KFL {
+		var pd *ide.Document
+		if prev != nil {
+			pd = prev.kfl
+		}
+		snap.kfl = ide.NewDocument(text, info.ck.Lang, pd)
+		snap.doc = snap.kfl
+		return snap
 	}
-	return &snapshot{uri: uri, version: version, doc: ide.NewDocument(text, cfg, pd), m: newMapper(text)}
+	var pd *ruleDoc
+	if prev != nil {
+		pd = prev.rules
+	}
+	snap.rules = newRuleDoc(text, info.kind, info.ck, info.selected, pd)
+	snap.doc = snap.rules
+	return snap
+}
+
+// findings returns what lint would report for the document: the same diagnostics, with the
+// configured severities and the suppression comments applied, and for a rule file the
+// problems of the file and the failed rule tests.
+func (snap *snapshot) findings() []rulefile.Finding {
+	if snap.rules != nil {
+		return snap.rules.Findings()
+	}
+	d := snap.kfl
+	d.AnalyseAll()
+	// Only the filters with diagnostics matter: the others have nothing to report or suppress.
+	var sites []*rulefile.Site
+	var filters []*lang.Filter
+	for i, e := range d.Entries() {
+		if f := d.Filter(i); len(f.Diagnostics) > 0 {
+			sites = append(sites, rulefile.KFLSite(e))
+			filters = append(filters, f)
+		}
+	}
+	return rulefile.Findings(ast.NewLineTable(suppressionText(d.Text())), rulefile.KFL, sites, nil, filters, snap.info.ck)
+}
+
+// suppressionText returns text if it may hold suppression comments, "" (which holds none)
+// otherwise, so that a file without any needs no line table.
+func suppressionText(text string) string {
+	if strings.Contains(text, rulefile.SuppressionMarker) {
+		return text
+	}
+	return ""
 }
 
 // view is the set of open documents at one moment. It is never modified: the store replaces

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/katafilter/katafilter/lang/ast"
 )
 
 // doc is the test document: comments, a multi-line filter, Cyrillic and emoji in strings, and
@@ -152,8 +154,9 @@ func TestCompletion(t *testing.T) {
 		want          string
 	}{
 		{0, 25, 2, "HostName@0:25-0:25 HostIp@0:25-0:25 ...(111)"},
-		{1, 18, 5, "'process'@1:13-1:18 'process_terminate'@1:13-1:18 'process_interpretated_file_run'@1:13-1:18 'process_console_interactive_input'@1:13-1:18"},
-		{2, 29, 5, "'module'@2:25-2:29"},
+		// The quote typed already is not replaced: the edit starts where the word does.
+		{1, 18, 5, "process'@1:14-1:18 process_terminate'@1:14-1:18 process_interpretated_file_run'@1:14-1:18 process_console_interactive_input'@1:14-1:18"},
+		{2, 29, 5, "module'@2:26-2:29"},
 		{3, 9, 9, "==@3:9-3:9 !=@3:9-3:9 >@3:9-3:9 >=@3:9-3:9 <@3:9-3:9 <=@3:9-3:9 in (@3:9-3:9"},
 		{4, 25, 5, "Rules.@4:25-4:25 Severity@4:25-4:25 Confidence@4:25-4:25"},
 		{5, 28, 1, "VerdictName@5:28-5:28 ...(111)"},
@@ -172,6 +175,9 @@ func TestCompletion(t *testing.T) {
 	doc, _ := it.Documentation.(map[string]any)
 	if it.Label != "'process'" || it.Kind != protocol.CompletionItemKindEnumMember || it.Detail != "EventType" || doc["value"] != "Process started." {
 		t.Errorf("event type item = %+v", it)
+	}
+	if it.FilterText != it.TextEdit.NewText {
+		t.Errorf("filterText %q, newText %q", it.FilterText, it.TextEdit.NewText)
 	}
 	c.must("textDocument/completion", pos(testURI, 0, 26), &list) // beyond the line's end: clamped
 	if len(list.Items) == 0 {
@@ -425,5 +431,31 @@ func TestCodeActionsOnce(t *testing.T) {
 		`write the backslash as \\ diags=1 0:19-0:20 "\\\\"`
 	if g := strings.Join(got, "\n"); g != want {
 		t.Errorf("code actions:\n%s\nwant:\n%s", g, want)
+	}
+}
+
+// TestFromWordStart: a completion edit starts where the word before the cursor starts when
+// what was typed before it begins the new text; otherwise it is left as it is.
+func TestFromWordStart(t *testing.T) {
+	tests := []struct {
+		text          string
+		cursor        int
+		replace       ast.Span
+		insert        string
+		want, wantIns string
+	}{
+		{"EventType == 'pro", 17, ast.Span{Start: 13, End: 17}, "'process'", "14-17", "process'"},
+		{"EventType == '", 14, ast.Span{Start: 13, End: 14}, "'process'", "14-14", "process'"},
+		{"Ioa.Sev", 7, ast.Span{Start: 0, End: 7}, "Ioa.Severity", "4-7", "Severity"},
+		{"x == 'Ив", 10, ast.Span{Start: 5, End: 10}, "'Иванов'", "6-10", "Иванов'"},
+		{"EventType == \"pro", 17, ast.Span{Start: 13, End: 17}, "'process'", "13-17", "'process'"}, // a fix of the quote
+		{"eventtype", 9, ast.Span{Start: 0, End: 9}, "EventType", "0-9", "EventType"},
+		{"a == ", 5, ast.Span{Start: 5, End: 5}, "'x'", "5-5", "'x'"},
+	}
+	for _, tt := range tests {
+		sp, ins := fromWordStart(tt.text, tt.cursor, tt.replace, tt.insert)
+		if got := fmt.Sprintf("%d-%d", sp.Start, sp.End); got != tt.want || ins != tt.wantIns {
+			t.Errorf("%q: %s %q, want %s %q", tt.text, got, ins, tt.want, tt.wantIns)
+		}
 	}
 }

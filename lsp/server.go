@@ -54,6 +54,7 @@ type server struct {
 	settings atomic.Pointer[settings]
 	diags    *publisher
 	pulls    atomic.Bool // the client pulls diagnostics (textDocument/diagnostic): push none
+	warned   configWarnings
 
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc // by request id

@@ -95,11 +95,7 @@ func (s *server) applySettings(st *settings, err error) {
 			Message: "katafilter: " + err.Error() + "; using the built-in schema"})
 	}
 	s.settings.Store(st)
-	for _, snap := range s.docs.all(func(old *snapshot) *snapshot {
-		return newSnapshot(old.uri, old.version, old.doc.Text(), st.cfg, nil)
-	}) {
-		s.diags.schedule(snap.uri)
-	}
+	s.reload()
 }
 
 func init() {

@@ -47,9 +47,9 @@ func init() {
 			return nil, err
 		}
 		td := p.TextDocument
-		cfg := s.settings.Load().cfg
+		info := s.docInfo(td.URI, string(td.LanguageID))
 		s.docs.update(td.URI, func(*snapshot) *snapshot {
-			return newSnapshot(td.URI, td.Version, td.Text, cfg, nil)
+			return newSnapshot(td.URI, td.Version, td.Text, info, nil)
 		})
 		s.diags.schedule(td.URI)
 		return nil, nil
@@ -63,14 +63,13 @@ func init() {
 			return nil, err
 		}
 		td := p.TextDocument
-		cfg := s.settings.Load().cfg
 		missing := false
 		s.docs.update(td.URI, func(old *snapshot) *snapshot {
 			if old == nil {
 				missing = true
 				return nil
 			}
-			return newSnapshot(td.URI, td.Version, applyChanges(old.doc.Text(), p.ContentChanges), cfg, old)
+			return newSnapshot(td.URI, td.Version, applyChanges(old.doc.Text(), p.ContentChanges), old.info, old)
 		})
 		if missing {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "didChange for %s, which is not open", td.URI)
@@ -88,6 +87,26 @@ func init() {
 		return nil, nil
 	}})
 	register("textDocument/didSave", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p protocol.DidSaveTextDocumentParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		if isConfig(p.TextDocument.URI) {
+			s.reload() // a saved .katafilter.yaml applies at once
+		}
+		return nil, nil
+	}})
+	register("workspace/didChangeWatchedFiles", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
+		var p protocol.DidChangeWatchedFilesParams
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		for _, c := range p.Changes {
+			if isConfig(c.URI) {
+				s.reload()
+				break
+			}
+		}
 		return nil, nil
 	}})
 }

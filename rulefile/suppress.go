@@ -21,11 +21,17 @@ type Suppression struct {
 	Target int
 }
 
+// SuppressionMarker is what every suppression comment holds: a text without it has none.
+const SuppressionMarker = "katafilter:ignore"
+
 var suppressRE = regexp.MustCompile(`#\s*katafilter:ignore\b(.*)$`)
 
 // ParseSuppressions finds the suppression comments of a .kfl or YAML file.
 // In a .kfl file (fullOnly) a # starts a comment only at the beginning of a line.
 func ParseSuppressions(lines *ast.LineTable, fullOnly bool) []*Suppression {
+	if !strings.Contains(lines.Source(), SuppressionMarker) {
+		return nil
+	}
 	var out []*Suppression
 	for n := 1; n <= lines.LineCount(); n++ {
 		text := lines.Line(n)

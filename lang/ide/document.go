@@ -82,7 +82,7 @@ func (d *Document) Filter(i int) *lang.Filter {
 // Diagnostics returns the diagnostics of every filter, with spans and fixes in file offsets.
 // The filters not analysed yet are analysed in parallel.
 func (d *Document) Diagnostics() diag.List {
-	d.analyseAll()
+	d.AnalyseAll()
 	var out diag.List
 	for i, e := range d.entries {
 		out = append(out, d.Filter(i).Diagnostics.Shift(e.Offset)...)
@@ -90,8 +90,8 @@ func (d *Document) Diagnostics() diag.List {
 	return out
 }
 
-// analyseAll analyses every filter, spreading the work over the processors.
-func (d *Document) analyseAll() {
+// AnalyseAll analyses every filter not analysed yet, spreading the work over the processors.
+func (d *Document) AnalyseAll() {
 	n := len(d.entries)
 	workers := min(runtime.GOMAXPROCS(0), n/64)
 	if workers <= 1 {

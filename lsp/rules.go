@@ -1,0 +1,256 @@
+package lsp
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/ide"
+	"github.com/katafilter/katafilter/rulefile"
+)
+
+// ruleDoc is one version of a YAML or JSON rule file: the filters inside it, found by
+// package rulefile exactly as lint finds them, each analysed. Every feature works inside the
+// filter values only, in the filter's own terms, and maps what it finds back into the file;
+// the rest of the file is left to the editor's YAML or JSON server. A ruleDoc never changes
+// once made.
+type ruleDoc struct {
+	text    string
+	kind    rulefile.Kind
+	ck      *rulefile.Checker
+	lines   *ast.LineTable
+	sites   []*rulefile.Site // in the order rulefile finds them
+	byStart []int            // the indexes of sites in file order
+	probs   []rulefile.Problem
+	filters []*lang.Filter // filters[i] analyses sites[i]
+}
+
+// newRuleDoc reads the filters of text. A file that the configuration does not select
+// (include/exclude) has none. prev lends the analyses of filters whose text and
+// configuration have not changed.
+func newRuleDoc(text string, kind rulefile.Kind, ck *rulefile.Checker, selected bool, prev *ruleDoc) *ruleDoc {
+	d := &ruleDoc{text: text, kind: kind, ck: ck, lines: ast.NewLineTable(text)}
+	if !selected {
+		return d
+	}
+	d.sites, d.probs = rulefile.Extract(text, d.lines, kind, ck.Keys)
+	d.byStart = make([]int, len(d.sites))
+	for i := range d.byStart {
+		d.byStart[i] = i
+	}
+	sort.SliceStable(d.byStart, func(i, j int) bool { return d.sites[d.byStart[i]].Start < d.sites[d.byStart[j]].Start })
+	done := map[string]*lang.Filter{}
+	if prev != nil && prev.ck == ck {
+		for _, f := range prev.filters {
+			done[f.Source] = f
+		}
+	}
+	d.filters = make([]*lang.Filter, len(d.sites))
+	for i, s := range d.sites {
+		if f, ok := done[s.Map.Text]; ok {
+			d.filters[i] = f
+			continue
+		}
+		d.filters[i] = lang.Analyze(s.Map.Text, ck.Lang)
+	}
+	return d
+}
+
+// Text returns the file's text.
+func (d *ruleDoc) Text() string { return d.text }
+
+// Findings returns what lint reports for the file: its problems, the filters' diagnostics,
+// failed rule tests, with the configured severities and suppressions applied.
+func (d *ruleDoc) Findings() []rulefile.Finding {
+	return rulefile.Findings(d.lines, d.kind, d.sites, d.probs, d.filters, d.ck)
+}
+
+// siteAt returns the filter whose value holds byte offset off (its end included) and the
+// offset in the filter's text; a filter that could not be traced exactly has no place.
+func (d *ruleDoc) siteAt(off int) (int, int, bool) {
+	k := sort.Search(len(d.byStart), func(k int) bool { return d.sites[d.byStart[k]].Start > off }) - 1
+	if k < 0 {
+		return 0, 0, false
+	}
+	i := d.byStart[k]
+	s := d.sites[i]
+	if s.Map.Text == "" { // an empty quoted string: the cursor between the quotes
+		if quoted(d.kind, s) && off == s.Start+1 && s.End-s.Start == 2 {
+			return i, 0, true
+		}
+		return 0, 0, false
+	}
+	if !s.Map.Contains(off) {
+		return 0, 0, false
+	}
+	return i, s.Map.Offset(off), true
+}
+
+func quoted(k rulefile.Kind, s *rulefile.Site) bool {
+	return k == rulefile.JSON || s.Scalar != nil && (s.Scalar.Style == '"' || s.Scalar.Style == '\'')
+}
+
+// toFile maps a span of filter i's text into the file.
+func (d *ruleDoc) toFile(i int, sp ast.Span) ast.Span {
+	s := d.sites[i]
+	if s.Map.Text == "" {
+		return ast.Span{Start: s.Start + 1, End: s.Start + 1}
+	}
+	return s.Map.Span(sp)
+}
+
+// escape writes filter text as it must be written inside the value of site i (a fragment:
+// no quotes around it).
+func (d *ruleDoc) escape(i int, text string) string {
+	s := d.sites[i]
+	switch {
+	case d.kind == rulefile.JSON || s.Scalar != nil && s.Scalar.Style == '"':
+		q := rulefile.JSONQuote(text)
+		return q[1 : len(q)-1]
+	case s.Scalar != nil && s.Scalar.Style == '\'':
+		return strings.ReplaceAll(text, "'", "''")
+	}
+	return text
+}
+
+// Complete returns the completion items at byte offset off of the file.
+func (d *ruleDoc) Complete(off int) []ide.Item {
+	i, local, ok := d.siteAt(off)
+	if !ok {
+		return nil
+	}
+	items := ide.Complete(d.sites[i].Map.Text, local, d.ck.Lang)
+	for k := range items {
+		items[k].Replace = d.toFile(i, items[k].Replace)
+		items[k].InsertText = d.escape(i, items[k].InsertText)
+	}
+	return items
+}
+
+// Hover explains the token at byte offset off of the file.
+func (d *ruleDoc) Hover(off int) (ide.Hover, bool) {
+	i, local, ok := d.siteAt(off)
+	if !ok {
+		return ide.Hover{}, false
+	}
+	h, ok := ide.HoverAt(d.sites[i].Map.Text, local, d.ck.Lang)
+	h.Span = d.toFile(i, h.Span)
+	return h, ok
+}
+
+// Signature returns help for the in list around byte offset off of the file.
+func (d *ruleDoc) Signature(off int) (ide.Signature, bool) {
+	i, local, ok := d.siteAt(off)
+	if !ok {
+		return ide.Signature{}, false
+	}
+	return ide.SignatureAt(d.sites[i].Map.Text, local, d.ck.Lang)
+}
+
+// Tokens returns the highlighting tokens of the filters, in file order.
+func (d *ruleDoc) Tokens() []ide.Token {
+	var out []ide.Token
+	for _, i := range d.byStart {
+		s := d.sites[i]
+		if !s.Map.Exact {
+			continue
+		}
+		for _, t := range ide.Classify(s.Map.Text) {
+			t.Span = d.toFile(i, t.Span)
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Symbols and Folds are the YAML or JSON server's: a rule file has none of katafilter's.
+func (d *ruleDoc) Symbols() []ide.Symbol { return nil }
+
+// Folds returns nothing: see [ruleDoc.Symbols].
+func (d *ruleDoc) Folds() []ast.Span { return nil }
+
+// overlaps reports whether site i touches span.
+func (d *ruleDoc) overlaps(i int, span ast.Span) bool {
+	s := d.sites[i]
+	return s.End >= span.Start && s.Start <= span.End
+}
+
+// rewrite returns the edits that write the given new texts of filters back into the file,
+// each in its own style, keeping only those that read back as intended.
+func (d *ruleDoc) rewrite(rws []rulefile.Rewrite) []diag.Edit {
+	if len(rws) == 0 {
+		return nil
+	}
+	edits, _ := rulefile.Apply(d.text, d.kind, d.ck.Keys, d.sites, rws)
+	return edits
+}
+
+// formatRewrite returns the canonical form of filter i (lang.Format), false when it is
+// canonical already, cannot be formatted, or is written over several lines (formatting
+// would join them).
+func (d *ruleDoc) formatRewrite(i int) (rulefile.Rewrite, bool) {
+	text := d.sites[i].Map.Text
+	body := strings.TrimRight(text, "\n")
+	if strings.Contains(body, "\n") {
+		return rulefile.Rewrite{}, false
+	}
+	f, diags := lang.Format(body)
+	if f == "" && diags.HasErrors() || f == body {
+		return rulefile.Rewrite{}, false
+	}
+	return rulefile.Rewrite{Site: i, Body: f, Trailing: text[len(body):]}, true
+}
+
+// FormatEdits returns the edits that write each filter overlapping span in canonical form,
+// in the scalar style it is written in.
+func (d *ruleDoc) FormatEdits(span ast.Span) []diag.Edit {
+	var rws []rulefile.Rewrite
+	for i := range d.sites {
+		if rw, ok := d.formatRewrite(i); ok && d.overlaps(i, span) {
+			rws = append(rws, rw)
+		}
+	}
+	return d.rewrite(rws)
+}
+
+// Actions returns the fixes of the diagnostics of the filters that span touches, and
+// "format filter" for each of them not in canonical form. A fix is applied to the filter's
+// text and the whole value written again in its style, so that escapes and quotes stay right.
+func (d *ruleDoc) Actions(span ast.Span) []ide.Action {
+	var out []ide.Action
+	for i, s := range d.sites {
+		if !d.overlaps(i, span) {
+			continue
+		}
+		for _, dg := range d.filters[i].Diagnostics {
+			if d.ck.SeverityOf(dg.Code, dg.Severity) == 0 {
+				continue
+			}
+			mapped := rulefile.MapDiagnostic(dg, s.Map)
+			if mapped.Span.End < span.Start || mapped.Span.Start > span.End {
+				continue
+			}
+			for _, fx := range dg.Fixes {
+				text, err := diag.ApplyEdits(s.Map.Text, fx.Edits)
+				if err != nil {
+					continue
+				}
+				body := strings.TrimRight(text, "\n")
+				edits := d.rewrite([]rulefile.Rewrite{{Site: i, Body: body, Trailing: text[len(body):]}})
+				if len(edits) == 0 {
+					continue
+				}
+				mapped := mapped
+				out = append(out, ide.Action{Title: fx.Title, Kind: ide.ActionFix, Diagnostic: &mapped, Edits: edits, Preferred: fx.Safe})
+			}
+		}
+		if rw, ok := d.formatRewrite(i); ok {
+			if edits := d.rewrite([]rulefile.Rewrite{rw}); len(edits) > 0 {
+				out = append(out, ide.Action{Title: "format filter", Kind: ide.ActionFormat, Edits: edits})
+			}
+		}
+	}
+	return out
+}
