@@ -4,13 +4,12 @@ import (
 	"strings"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/schema"
 )
 
 // SelectFields returns the fields of s (the built-in schema when nil), in schema order, whose
 // name or an alias matches pattern: a glob without regard to case when the pattern holds * or
-// ? (matched by the language's own wildcard matching, [check.NewMatcher]), else a
+// ? (matched by the language's own wildcard matching, [ast.NewMatcher]), else a
 // case-insensitive substring. The empty pattern selects every field. Tools that list fields
 // (the fields command, the REPL's .fields) share it.
 func SelectFields(s *schema.Schema, pattern string) []*schema.Field {
@@ -19,7 +18,7 @@ func SelectFields(s *schema.Schema, pattern string) []*schema.Field {
 	}
 	var match func(string) bool
 	if strings.ContainsAny(pattern, "*?") {
-		match = check.NewMatcher(globPattern(pattern), true).Match
+		match = ast.NewMatcher(globPattern(pattern), true).Match
 	} else {
 		sub := strings.ToLower(pattern)
 		match = func(n string) bool { return strings.Contains(strings.ToLower(n), sub) }

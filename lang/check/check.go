@@ -486,7 +486,7 @@ func (c *checker) knownValue(f *schema.Field, v *ast.Literal) {
 		return
 	}
 	p := c.info.Patterns[v]
-	m := NewMatcher(p, c.opt.IgnoreCase)
+	m := ast.NewMatcher(p, c.opt.IgnoreCase)
 	if slices.ContainsFunc(f.Values, func(kv schema.Value) bool { return m.Match(kv.Text) }) {
 		return
 	}

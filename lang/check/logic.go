@@ -200,7 +200,7 @@ func (c *checker) etTruth(x ast.Expr, ets []schema.Value) etSet {
 // etMatch is EventType == v for each of the event types ets.
 func (c *checker) etMatch(v *ast.Literal, ets []schema.Value) etSet {
 	p := c.info.Patterns[v]
-	m := NewMatcher(p, c.opt.IgnoreCase)
+	m := ast.NewMatcher(p, c.opt.IgnoreCase)
 	var s etSet
 	for i, et := range ets {
 		switch {
@@ -255,7 +255,7 @@ type constraint struct {
 	excluded []constKey
 	lo, hi   int64 // integer bounds, inclusive
 	ints     bool
-	patterns []Matcher // == with wildcards: the value must match each
+	patterns []ast.Matcher // == with wildcards: the value must match each
 }
 
 // fieldConstraint is the constraint on one field.
@@ -457,7 +457,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 	} else {
 		var exactBuf [8]constKey
 		exact := exactBuf[:0]
-		var pat Matcher // the pattern of an == with wildcards
+		var pat ast.Matcher // the pattern of an == with wildcards
 		hasPat := false
 		for _, v := range vals {
 			switch v.Kind {
@@ -470,7 +470,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 					}
 					exact = append(exact, constKey{kind: ast.String, text: s})
 				} else if len(vals) == 1 {
-					pat, hasPat = NewMatcher(p, c.opt.IgnoreCase), true
+					pat, hasPat = ast.NewMatcher(p, c.opt.IgnoreCase), true
 				} else {
 					return "" // an in list with wildcards: too loose to reason about
 				}
@@ -517,7 +517,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 		if k.ints && a.kind == ast.Int && (a.n < k.lo || a.n > k.hi) {
 			continue
 		}
-		if !slices.ContainsFunc(k.patterns, func(m Matcher) bool { return !m.Match(a.text) }) {
+		if !slices.ContainsFunc(k.patterns, func(m ast.Matcher) bool { return !m.Match(a.text) }) {
 			return "" // a is left
 		}
 	}

@@ -56,7 +56,7 @@ func refTruth(c *checker, x ast.Expr, et string) int {
 
 func refMatch(c *checker, v *ast.Literal, et string) int {
 	p := c.info.Patterns[v]
-	m := NewMatcher(p, c.opt.IgnoreCase)
+	m := ast.NewMatcher(p, c.opt.IgnoreCase)
 	if et == "" {
 		if p.IsLiteral() && slices.ContainsFunc(c.opt.Schema.EventTypes(), func(k schema.Value) bool { return m.Match(k.Text) }) {
 			return 0

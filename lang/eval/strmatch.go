@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
 )
 
 // The forms of strTest.
@@ -18,16 +17,16 @@ const (
 	strContains        // *a*
 	strAny             // * alone: every string
 	strPrefixN         // a followed by n ?: the prefix and exactly n more characters
-	strGlob            // anything else: check.Matcher
+	strGlob            // anything else: ast.Matcher
 )
 
-// strTest is a string pattern compiled to the fastest form that agrees with [check.Matcher],
+// strTest is a string pattern compiled to the fastest form that agrees with [ast.Matcher],
 // the one definition of wildcard matching (strmatch_test.go holds them to it).
 type strTest struct {
 	form int
 	a    string
 	n    int // strPrefixN: the number of ?
-	m    check.Matcher
+	m    ast.Matcher
 	// fold is set for a case-insensitive pattern whose text is all ASCII: a is then in lower
 	// case, and the form applies to ASCII strings (other strings go to m, since a non-ASCII
 	// character such as the Kelvin sign can fold to an ASCII letter).
@@ -35,7 +34,7 @@ type strTest struct {
 }
 
 func newStrTest(p ast.Pattern, ignoreCase bool) strTest {
-	t := strTest{form: strGlob, m: check.NewMatcher(p, ignoreCase)}
+	t := strTest{form: strGlob, m: ast.NewMatcher(p, ignoreCase)}
 	if ignoreCase {
 		for _, s := range p.Segs {
 			if s.Kind == ast.Text && !isASCII(s.Text) {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
 )
 
 // segs builds a pattern from a compact notation: * and ? are wildcards, any other rune is text
@@ -50,7 +49,7 @@ func TestStrTestForms(t *testing.T) {
 	}
 }
 
-// TestStrTestAgreesWithMatcher holds every fast form to check.Matcher, the one definition of
+// TestStrTestAgreesWithMatcher holds every fast form to ast.Matcher, the one definition of
 // wildcard matching, on random patterns and strings over a small alphabet.
 func TestStrTestAgreesWithMatcher(t *testing.T) {
 	alpha := []string{"a", "b", "A", "é", "É", "*", "?", "\\", "ſ", "\xff"}
@@ -70,7 +69,7 @@ func TestStrTestAgreesWithMatcher(t *testing.T) {
 		pat, s := word(5, true), word(7, false)
 		for _, ic := range []bool{false, true} {
 			p := segs(pat)
-			want := check.NewMatcher(p, ic).Match(s)
+			want := ast.NewMatcher(p, ic).Match(s)
 			ft := newStrTest(p, ic)
 			if got := ft.match(s); got != want {
 				t.Fatalf("pattern %q on %q (ignore case %v, form %d): %v, matcher says %v", pat, s, ic, ft.form, got, want)
@@ -87,7 +86,7 @@ func FuzzStrTest(f *testing.F) {
 		for _, ic := range []bool{false, true} {
 			p := segs(pat)
 			ft := newStrTest(p, ic)
-			if got, want := ft.match(s), check.NewMatcher(p, ic).Match(s); got != want {
+			if got, want := ft.match(s), ast.NewMatcher(p, ic).Match(s); got != want {
 				t.Fatalf("pattern %q on %q (ignore case %v): %v, matcher says %v", pat, s, ic, got, want)
 			}
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/parser"
 	"github.com/katafilter/katafilter/lang/schema"
 )
@@ -310,7 +309,7 @@ func pinnedEventTypes(src string, s *schema.Schema) []string {
 	var out []string
 	addPattern := func(raw string) {
 		p, _ := ast.DecodeString(raw)
-		m := check.NewMatcher(p, false)
+		m := ast.NewMatcher(p, false)
 		for _, v := range known {
 			if m.Match(v.Text) && !slices.Contains(out, v.Text) {
 				out = append(out, v.Text)

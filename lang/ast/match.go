@@ -1,24 +1,23 @@
-package check
+package ast
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/katafilter/katafilter/lang/ast"
 )
 
 // Matcher matches strings against a decoded string constant: literal text, * (any run of
 // characters) and ? (exactly one character, that is one Unicode code point). It is the single
-// definition of wildcard matching; the evaluator compiles faster forms that must agree with it.
+// definition of wildcard matching, kept beside [Pattern]: the checker reasons with it, and the
+// evaluator compiles faster forms that must agree with it.
 type Matcher struct {
-	segs       []ast.Seg
+	segs       []Seg
 	ignoreCase bool
 }
 
 // NewMatcher returns a matcher for p; with ignoreCase, letters match without regard to case
 // (Unicode simple case folding).
-func NewMatcher(p ast.Pattern, ignoreCase bool) Matcher {
+func NewMatcher(p Pattern, ignoreCase bool) Matcher {
 	return Matcher{segs: p.Segs, ignoreCase: ignoreCase}
 }
 
@@ -27,7 +26,7 @@ func NewMatcher(p ast.Pattern, ignoreCase bool) Matcher {
 // which suffices for patterns made of literal text, * and ?.
 func (m Matcher) Match(s string) bool {
 	segs := m.segs
-	if len(segs) == 1 && segs[0].Kind == ast.Text && !m.ignoreCase {
+	if len(segs) == 1 && segs[0].Kind == Text && !m.ignoreCase {
 		return s == segs[0].Text // what the loop below decides for plain text, at once
 	}
 	i, pos := 0, 0
@@ -35,14 +34,14 @@ func (m Matcher) Match(s string) bool {
 	for {
 		if i < len(segs) {
 			switch seg := segs[i]; seg.Kind {
-			case ast.Star:
+			case Star:
 				if i == len(segs)-1 {
 					return true
 				}
 				starI, starPos = i, pos
 				i++
 				continue
-			case ast.Quest:
+			case Quest:
 				if pos < len(s) {
 					_, n := utf8.DecodeRuneInString(s[pos:])
 					pos += n
@@ -79,7 +78,7 @@ func (m Matcher) prefix(s, t string) (int, bool) {
 			return 0, false
 		}
 		sr, w := utf8.DecodeRuneInString(s[n:])
-		if !EqualFoldRune(sr, tr) {
+		if !equalFoldRune(sr, tr) {
 			return 0, false
 		}
 		n += w
@@ -87,8 +86,8 @@ func (m Matcher) prefix(s, t string) (int, bool) {
 	return n, true
 }
 
-// EqualFoldRune reports whether a and b are equal under Unicode simple case folding.
-func EqualFoldRune(a, b rune) bool {
+// equalFoldRune reports whether a and b are equal under Unicode simple case folding.
+func equalFoldRune(a, b rune) bool {
 	if a == b {
 		return true
 	}
