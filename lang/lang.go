@@ -36,23 +36,27 @@ func (c Config) checkOptions() check.Options {
 	return check.Options{Schema: c.Schema, Strict: c.Strict, IgnoreCase: c.IgnoreCase, AllowUnknownFields: c.AllowUnknownFields}
 }
 
-// Filter is an analysed filter: its source, tree (nil after a syntax error), what the checker
-// learned, and all diagnostics, sorted.
+// Filter is an analysed filter: its source, tree, what the checker learned, and all
+// diagnostics, sorted. After a syntax error the tree is partial ([ast.Bad] nodes stand where
+// the parser skipped text, see [parser.Parse]) and SyntaxOK is false; the checker's findings
+// on every well-formed clause are reported beside the syntax errors.
 type Filter struct {
 	Source      string
 	Expr        ast.Expr
 	Info        *check.Info
 	Diagnostics diag.List
+	SyntaxOK    bool
 	cfg         Config
 }
 
 // Analyze parses and checks src. It never fails: problems are in the diagnostics.
 func Analyze(src string, cfg Config) *Filter {
 	x, diags := parser.Parse(src)
+	ok := parser.SyntaxOK(diags)
 	info, cdiags := check.Check(x, cfg.checkOptions())
 	diags = append(diags, cdiags...)
 	diags.Sort()
-	return &Filter{Source: src, Expr: x, Info: info, Diagnostics: diags, cfg: cfg}
+	return &Filter{Source: src, Expr: x, Info: info, Diagnostics: diags, SyntaxOK: ok, cfg: cfg}
 }
 
 // Program compiles the filter; a filter with errors is refused with a [diag.ListError].
@@ -63,9 +67,11 @@ func (f *Filter) Program() (*eval.Program, error) {
 	return eval.Compile(f.Expr, f.Info, eval.Options{IgnoreCase: f.cfg.IgnoreCase})
 }
 
-// Format returns the canonical text of the filter, and false when it could not be parsed.
+// Format returns the canonical text of the filter, and false when it has a syntax error: a
+// partial tree has no canonical text, and a misspelling the parser read as meant (= for ==)
+// is the user's to fix, not the formatter's.
 func (f *Filter) Format() (string, bool) {
-	if f.Expr == nil {
+	if !f.SyntaxOK {
 		return "", false
 	}
 	return format.Node(f.Expr), true
@@ -81,11 +87,12 @@ func Compile(src string, cfg Config) (*eval.Program, diag.List) {
 	return p, f.Diagnostics
 }
 
-// Format returns the canonical form of src. Only a syntax error stops it: a filter with other
-// errors (an unknown field, say) is still formatted.
+// Format returns the canonical form of src, with the parser's diagnostics. Only a syntax error
+// stops it (the text is then empty): a filter with other errors (an unknown field, say) is
+// still formatted.
 func Format(src string) (string, diag.List) {
 	x, diags := parser.Parse(src)
-	if x == nil {
+	if !parser.SyntaxOK(diags) {
 		return "", diags
 	}
 	return format.Node(x), diags

@@ -40,7 +40,7 @@ func (s *Session) cmdExplain(_ context.Context, args string) error {
 		if len(f.Diagnostics) > 0 {
 			s.renderDiags(f)
 		}
-		if f.Expr == nil {
+		if !f.SyntaxOK {
 			return s.failf("the filter cannot be parsed")
 		}
 	} else if f == nil {

@@ -59,7 +59,8 @@ func (op LogicalOp) String() string {
 	return "OR"
 }
 
-// Binary is X AND Y or X OR Y.
+// Binary is X AND Y or X OR Y. After a syntax error where AND was left out between two
+// terms, the parser supplies it: OpSpan is then empty.
 type Binary struct {
 	Op     LogicalOp
 	OpSpan Span // the keyword
@@ -72,7 +73,7 @@ type Not struct {
 	X       Expr
 }
 
-// Paren is ( X ).
+// Paren is ( X ). Rparen is -1 when the closing parenthesis is missing (a syntax error).
 type Paren struct {
 	Lparen, Rparen int // offsets of the parentheses
 	X              Expr
@@ -130,7 +131,9 @@ type In struct {
 	Lparen, Rparen int  // offsets of the parentheses
 }
 
-// Bad stands for a part of the source that could not be parsed.
+// Bad stands for a part of the source that could not be parsed: the parser skipped From to To
+// after a syntax error (an empty span where it skipped nothing). The checker takes it as a
+// term it knows nothing about and reports nothing more about it.
 type Bad struct {
 	From, To int
 }
@@ -190,7 +193,12 @@ func (x *Binary) Span() Span { return x.X.Span().Join(x.Y.Span()) }
 func (x *Not) Span() Span { return x.NotSpan.Join(x.X.Span()) }
 
 // Span implements [Node].
-func (x *Paren) Span() Span { return Span{x.Lparen, x.Rparen + 1} }
+func (x *Paren) Span() Span {
+	if x.Rparen < 0 {
+		return Span{x.Lparen, x.Lparen + 1}.Join(x.X.Span())
+	}
+	return Span{x.Lparen, x.Rparen + 1}
+}
 
 // Span implements [Node].
 func (x *Compare) Span() Span { return x.Field.NameSpan.Join(x.Value.LitSpan) }
@@ -249,4 +257,23 @@ func Unparen(x Expr) Expr {
 		}
 		x = p.X
 	}
+}
+
+// Partial reports whether x holds what a parser recovering from a syntax error builds: a
+// [Bad] node, a [Paren] without its ")", or a [Binary] whose operator was left out (an empty
+// OpSpan). Analyses that reason about the whole filter stay silent about a partial one.
+func Partial(x Expr) bool {
+	partial := false
+	Inspect(x, func(n Node) bool {
+		switch n := n.(type) {
+		case *Bad:
+			partial = true
+		case *Paren:
+			partial = partial || n.Rparen < 0
+		case *Binary:
+			partial = partial || n.OpSpan.Len() == 0
+		}
+		return !partial
+	})
+	return partial
 }

@@ -63,8 +63,11 @@ func (in *Info) Type(f *ast.Field) (schema.Type, bool) {
 	return 0, false
 }
 
-// Check checks the filter x (which may be nil after a syntax error: then nothing is reported)
-// and returns what it learned with the diagnostics, sorted.
+// Check checks the filter x and returns what it learned with the diagnostics, sorted. x may be
+// a partial tree from a parser that met syntax errors: each well-formed clause is checked, an
+// [ast.Bad] node is a term the checker knows nothing about and reports nothing on (go/types'
+// Invalid), and the whole-filter analyses ("never true") wait until the syntax is fixed. A nil
+// x yields nothing.
 func Check(x ast.Expr, opt Options) (*Info, diag.List) {
 	if opt.Schema == nil {
 		opt.Schema = schema.Default()

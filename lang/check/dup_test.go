@@ -39,7 +39,7 @@ func TestDuplicateValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		x, pd := parser.Parse(tt.src)
-		if x == nil {
+		if !parser.SyntaxOK(pd) {
 			t.Fatalf("%s: %v", tt.src, pd)
 		}
 		_, diags := check.Check(x, check.Options{IgnoreCase: tt.ignoreCase, AllowUnknownFields: true})

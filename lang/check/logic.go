@@ -17,11 +17,13 @@ import (
 // analysed, so that every problem shows in one pass; but reasoning about "never true" is left
 // until the errors are fixed (an unknown value makes a comparison false, which would only
 // repeat the error), and so is the event-type analysis when an EventType comparison itself
-// has an error.
+// has an error. A partial tree (after a syntax error) gets its event types worked out but no
+// finding of these analyses: its shape is the parser's guess.
 func (c *checker) logic(x ast.Expr) {
+	partial := ast.Partial(x)
 	hadErrors := c.diags.HasErrors()
 	reported := false
-	if !hadErrors {
+	if !hadErrors && !partial {
 		reported = c.conjunctions(x)
 	}
 	types := c.opt.Schema.EventTypes()
@@ -32,6 +34,9 @@ func (c *checker) logic(x ast.Expr) {
 	c.info.PinsEventType = first != nil
 	c.info.EventTypes = c.possibleEventTypes(x, types)
 	anyPossible := len(c.info.EventTypes) > 0
+	if partial {
+		return
+	}
 	if !c.info.PinsEventType {
 		if c.opt.Strict {
 			d := c.report(x.Span(), diag.Error, diag.MultipleEventTypes,

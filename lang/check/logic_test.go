@@ -126,8 +126,8 @@ func TestEventTypeAnalysis(t *testing.T) {
 		for _, ignoreCase := range []bool{false, true} {
 			opt := Options{Schema: s, IgnoreCase: ignoreCase, AllowUnknownFields: true}
 			for _, src := range filters {
-				x, _ := parser.Parse(src)
-				if x == nil {
+				x, pd := parser.Parse(src)
+				if !parser.SyntaxOK(pd) {
 					continue
 				}
 				checked++

@@ -49,7 +49,7 @@ func TestFormat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		x, diags := parser.Parse(tt.src)
-		if x == nil {
+		if !parser.SyntaxOK(diags) {
 			t.Errorf("Parse(%q): %s", tt.src, diags.String("", tt.src))
 			continue
 		}
@@ -57,8 +57,8 @@ func TestFormat(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("Node(%q) = %q, want %q", tt.src, got, tt.want)
 		}
-		y, _ := parser.Parse(got)
-		if y == nil || format.Node(y) != got {
+		y, yd := parser.Parse(got)
+		if !parser.SyntaxOK(yd) || format.Node(y) != got {
 			t.Errorf("Node(%q) = %q is not a fixed point", tt.src, got)
 		}
 	}

@@ -31,13 +31,14 @@ func FuzzFormat(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		x, _ := parser.Parse(src)
-		if x == nil {
+		x, xd := parser.Parse(src)
+		if !parser.SyntaxOK(xd) {
+			format.Node(x) // a partial tree prints without a crash, though fmt refuses it
 			return
 		}
 		once := format.Node(x)
 		y, diags := parser.Parse(once)
-		if y == nil {
+		if !parser.SyntaxOK(diags) {
 			t.Fatalf("fmt(%q) = %q does not parse:\n%s", src, once, diags.String("", once))
 		}
 		if twice := format.Node(y); twice != once {

@@ -1,332 +1,480 @@
-// Package parser turns the text of a KATA event filter into an [ast.Expr]. It is the only
-// package of katafilter that knows the parsing library (participle): the grammar structs are
-// private and converted at once into package ast. participle's grammar defines the language
-// (the published EBNF is generated from it) and explains its syntax errors; the filters it
-// accepts are parsed by the same grammar written out as a recursive-descent parser
-// (descent.go), without reflection and with far fewer allocations, and held to it by a
-// differential test and a fuzz target. Syntax errors come back as diagnostics with positions;
-// the parser never panics, whatever the input.
+// Package parser turns the text of a KATA event filter into an [ast.Expr]: a hand-written
+// scanner (scanner.go) and a recursive-descent parser with one token of lookahead, in the
+// go/parser style. It never stops at the first mistake: on a syntax error it records a
+// diagnostic, skips to a point where the filter can go on (AND, OR, ")" or the start of a new
+// line), and puts an [ast.Bad] node where it skipped, so that every filter yields a tree and
+// every syntax error, and the checker still sees each well-formed clause. Mistakes with an
+// obvious meaning (= for ==, && || ! for AND OR NOT) are reported and read as meant.
+//
+// The grammar's specification is package grammar (participle's structs, which print
+// grammar/katafilter.ebnf); a differential test and a fuzz target there hold this parser to it.
+// The parser never panics, whatever the input.
 package parser
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
-
-	"github.com/alecthomas/participle/v2"
-	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
 )
 
-// Parse parses one filter. On a syntax error the tree is nil and the diagnostics say what was
-// expected where. Other lexical problems (bad escapes, unterminated strings, double quotes, an
-// integer out of range) come back as diagnostics beside a usable tree.
-func Parse(src string) (x ast.Expr, diags diag.List) {
-	defer func() {
-		if r := recover(); r != nil { // a bug in the parsing library must not cross our API
-			x = nil
-			diags = diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
-				Code: diag.SyntaxError, Message: fmt.Sprintf("internal parser error: %v", r)}}
+// MaxDepth is how deeply [Parse] lets parentheses nest, and how many NOTs it takes in a row.
+// Real filters nest a few levels; the limit keeps a hostile filter (an events API request,
+// say) from costing seconds: each level of the tree is a level of recursion in the parser,
+// the checker and the planner (250,000 NOTs took a second and 90 MB).
+const MaxDepth = 100
+
+// MaxErrors is how many syntax errors [Parse] reports; one more diagnostic counts the rest.
+const MaxErrors = 10
+
+// Parse parses one filter. It always returns a tree: after a syntax error the tree is partial,
+// with [ast.Bad] nodes where the parser skipped text (and a Paren whose ")" is missing has
+// Rparen -1), and the diagnostics hold every syntax error, capped at [MaxErrors]. Lexical
+// problems (bad escapes, unterminated strings, double quotes, an integer out of range) come
+// back as diagnostics beside a whole tree. [SyntaxOK] tells the two apart.
+func Parse(src string) (ast.Expr, diag.List) {
+	p := newParser(src)
+	x := p.parse()
+	return x, p.finish()
+}
+
+// SyntaxOK reports whether diags, from [Parse], hold no syntax error: then the tree is whole
+// and means what the text says.
+func SyntaxOK(diags diag.List) bool {
+	for _, d := range diags {
+		if d.Severity == diag.Error && syntaxCode(d.Code) {
+			return false
 		}
-	}()
-	if strings.Trim(src, lexSpace) == "" {
-		return nil, diag.List{{Span: ast.Span{Start: 0, End: len(src)}, Severity: diag.Error,
-			Code: diag.SyntaxError, Message: "empty filter: expected a comparison such as EventType == 'process'"}}
 	}
-	if d, deep := tooDeep(src); deep {
-		return nil, diag.List{d}
-	}
-	if x, diags, ok := parseDescent(src); ok {
-		return x, diags
-	}
-	return parseGrammar(src)
+	return true
 }
 
-// parseGrammar parses src with participle's grammar, which defines the language: Parse uses it
-// when [descent] gives up, to explain the syntax error.
-func parseGrammar(src string) (ast.Expr, diag.List) {
-	g, err := grammar.ParseString("", src)
-	if err != nil {
-		return nil, syntaxError(src, err)
-	}
-	c := &converter{src: src}
-	x := c.or(g)
-	if c.deep != nil {
-		return nil, diag.List{*c.deep}
-	}
-	return x, c.diags
+// syntaxCode reports the codes of text that does not follow the grammar.
+func syntaxCode(c diag.Code) bool {
+	return c == diag.SyntaxError || c == diag.SingleEquals || c == diag.LogicalSymbol
 }
 
-// lexSpace is the white space of the lexer (the \s of its Whitespace rule: RE2's \s has no
-// vertical tab), so that Parse and ContextAt agree on what an empty filter is.
-const lexSpace = " \t\n\f\r"
-
-type converter struct {
-	src   string
-	diags diag.List
-	deep  *diag.Diagnostic // the first run of NOTs too long, which refuses the filter
+// Incomplete reports whether src ends too early: its first syntax error is that the filter
+// stops where the grammar expects more (an operator, a value, a term after AND, a ")").
+// An interactive reader then asks for another line.
+func Incomplete(src string) bool {
+	p := newParser(src)
+	if p.tok == tEOF {
+		return false // nothing typed yet
+	}
+	p.parse()
+	return p.firstErr == len(src)
 }
 
-// tooManyNots notes a run of more than MaxDepth NOTs, the first beyond at sp.
-func (c *converter) tooManyNots(sp ast.Span) {
-	if c.deep == nil {
-		c.deep = &diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.SyntaxError,
-			Message: fmt.Sprintf("NOTs nest more than %d deep", MaxDepth)}
-	}
+type parser struct {
+	src string
+	pos int // where the next token starts, white space included
+
+	// the current token
+	tok        kind
+	start, end int
+	nl         bool // a newline separates it from the previous token
+
+	// the previous token
+	prevTok            kind
+	prevStart, prevEnd int
+
+	depth int // open parentheses, list parentheses included
+
+	diags    diag.List
+	nerr     int // syntax errors found, reported or not
+	firstErr int // offset of the first syntax error, -1 before it
+	lastErr  int // offset of the last syntax error reported
+	dropped  int // syntax errors beyond MaxErrors
+	// quiet is set after a syntax error until the parser has read a whole term again, or an
+	// AND or OR other than the one it stumbled on: errors found meanwhile would follow from
+	// the first (go/parser's rule against cascades).
+	quiet bool
+	// gaveUp is set when parentheses nest too deep: the rest of the input is skipped and no
+	// more errors are reported.
+	gaveUp bool
+	// eof is the context where the parser first met the end of the input expecting more.
+	eof    Context
+	eofSet bool
 }
 
-func (c *converter) or(g *gOr) ast.Expr {
-	x := c.and(g.Left)
-	for _, r := range g.Rest {
-		x = &ast.Binary{Op: ast.Or, OpSpan: tokSpan(r.Op.Pos, r.Op.EndPos), X: x, Y: c.and(r.Right)}
-	}
-	return x
+func newParser(src string) *parser {
+	p := &parser{src: src, firstErr: -1, lastErr: -1}
+	p.next()
+	return p
 }
 
-func (c *converter) and(g *gAnd) ast.Expr {
-	x := c.not(g.Left)
-	for _, r := range g.Rest {
-		x = &ast.Binary{Op: ast.And, OpSpan: tokSpan(r.Op.Pos, r.Op.EndPos), X: x, Y: c.not(r.Right)}
+// parse parses a whole filter.
+func (p *parser) parse() ast.Expr {
+	if p.tok == tEOF {
+		p.eof, p.eofSet = Context{Expect: ExpectTerm}, true
+		p.nerr, p.firstErr = 1, len(p.src)
+		p.diags = append(p.diags, diag.Diagnostic{Span: ast.Span{Start: 0, End: len(p.src)}, Severity: diag.Error,
+			Code: diag.SyntaxError, Message: "empty filter: expected a comparison such as EventType == 'process'"})
+		return &ast.Bad{From: 0, To: len(p.src)}
 	}
-	return x
+	return p.or()
 }
 
-func (c *converter) not(g *gNot) ast.Expr {
-	if len(g.Nots) > MaxDepth {
-		c.tooManyNots(tokSpan(g.Nots[MaxDepth].Pos, g.Nots[MaxDepth].EndPos))
+// finish returns the diagnostics, with the count of those beyond MaxErrors.
+func (p *parser) finish() diag.List {
+	if p.dropped > 0 {
+		end := len(p.src)
+		p.diags = append(p.diags, diag.Diagnostic{Span: ast.Span{Start: end, End: end}, Severity: diag.Error,
+			Code: diag.SyntaxError, Message: fmt.Sprintf("and %d more syntax errors", p.dropped)})
 	}
-	x := c.primary(g.X)
-	for i := len(g.Nots) - 1; i >= 0; i-- {
-		x = &ast.Not{NotSpan: tokSpan(g.Nots[i].Pos, g.Nots[i].EndPos), X: x}
-	}
-	return x
+	return p.diags
 }
 
-func (c *converter) primary(g *gPrimary) ast.Expr {
-	switch {
-	case g.Paren != nil:
-		return &ast.Paren{Lparen: g.Paren.Pos.Offset, Rparen: g.Paren.End.Pos.Offset, X: c.or(g.Paren.X)}
-	case g.Call != nil:
-		in := &ast.In{Field: field(g.Call.Field), Call: true, InSpan: tokSpan(g.Call.Kw.Pos, g.Call.Kw.EndPos),
-			Lparen: c.nextParen(g.Call.Kw.EndPos.Offset), Rparen: g.Call.End.Pos.Offset}
-		in.Values = c.values(g.Call.Values)
-		return in
-	default:
-		f := field(g.Cmp.Field)
-		if l := g.Cmp.In; l != nil {
-			return &ast.In{Field: f, InSpan: tokSpan(l.Kw.Pos, l.Kw.EndPos), Lparen: c.nextParen(l.Kw.EndPos.Offset),
-				Rparen: l.End.Pos.Offset, Values: c.values(l.Values)}
+// next moves to the next token.
+func (p *parser) next() {
+	p.prevTok, p.prevStart, p.prevEnd = p.tok, p.start, p.end
+	p.nl = false
+	for p.pos < len(p.src) && isSpace(p.src[p.pos]) {
+		if p.src[p.pos] == '\n' {
+			p.nl = true
 		}
-		return &ast.Compare{Field: f, Op: ast.ParseCmpOp(g.Cmp.Op.Text), OpSpan: tokSpan(g.Cmp.Op.Pos, g.Cmp.Op.EndPos),
-			Value: c.value(g.Cmp.Value)}
+		p.pos++
+	}
+	if p.pos >= len(p.src) {
+		p.tok, p.start, p.end = tEOF, len(p.src), len(p.src)
+		return
+	}
+	k, n := scan(p.src[p.pos:])
+	p.tok, p.start, p.end = k, p.pos, p.pos+n
+	p.pos += n
+}
+
+func (p *parser) text() string { return p.src[p.start:p.end] }
+
+func (p *parser) span() ast.Span { return ast.Span{Start: p.start, End: p.end} }
+
+// or parses Or = And ("OR" And)*.
+func (p *parser) or() ast.Expr {
+	x := p.and()
+	for p.tok == tOr || p.tok == tOrOr {
+		opSpan := p.connective()
+		x = &ast.Binary{Op: ast.Or, OpSpan: opSpan, X: x, Y: p.and()}
+	}
+	return x
+}
+
+// and parses And = Not ("AND" Not)*. It also takes what no rule allows after a term (a term
+// with its AND left out, or text the language does not know), so that the chain goes on: the
+// missing AND becomes a Binary whose OpSpan is empty.
+func (p *parser) and() ast.Expr {
+	x := p.not()
+	for {
+		switch p.tok {
+		case tAnd, tAndAnd:
+			opSpan := p.connective()
+			x = &ast.Binary{Op: ast.And, OpSpan: opSpan, X: x, Y: p.not()}
+			continue
+		case tEOF, tOr, tOrOr:
+			return x
+		case tRparen:
+			if p.depth > 0 {
+				return x
+			}
+		}
+		p.errorExpected(Context{Expect: ExpectConnective})
+		at := ast.Span{Start: p.start, End: p.start}
+		var y ast.Expr
+		switch p.tok {
+		case tIdent, tNot, tBang, tLparen, tIn:
+			y = p.not()
+		default:
+			y = p.junk()
+		}
+		x = &ast.Binary{Op: ast.And, OpSpan: at, X: x, Y: y}
 	}
 }
 
-// nextParen finds the offset of the "(" that the grammar guarantees after off.
-func (c *converter) nextParen(off int) int {
-	if i := strings.IndexByte(c.src[off:], '('); i >= 0 {
-		return off + i
+// connective reads AND or OR (&& or || with a diagnostic) and returns its span.
+func (p *parser) connective() ast.Span {
+	sp := p.span()
+	switch p.tok {
+	case tAndAnd:
+		p.logicalSymbol("AND")
+	case tOrOr:
+		p.logicalSymbol("OR")
 	}
-	return off
+	if p.start != p.lastErr {
+		p.quiet = false // a new clause: its errors are its own
+	}
+	p.next()
+	return sp
 }
 
-func (c *converter) values(gs []*gValue) []*ast.Literal {
-	if len(gs) == 0 {
-		return nil
+// not parses Not = "NOT"* Primary, without recursion: a filter may hold any number of NOTs,
+// of which the tree keeps MaxDepth.
+func (p *parser) not() ast.Expr {
+	var nots []ast.Span
+	for p.tok == tNot || p.tok == tBang {
+		if p.tok == tBang {
+			p.logicalSymbol("NOT")
+		}
+		if len(nots) < MaxDepth {
+			nots = append(nots, p.span())
+		} else if len(nots) == MaxDepth {
+			p.tooDeep(fmt.Sprintf("NOTs nest more than %d deep", MaxDepth))
+			nots = append(nots, ast.Span{}) // reported once; the extra span is dropped below
+		}
+		p.next()
 	}
-	out := make([]*ast.Literal, len(gs))
-	for i, g := range gs {
-		out[i] = c.value(g)
+	x := p.primary()
+	for i := min(len(nots), MaxDepth) - 1; i >= 0; i-- {
+		x = &ast.Not{NotSpan: nots[i], X: x}
 	}
-	return out
+	return x
 }
 
-func (c *converter) value(g *gValue) *ast.Literal {
-	sp := tokSpan(g.Pos, g.EndPos)
-	switch {
-	case g.String != nil:
-		return c.literal(new(ast.Literal), tokString, *g.String, sp)
-	case g.BadString != nil:
-		return c.literal(new(ast.Literal), tokBadString, *g.BadString, sp)
-	case g.DQString != nil:
-		return c.literal(new(ast.Literal), tokDQString, *g.DQString, sp)
-	case g.Int != nil:
-		return c.literal(new(ast.Literal), tokInt, *g.Int, sp)
-	default:
-		return c.literal(new(ast.Literal), tokKeyword, *g.Bool, sp)
+// primary parses Primary = "(" Or ")" | "IN" "(" Ident ("," Value)* ")" | Ident (Op Value | InList).
+func (p *parser) primary() ast.Expr {
+	switch p.tok {
+	case tLparen:
+		return p.paren()
+	case tIn:
+		return p.call()
+	case tIdent:
+		n := new(comparison) // the common case: one allocation for its three nodes
+		n.field = ast.Field{Name: p.text(), NameSpan: p.span()}
+		p.next()
+		if p.tok == tIn {
+			return p.inList(&n.field)
+		}
+		n.cmp = ast.Compare{Field: &n.field, Op: p.cmpOp(), OpSpan: p.span()}
+		if n.cmp.Op == 0 {
+			p.errorExpected(Context{Expect: ExpectOperator, Field: n.field.Name})
+			return p.bad(n.field.NameSpan.Start)
+		}
+		p.next()
+		if !p.isValue() {
+			p.errorExpected(Context{Expect: ExpectValue, Field: n.field.Name, Op: n.cmp.Op.String()})
+			return p.bad(n.field.NameSpan.Start)
+		}
+		n.cmp.Value = p.value(&n.value)
+		p.quiet = false
+		return &n.cmp
 	}
+	p.errorExpected(Context{Expect: ExpectTerm})
+	return p.bad(p.start)
 }
 
-// literal sets l to the literal of a value token (a keyword is TRUE or FALSE), with the
-// diagnostics of its lexical problems, and returns it.
-func (c *converter) literal(l *ast.Literal, typ lexer.TokenType, raw string, sp ast.Span) *ast.Literal {
-	switch typ {
-	case tokString:
+// paren parses "(" Or ")".
+func (p *parser) paren() ast.Expr {
+	lparen := p.start
+	if p.depth >= MaxDepth {
+		p.tooDeep(fmt.Sprintf("parentheses nest more than %d deep", MaxDepth))
+		p.gaveUp = true
+		for p.tok != tEOF {
+			p.next()
+		}
+		return &ast.Bad{From: lparen, To: p.prevEnd}
+	}
+	p.depth++
+	p.next()
+	x := p.or()
+	p.depth--
+	if p.tok != tRparen {
+		p.errorExpected(Context{Expect: ExpectConnective, Depth: p.depth + 1})
+		return &ast.Paren{Lparen: lparen, Rparen: -1, X: x}
+	}
+	rparen := p.start
+	p.quiet = false
+	p.next()
+	return &ast.Paren{Lparen: lparen, Rparen: rparen, X: x}
+}
+
+// call parses the call form "IN" "(" Ident ("," Value)* ")".
+func (p *parser) call() ast.Expr {
+	from := p.start
+	in := &ast.In{Call: true, InSpan: p.span()}
+	p.next()
+	if p.tok != tLparen {
+		p.errorExpected(Context{Expect: ExpectInParen})
+		return p.bad(from)
+	}
+	in.Lparen = p.start
+	p.depth++
+	p.next()
+	if p.tok != tIdent {
+		p.errorExpected(Context{Expect: ExpectCallField})
+		return p.badList(from)
+	}
+	in.Field = &ast.Field{Name: p.text(), NameSpan: p.span()}
+	p.next()
+	for p.tok == tComma {
+		p.next()
+		if !p.isValue() {
+			p.errorExpected(Context{Expect: ExpectListNext, Field: in.Field.Name})
+			return p.badList(from)
+		}
+		in.Values = append(in.Values, p.value(new(ast.Literal)))
+	}
+	if p.tok != tRparen {
+		e := ExpectListSep
+		if len(in.Values) == 0 {
+			e = ExpectCallComma
+		}
+		p.errorExpected(Context{Expect: e, Field: in.Field.Name})
+		return p.badList(from)
+	}
+	return p.closeList(in)
+}
+
+// inList parses InList = "IN" "(" (Value ("," Value)*)? ")" after the field f.
+func (p *parser) inList(f *ast.Field) ast.Expr {
+	in := &ast.In{Field: f, InSpan: p.span()}
+	p.next()
+	if p.tok != tLparen {
+		p.errorExpected(Context{Expect: ExpectInParen, Field: f.Name})
+		return p.bad(f.NameSpan.Start)
+	}
+	in.Lparen = p.start
+	p.depth++
+	p.next()
+	if p.tok != tRparen {
+		expect := ExpectListValue
+		for {
+			if !p.isValue() {
+				p.errorExpected(Context{Expect: expect, Field: f.Name})
+				return p.badList(f.NameSpan.Start)
+			}
+			in.Values = append(in.Values, p.value(new(ast.Literal)))
+			if p.tok != tComma {
+				break
+			}
+			p.next()
+			expect = ExpectListNext
+		}
+		if p.tok != tRparen {
+			p.errorExpected(Context{Expect: ExpectListSep, Field: f.Name})
+			return p.badList(f.NameSpan.Start)
+		}
+	}
+	return p.closeList(in)
+}
+
+// closeList reads the ")" that ends the list of in.
+func (p *parser) closeList(in *ast.In) ast.Expr {
+	in.Rparen = p.start
+	p.depth--
+	p.quiet = false
+	p.next()
+	return in
+}
+
+// cmpOp returns the comparison operator of the current token (= read as == with a
+// diagnostic), or 0.
+func (p *parser) cmpOp() ast.CmpOp {
+	switch p.tok {
+	case tCmp:
+		return ast.ParseCmpOp(p.text())
+	case tAssign:
+		sp := p.span()
+		p.report(diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.SingleEquals,
+			Message: "= is not an operator: compare with ==",
+			Fixes:   []diag.Fix{{Title: "replace = with ==", Safe: true, Edits: []diag.Edit{{Span: sp, NewText: "=="}}}}})
+		return ast.Eq
+	}
+	return 0
+}
+
+// isValue reports whether the current token is a Value: String | BadString | DQString | Int |
+// "TRUE" | "FALSE".
+func (p *parser) isValue() bool {
+	switch p.tok {
+	case tString, tBadString, tDQString, tInt, tTrue, tFalse:
+		return true
+	}
+	return false
+}
+
+// value makes l the literal of the current token, a Value, and moves past it.
+func (p *parser) value(l *ast.Literal) *ast.Literal {
+	sp := p.span()
+	raw := p.text()
+	switch p.tok {
+	case tString:
 		*l = ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp}
-	case tokBadString:
-		c.unterminated(sp, raw)
+	case tBadString:
+		p.diags = append(p.diags, unterminated(sp, raw))
 		*l = ast.Literal{Kind: ast.String, Raw: raw, LitSpan: sp, Unterminated: true}
-	case tokDQString:
-		d := diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.DoubleQuotes,
-			Message: "string constants are written in single quotes"}
-		text, closed := singleQuoted(raw)
-		fix := diag.Fix{Title: "use single quotes", Safe: closed, Edits: []diag.Edit{{Span: sp, NewText: text}}}
-		if !closed {
-			fix.Title = "use single quotes and close the string"
-		}
-		d.Fixes = []diag.Fix{fix}
-		c.diags = append(c.diags, d)
+	case tDQString:
+		d, text := doubleQuoted(sp, raw)
+		p.diags = append(p.diags, d)
 		*l = ast.Literal{Kind: ast.String, Raw: text, LitSpan: sp, DoubleQuoted: true}
-	case tokInt:
+	case tInt:
 		if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
-			c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,
+			p.diags = append(p.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.IntegerRange,
 				Message: fmt.Sprintf("integer %s does not fit in 64 bits", raw)})
 		}
 		*l = ast.Literal{Kind: ast.Int, Raw: raw, LitSpan: sp}
 	default:
 		*l = ast.Literal{Kind: ast.Bool, Raw: raw, LitSpan: sp}
 	}
+	p.next()
 	return l
 }
 
-// unterminated explains a string that runs to the end of the input. The common cause is a
-// backslash before the closing quote (a Windows path ending in \), which escapes the quote:
-// when the string ends with \' (white space aside), that is the diagnosis, with a fix.
-func (c *converter) unterminated(sp ast.Span, raw string) {
-	if i := strings.LastIndex(raw, `\'`); i > 0 && !escapedBefore(raw, i) && strings.TrimSpace(raw[i+2:]) == "" {
-		at := sp.Start + i
-		c.diags = append(c.diags, diag.Diagnostic{Span: ast.Span{Start: at, End: at + 2}, Severity: diag.Error,
-			Code:    diag.TrailingBackslash,
-			Message: `this backslash escapes the quote after it, so the string never ends; write \\ for a backslash`,
-			Fixes: []diag.Fix{{Title: `write the backslash as \\`, Safe: true,
-				Edits: []diag.Edit{{Span: ast.Span{Start: at, End: at + 1}, NewText: `\\`}}}}})
-		return
-	}
-	c.diags = append(c.diags, diag.Diagnostic{Span: sp, Severity: diag.Error, Code: diag.UnterminatedString,
-		Message: "string constant has no closing quote",
-		Fixes: []diag.Fix{{Title: "add the closing quote",
-			Edits: []diag.Edit{{Span: ast.Span{Start: sp.End, End: sp.End}, NewText: "'"}}}}})
-}
-
-// singleQuoted rewrites a double-quoted string constant (closed or not) in single quotes with
-// the same meaning: \" becomes ", a bare ' becomes \', other escapes stay as they are. closed
-// reports whether raw had its closing double quote.
-func singleQuoted(raw string) (text string, closed bool) {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for i := 1; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case c == '"':
-			closed = true
-			i = len(raw)
-		case c == '\\' && i+1 < len(raw):
-			if raw[i+1] == '"' {
-				b.WriteByte('"')
-			} else {
-				b.WriteString(raw[i : i+2])
+// bad skips to the next point where the filter can go on (AND, OR, a ")" that closes an open
+// parenthesis, the end, or a token that starts a new line, unless it is the one at from) and
+// returns the Bad node for the text from from to the last token skipped.
+func (p *parser) bad(from int) ast.Expr {
+	for {
+		switch p.tok {
+		case tEOF, tAnd, tOr, tAndAnd, tOrOr:
+			return p.badTo(from)
+		case tRparen:
+			if p.depth > 0 {
+				return p.badTo(from)
 			}
-			i++
-		case c == '\\': // a lone backslash at the very end
-			b.WriteString(`\\`)
-		case c == '\'':
-			b.WriteString(`\'`)
-		default:
-			b.WriteByte(c)
+		}
+		if p.nl && p.start != from {
+			return p.badTo(from)
+		}
+		p.next()
+	}
+}
+
+// junk skips text that can neither go on after a term nor start one, up to where the filter
+// can go on or a term starts, and returns its Bad node.
+func (p *parser) junk() ast.Expr {
+	from := p.start
+	for {
+		p.next()
+		switch p.tok {
+		case tEOF, tAnd, tOr, tAndAnd, tOrOr, tIdent, tNot, tBang, tLparen, tIn:
+			return p.badTo(from)
+		case tRparen:
+			if p.depth > 0 {
+				return p.badTo(from)
+			}
 		}
 	}
-	b.WriteByte('\'')
-	return b.String(), closed
 }
 
-// escapedBefore reports whether the backslash at i is itself escaped.
-func escapedBefore(s string, i int) bool {
-	n := 0
-	for j := i - 1; j > 0 && s[j] == '\\'; j-- {
-		n++
-	}
-	return n%2 == 1
+func (p *parser) badTo(from int) ast.Expr {
+	return &ast.Bad{From: from, To: max(from, p.prevEnd)}
 }
 
-func field(g *gIdent) *ast.Field {
-	return &ast.Field{Name: g.Name, NameSpan: tokSpan(g.Pos, g.EndPos)}
+// badList skips the rest of an in list after an error and returns the Bad node for the list:
+// its ")" is read when the skip stops there.
+func (p *parser) badList(from int) ast.Expr {
+	b := p.bad(from)
+	p.depth--
+	if p.tok == tRparen {
+		p.next()
+		b.(*ast.Bad).To = p.prevEnd
+	}
+	return b
 }
 
-func tokSpan(start, end lexer.Position) ast.Span {
-	return ast.Span{Start: start.Offset, End: end.Offset}
-}
-
-// syntaxError turns participle's error into a diagnostic in our words.
-func syntaxError(src string, err error) diag.List {
-	d := syntaxDiag(src, err)
-	if hint, ok := escapedQuoteBefore(src, d.Span.Start); ok {
-		return diag.List{hint, d}
-	}
-	return diag.List{d}
-}
-
-func syntaxDiag(src string, err error) diag.Diagnostic {
-	d := diag.Diagnostic{Severity: diag.Error, Code: diag.SyntaxError}
-	var perr participle.Error
-	off := len(src)
-	if errors.As(err, &perr) {
-		off = perr.Position().Offset
-	}
-	off = max(0, min(off, len(src)))
-	ctx, off := firstRejected(src, off)
-	tok := tokenAt(src, off)
-	d.Span = ast.Span{Start: off, End: off + len(tok)}
-	found := "end of filter"
-	if tok != "" {
-		found = strconv.Quote(tok)
-	}
-	expected := ctx.Describe()
-	switch tok {
-	case "=":
-		if ctx.Expect != ExpectOperator {
-			break // after >, say: the generic message is clearer than a fix that makes >==
-		}
-		d.Code = diag.SingleEquals
-		d.Message = "= is not an operator: compare with =="
-		d.Fixes = []diag.Fix{{Title: "replace = with ==", Safe: true, Edits: []diag.Edit{{Span: d.Span, NewText: "=="}}}}
-		return d
-	case "&&", "||", "!":
-		word := map[string]string{"&&": "AND", "||": "OR", "!": "NOT"}[tok]
-		d.Code = diag.LogicalSymbol
-		d.Message = fmt.Sprintf("%s is not an operator: write %s", tok, word)
-		text := word
-		if off > 0 && !isSpace(src[off-1]) {
-			text = " " + text
-		}
-		if d.Span.End < len(src) && !isSpace(src[d.Span.End]) {
-			text += " "
-		}
-		d.Fixes = []diag.Fix{{Title: "replace " + tok + " with " + word, Safe: true,
-			Edits: []diag.Edit{{Span: d.Span, NewText: text}}}}
-		return d
-	}
-	if expected == "" {
-		d.Message = fmt.Sprintf("unexpected %s", found)
-	} else {
-		d.Message = fmt.Sprintf("expected %s, found %s", expected, found)
-	}
-	return d
-}
-
-// tokenAt returns the token text that starts at off, as the lexer would cut it.
-func tokenAt(src string, off int) string {
-	if off >= len(src) {
-		return ""
-	}
-	lx, err := filterLexer.LexString("", src[off:])
-	if err != nil {
-		return src[off : off+1]
-	}
-	t, err := lx.Next()
-	if err != nil || t.EOF() {
-		return ""
-	}
-	return t.Value
+// comparison holds the nodes of Field op Value, allocated together.
+type comparison struct {
+	cmp   ast.Compare
+	field ast.Field
+	value ast.Literal
 }

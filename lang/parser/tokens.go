@@ -1,10 +1,6 @@
 package parser
 
-import (
-	"strings"
-
-	"github.com/katafilter/katafilter/lang/ast"
-)
+import "github.com/katafilter/katafilter/lang/ast"
 
 // TokenKind classifies a token for editors (semantic highlighting) and for the completion
 // engine.
@@ -34,48 +30,25 @@ type Token struct {
 // know becomes [TokInvalid] tokens.
 func Tokens(src string) []Token {
 	var out []Token
-	lx, err := filterLexer.LexString("", src)
-	if err != nil {
-		return nil
-	}
-	sym := filterLexer.Symbols()
-	names := make(map[int]string, len(sym))
-	for n, t := range sym {
-		names[int(t)] = n
-	}
-	for {
-		t, err := lx.Next()
-		if err != nil || t.EOF() {
-			return out
-		}
-		k := TokInvalid
-		switch names[int(t.Type)] {
-		case "Whitespace":
+	for i := 0; i < len(src); {
+		if isSpace(src[i]) {
+			i++
 			continue
-		case "String", "BadString", "DQString":
-			k = TokString
-		case "Int":
-			k = TokNumber
-		case "Ident":
-			k = TokField
-		case "Keyword":
-			switch strings.ToUpper(t.Value) {
-			case "IN":
-				k = TokIn
-			case "TRUE", "FALSE":
-				k = TokBool
-			default:
-				k = TokKeyword
-			}
-		case "Op":
-			if ast.ParseCmpOp(t.Value) != 0 {
-				k = TokOperator
-			}
-		case "Punct":
-			k = TokPunct
 		}
-		out = append(out, Token{Kind: k, Text: t.Value, Span: ast.Span{Start: t.Pos.Offset, End: t.Pos.Offset + len(t.Value)}})
+		k, n := scan(src[i:])
+		out = append(out, Token{Kind: publicKind[k], Text: src[i : i+n], Span: ast.Span{Start: i, End: i + n}})
+		i += n
 	}
+	return out
+}
+
+// publicKind maps the parser's token kinds to the kinds editors see.
+var publicKind = [...]TokenKind{
+	tString: TokString, tBadString: TokString, tDQString: TokString, tInt: TokNumber,
+	tIdent: TokField, tAnd: TokKeyword, tOr: TokKeyword, tNot: TokKeyword, tIn: TokIn,
+	tTrue: TokBool, tFalse: TokBool, tCmp: TokOperator, tAssign: TokInvalid, tAndAnd: TokInvalid,
+	tOrOr: TokInvalid, tBang: TokInvalid, tLparen: TokPunct, tRparen: TokPunct, tComma: TokPunct,
+	tOther: TokInvalid,
 }
 
 // Expect is what the grammar allows at some point of a filter.
@@ -109,90 +82,30 @@ type Context struct {
 
 // ContextAt returns the grammatical context at byte offset off of src: what may come next after
 // the tokens that end at or before off. A token that contains off (the word being typed) is not
-// counted.
+// counted. It is the parser's own state where it meets the end of that text (after recovering
+// from any error before it), so completion and syntax errors read the grammar alike.
 func ContextAt(src string, off int) Context {
-	var toks []Token
-	for _, t := range Tokens(src) {
-		if t.Span.End > off || (t.Span.End == off && t.Kind == TokField) {
+	off = max(0, min(off, len(src)))
+	cut := 0
+	for i := 0; i < len(src); {
+		if isSpace(src[i]) {
+			i++
+			continue
+		}
+		k, n := scan(src[i:])
+		if i+n > off || i+n == off && k == tIdent {
 			break
 		}
-		toks = append(toks, t)
+		i += n
+		cut = i
 	}
-	return contextAfter(toks)
-}
-
-type frame int
-
-const (
-	frameGroup frame = iota
-	frameList
-	frameCall
-)
-
-func contextAfter(toks []Token) Context {
-	c := Context{Expect: ExpectTerm}
-	var stack []frame
-	top := func() frame {
-		if len(stack) == 0 {
-			return frameGroup
-		}
-		return stack[len(stack)-1]
+	p := newParser(src[:cut])
+	p.parse()
+	c := p.eof
+	if !p.eofSet {
+		c = Context{Expect: ExpectConnective, Depth: p.depth}
 	}
-	for _, t := range toks {
-		switch t.Kind {
-		case TokKeyword:
-			c = Context{Expect: ExpectTerm}
-		case TokIn:
-			if c.Expect == ExpectOperator {
-				c.Expect = ExpectInParen
-			} else {
-				c = Context{Expect: ExpectInParen, Field: ""}
-				stack = append(stack, frameCall) // popped at once by "(": mark a call
-				stack = stack[:len(stack)-1]
-				c.Op = "call"
-			}
-		case TokField:
-			if c.Expect == ExpectCallField {
-				c = Context{Expect: ExpectCallComma, Field: t.Text}
-			} else {
-				c = Context{Expect: ExpectOperator, Field: t.Text}
-			}
-		case TokOperator:
-			c.Expect, c.Op = ExpectValue, t.Text
-		case TokString, TokNumber, TokBool:
-			if f := top(); len(stack) > 0 && (f == frameList || f == frameCall) {
-				c.Expect = ExpectListSep
-			} else {
-				c = Context{Expect: ExpectConnective}
-			}
-		case TokPunct:
-			switch t.Text {
-			case "(":
-				switch {
-				case c.Expect == ExpectInParen && c.Op == "call":
-					stack = append(stack, frameCall)
-					c = Context{Expect: ExpectCallField}
-				case c.Expect == ExpectInParen:
-					stack = append(stack, frameList)
-					c.Expect = ExpectListValue
-				default:
-					stack = append(stack, frameGroup)
-					c = Context{Expect: ExpectTerm}
-				}
-			case ")":
-				if len(stack) > 0 {
-					stack = stack[:len(stack)-1]
-				}
-				c = Context{Expect: ExpectConnective}
-			case ",":
-				if top() == frameList || top() == frameCall {
-					c.Expect = ExpectListNext
-				}
-			}
-		}
-	}
-	c.Depth = len(stack)
-	if c.Expect != ExpectValue && c.Op != "call" {
+	if c.Expect != ExpectValue {
 		c.Op = ""
 	}
 	return c
