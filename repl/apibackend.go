@@ -239,3 +239,9 @@ func (b *apiBackend) Close() error {
 	}
 	return nil
 }
+
+// Stream returns a backend over the same nodes with tokens of its own; closing it leaves the
+// nodes (and an embedded server) running.
+func (b *apiBackend) Stream() Backend {
+	return &apiBackend{desc: b.desc, nodes: b.nodes, state: make([]nodeState, len(b.nodes))}
+}

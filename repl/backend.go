@@ -87,3 +87,11 @@ func NewEvent(raw []byte) (Event, error) {
 	}
 	return Event{Raw: json.RawMessage(append([]byte(nil), raw...)), Value: v}, nil
 }
+
+// Streamer is a backend that opens independent streams over its source: backends that share
+// its connection (or its events) but keep continuation tokens of their own, so that several
+// views of one source (the web console's queries and tails) do not move each other's tokens.
+// Closing a stream leaves the source open.
+type Streamer interface {
+	Stream() Backend
+}

@@ -153,7 +153,7 @@ func (s *Session) explainEvent(n int, f *lang.Filter) error {
 		return s.failf("explain: %v", err)
 	}
 	text, _ := f.Format()
-	fmt.Fprintf(s.out, "event %d: %s, %s\n", n, cell(e.Value, "Timestamp"), describeEvent(e))
+	fmt.Fprintf(s.out, "event %d: %s, %s\n", n, Cell(e.Value, "Timestamp"), describeEvent(e))
 	fmt.Fprintf(s.out, "filter: %s\n", text)
 	var b strings.Builder
 	_ = node.Write(&b, "  ")
@@ -182,7 +182,7 @@ func (s *Session) writeExplanation(text string) {
 func describeEvent(e Event) string {
 	parts := []string{}
 	for _, c := range []string{schema.EventTypeField, "HostName"} {
-		if v := cell(e.Value, c); v != "" {
+		if v := Cell(e.Value, c); v != "" {
 			parts = append(parts, v)
 		}
 	}

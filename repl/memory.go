@@ -86,3 +86,6 @@ func (m *memoryBackend) Status(context.Context) []string {
 
 func (m *memoryBackend) Live() bool   { return false }
 func (m *memoryBackend) Close() error { return nil }
+
+// Stream returns a backend over the same events with a position of its own.
+func (m *memoryBackend) Stream() Backend { return &memoryBackend{desc: m.desc, events: m.events} }

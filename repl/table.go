@@ -35,7 +35,13 @@ func (s *Session) columnsFor(prog *eval.Program) []string {
 	if nb, ok := s.backend.(interface{ NodeNames() []string }); ok && len(nb.NodeNames()) > 1 {
 		cols = append(cols, nodeColumn)
 	}
-	cols = append(cols, baseColumns...)
+	return append(cols, Columns(prog)...)
+}
+
+// Columns returns the columns of a table of a program's matches: the time, type and host of
+// the event, then every field the filter reads, each once.
+func Columns(prog *eval.Program) []string {
+	cols := append([]string(nil), baseColumns...)
 	if prog == nil {
 		return cols
 	}
@@ -134,7 +140,7 @@ func (p *printer) event(e Event) {
 				row = append(row, sanitize(e.Node))
 				continue
 			}
-			row = append(row, cell(e.Value, c))
+			row = append(row, Cell(e.Value, c))
 		}
 		if p.streaming {
 			p.writeRow(row, false)
@@ -259,9 +265,10 @@ func truncate(s string, w int) string {
 	return string(r[:w-1]) + "…"
 }
 
-// cell renders the value at a dotted field path of a decoded event: every value found (a
-// path through an array finds several) joined with ", ". Timestamp prints as a UTC time.
-func cell(v any, column string) string {
+// Cell renders the value at a dotted field path of a decoded event as a table shows it: every
+// value found (a path through an array finds several) joined with ", ", a Timestamp as a UTC
+// time, control characters as \xNN.
+func Cell(v any, column string) string {
 	vals := lookup(v, strings.Split(column, "."))
 	parts := make([]string, 0, len(vals))
 	for _, x := range vals {
@@ -271,10 +278,14 @@ func cell(v any, column string) string {
 				continue
 			}
 		}
-		parts = append(parts, valueText(x))
+		parts = append(parts, ValueText(x))
 	}
 	return sanitize(strings.Join(parts, ", "))
 }
+
+// Values returns the values at a dotted field path of a decoded event, fanning out over arrays
+// as the evaluator does.
+func Values(v any, column string) []any { return lookup(v, strings.Split(column, ".")) }
 
 // lookup returns the values at path in v, fanning out over arrays (as the evaluator does).
 func lookup(v any, path []string) []any {
@@ -312,8 +323,8 @@ func microTime(v any) (string, bool) {
 	return time.UnixMicro(us).UTC().Format(timeLayout), true
 }
 
-// valueText prints one decoded JSON value: strings bare, anything else as JSON.
-func valueText(v any) string {
+// ValueText prints one decoded JSON value: strings bare, anything else as JSON.
+func ValueText(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/katafilter/katafilter/lang"
 )
 
 func TestNeedsMore(t *testing.T) {
@@ -320,5 +322,33 @@ func TestPipedExplainPositions(t *testing.T) {
 	s.Execute(context.Background(), ".explain EventType == 1")
 	if want := "1:14: error[KF0300]"; !strings.HasPrefix(errw.String(), want) {
 		t.Errorf("stderr does not start with %q:\n%s", want, errw.String())
+	}
+}
+
+// TestMemoryStreams checks that streams over one memory backend keep positions of their own.
+func TestMemoryStreams(t *testing.T) {
+	var evs []Event
+	for i := range 5 {
+		e, err := NewEvent(fmt.Appendf(nil, `{"EventType":"process","N":%d}`, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, e)
+	}
+	b := NewMemoryBackend("test", evs)
+	prog, _ := lang.Compile("EventType == 'process'", lang.Config{})
+	req := Request{Filter: "EventType == 'process'", Program: prog, MaxEvents: 2}
+	a, b2 := b.(Streamer).Stream(), b.(Streamer).Stream()
+	for _, want := range []int{2, 2, 1, 0} {
+		ans, err := a.Fetch(context.Background(), req)
+		if err != nil || len(ans.Events) != want {
+			t.Fatalf("stream a: %v events, %v; want %d", len(ans.Events), err, want)
+		}
+	}
+	if ans, err := b2.Fetch(context.Background(), req); err != nil || len(ans.Events) != 2 || string(ans.Events[0].Raw) != string(evs[0].Raw) {
+		t.Errorf("stream b starts at the first event: %v, %v", ans, err)
+	}
+	if toks := b.Tokens(); len(toks) != 0 {
+		t.Errorf("the backend's own token moved: %v", toks)
 	}
 }
