@@ -14,6 +14,7 @@ const state = { id: '', columns: [], count: 0, complete: true, page: 0, facet: '
 let analysis = null;      // the last analysis of the filter bar's text
 let items = [], active = -1; // the completion list
 let seq = 0;              // the text's version: answers to older versions are dropped
+let asked = 0;            // completion requests: Escape or running drops the answers pending
 let tail = null;          // the EventSource of a live tail
 
 async function api(path, params) {
@@ -115,11 +116,11 @@ async function changed() {
 // ---- Completion ---------------------------------------------------------------------------
 
 async function complete() {
-  const text = filter.value, at = filter.selectionStart, mine = seq;
+  const text = filter.value, at = filter.selectionStart, mine = seq, ask = ++asked;
   const t0 = performance.now();
   let r;
   try { r = await api('api/complete', { q: text, at }); } catch (e) { return; }
-  if (mine !== seq || filter.selectionStart !== at) return;
+  if (mine !== seq || ask !== asked || filter.selectionStart !== at || document.activeElement !== filter) return;
   showList(r.items);
   delete list.dataset.stale;
   window.kfLatency.complete.push(performance.now() - t0);
@@ -128,7 +129,7 @@ async function complete() {
 function showList(its) {
   items = its;
   active = its.length ? 0 : -1;
-  if (!its.length) { closeList(); return; }
+  if (!its.length) { hideList(); return; }
   list.replaceChildren(...its.map((it, i) => el('li', { id: 'c-' + i, role: 'option', 'aria-selected': String(i === active),
     onmousedown: (ev) => { ev.preventDefault(); accept(i); } },
   el('span', { class: 'kind' }, it.kind), el('span', { class: 'label' }, it.label),
@@ -141,7 +142,13 @@ function showList(its) {
   filter.setAttribute('aria-activedescendant', 'c-0');
 }
 
+// closeList closes the list and drops the answers still on their way.
 function closeList() {
+  asked++;
+  hideList();
+}
+
+function hideList() {
   list.hidden = true;
   items = []; active = -1;
   filter.setAttribute('aria-expanded', 'false');
@@ -496,7 +503,7 @@ filter.addEventListener('keydown', (ev) => {
   if (open && ev.key === 'ArrowDown') { ev.preventDefault(); move(1); return; }
   if (open && ev.key === 'ArrowUp') { ev.preventDefault(); move(-1); return; }
   if (open && (ev.key === 'Enter' || ev.key === 'Tab')) { ev.preventDefault(); accept(active); return; }
-  if (open && ev.key === 'Escape') { ev.preventDefault(); closeList(); return; }
+  if (ev.key === 'Escape') { if (open) ev.preventDefault(); closeList(); return; }
   if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); run(); return; }
   if (ev.key === ' ' && ev.ctrlKey) { ev.preventDefault(); complete(); return; }
   if (ev.key === 'F' && ev.shiftKey && ev.altKey) { ev.preventDefault(); format(); }
@@ -529,7 +536,7 @@ $('facet-field').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') {
 $('close').addEventListener('click', closeDetail);
 $('why-filter').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); openEvent(state.open, true); } });
 document.addEventListener('keydown', (ev) => {
-  if (ev.key === 'Escape' && !$('detail').hidden && list.hidden) { closeDetail(); return; }
+  if (ev.key === 'Escape' && !ev.defaultPrevented && !$('detail').hidden) { closeDetail(); return; }
   const t = ev.target.tagName;
   if (ev.key === '/' && t !== 'INPUT' && t !== 'TEXTAREA') { ev.preventDefault(); filter.focus(); }
 });
