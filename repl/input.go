@@ -7,8 +7,10 @@ import (
 )
 
 // NeedsMore reports whether input (the lines typed so far, joined with "\n") is an unfinished
-// filter that continues on the next line: a parenthesis is still open, or the last token is
-// AND, OR, NOT, a comparison operator, in, or a comma. Meta-commands are always one line.
+// filter that continues on the next line: the parser's first syntax error is that the input
+// ends where the grammar expects more (after AND, OR, NOT, a comparison operator, in, a comma,
+// or with a parenthesis open). Meta-commands are always one line, and so is a lone word, more
+// likely a command typed without its dot (help) than the start of a filter.
 func NeedsMore(input string) bool {
 	t := strings.TrimSpace(input)
 	if t == "" {
@@ -17,17 +19,8 @@ func NeedsMore(input string) bool {
 	if _, _, ok := splitMeta(t); ok {
 		return false
 	}
-	toks := parser.Tokens(t)
-	if len(toks) == 0 {
+	if toks := parser.Tokens(t); len(toks) == 1 && toks[0].Kind == parser.TokField {
 		return false
 	}
-	switch last := toks[len(toks)-1]; last.Kind {
-	case parser.TokKeyword, parser.TokOperator, parser.TokIn:
-		return true
-	case parser.TokPunct:
-		if last.Text == "," || last.Text == "(" {
-			return true
-		}
-	}
-	return parser.ContextAt(t, len(t)).Depth > 0
+	return parser.Incomplete(t)
 }

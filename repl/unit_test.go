@@ -36,6 +36,9 @@ func TestNeedsMore(t *testing.T) {
 		{".explain EventType == 'process' AND", false},
 		{"help", false},
 		{"EventType", false},
+		{"EventType == 'process' AND FileName", true},
+		{"EventType = 'process' AND", false},
+		{"EventType == 'process' AND (FileName == 'x' OR\n FileName == 'y'", true},
 	} {
 		if got := NeedsMore(tc.in); got != tc.want {
 			t.Errorf("NeedsMore(%q) = %v, want %v", tc.in, got, tc.want)
