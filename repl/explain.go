@@ -80,7 +80,7 @@ func writeTree(w interface{ Write([]byte) (int, error) }, f *lang.Filter, x ast.
 	case *ast.Binary:
 		fmt.Fprintf(w, "%s%s\n", indent, x.Op)
 		// A chain of the same operator prints as one node with several operands.
-		for _, c := range flatten(x) {
+		for _, c := range ast.AppendOperands(nil, x, x.Op) {
 			writeTree(w, f, c, indent+"  ")
 		}
 	case *ast.Not:
@@ -91,18 +91,6 @@ func writeTree(w interface{ Write([]byte) (int, error) }, f *lang.Filter, x ast.
 	default:
 		fmt.Fprintf(w, "%s(unparsable: %q)\n", indent, f.Source[x.Span().Start:min(x.Span().End, len(f.Source))])
 	}
-}
-
-func flatten(b *ast.Binary) []ast.Expr {
-	var out []ast.Expr
-	for _, c := range []ast.Expr{b.X, b.Y} {
-		if cb, ok := ast.Unparen(c).(*ast.Binary); ok && cb.Op == b.Op {
-			out = append(out, flatten(cb)...)
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // usedFields lists the fields the filter names, each once, with its type from the checker.

@@ -277,3 +277,15 @@ func Partial(x Expr) bool {
 	})
 	return partial
 }
+
+// AppendOperands appends to out the operands of the chain of op that x is, in source order,
+// looking through parentheses, and returns the extended slice: (A AND (B AND C)) AND D has the
+// operands A, B, C and D. Each operand comes without its enclosing parentheses; an x that is
+// not a chain of op is its own only operand.
+func AppendOperands(out []Expr, x Expr, op LogicalOp) []Expr {
+	x = Unparen(x)
+	if b, ok := x.(*Binary); ok && b.Op == op {
+		return AppendOperands(AppendOperands(out, b.X, op), b.Y, op)
+	}
+	return append(out, x)
+}

@@ -274,7 +274,7 @@ type fieldConstraint struct {
 // those comparisons. It reports the first operand found that can never be true.
 func (c *checker) chain(b *ast.Binary) bool {
 	var conjBuf [16]ast.Expr
-	conj := flattenAnd(b, conjBuf[:0])
+	conj := ast.AppendOperands(conjBuf[:0], b, ast.And)
 	// The constraints: as many as the fields the chain compares, a few, searched in order.
 	var consBuf [8]fieldConstraint
 	cons, e, why := c.constrain(consBuf[:0], conj)
@@ -345,7 +345,7 @@ func (c *checker) constrain(cons []fieldConstraint, conj []ast.Expr) ([]fieldCon
 func (c *checker) orNever(cons []fieldConstraint, o *ast.Binary) string {
 	var altBuf [8]ast.Expr
 	first := ""
-	for _, alt := range flattenOr(o, altBuf[:0]) {
+	for _, alt := range ast.AppendOperands(altBuf[:0], o, ast.Or) {
 		_, why := c.alternative(cons, alt)
 		if why == "" {
 			return ""
@@ -364,7 +364,7 @@ const maxCombinations = 256
 // together with cons. It gives up, reporting false, once it has tried *budget alternatives.
 func (c *checker) orsNever(cons []fieldConstraint, ors []*ast.Binary, budget *int) bool {
 	var altBuf [8]ast.Expr
-	for _, alt := range flattenOr(ors[0], altBuf[:0]) {
+	for _, alt := range ast.AppendOperands(altBuf[:0], ors[0], ast.Or) {
 		if *budget--; *budget < 0 {
 			return false
 		}
@@ -383,7 +383,7 @@ func (c *checker) orsNever(cons []fieldConstraint, ors []*ast.Binary, budget *in
 // be true together, or "".
 func (c *checker) alternative(cons []fieldConstraint, alt ast.Expr) ([]fieldConstraint, string) {
 	var conjBuf [16]ast.Expr
-	conj := flattenAnd(alt, conjBuf[:0])
+	conj := ast.AppendOperands(conjBuf[:0], alt, ast.And)
 	sub, _, why := c.constrain(cloneConstraints(cons), conj)
 	for _, x := range conj {
 		if why != "" {
@@ -407,24 +407,6 @@ func cloneConstraints(cons []fieldConstraint) []fieldConstraint {
 		out[i] = fc
 	}
 	return out
-}
-
-// flattenOr appends the operands of the chain of ORs x to out, in order.
-func flattenOr(x ast.Expr, out []ast.Expr) []ast.Expr {
-	x = ast.Unparen(x)
-	if b, ok := x.(*ast.Binary); ok && b.Op == ast.Or {
-		return flattenOr(b.Y, flattenOr(b.X, out))
-	}
-	return append(out, x)
-}
-
-// flattenAnd appends the operands of the chain of ANDs x to out, in order.
-func flattenAnd(x ast.Expr, out []ast.Expr) []ast.Expr {
-	x = ast.Unparen(x)
-	if b, ok := x.(*ast.Binary); ok && b.Op == ast.And {
-		return flattenAnd(b.Y, flattenAnd(b.X, out))
-	}
-	return append(out, x)
 }
 
 func (c *checker) typeErr(f *schema.Field, v *ast.Literal) bool {

@@ -239,12 +239,17 @@ func (c *compiler) expr(x ast.Expr) (*pnode, error) {
 	case *ast.Binary:
 		// A chain of the same operator, such as a AND (b AND c), is one node with all the
 		// operands, in the order written.
-		op := binaryOp(x)
-		kids := c.kidList(chainLen(x, op))
-		if _, err := c.operands(x, op, kids); err != nil {
-			return nil, err
+		var buf [8]ast.Expr
+		operands := ast.AppendOperands(buf[:0], x, x.Op)
+		kids := c.kidList(len(operands))
+		for i, o := range operands {
+			n, err := c.expr(o)
+			if err != nil {
+				return nil, err
+			}
+			kids[i] = n
 		}
-		return c.node(op, kids), nil
+		return c.node(binaryOp(x), kids), nil
 	case *ast.Compare:
 		k, err := c.constant(x.Value, x.Op.Ordering())
 		if err != nil {
@@ -276,32 +281,6 @@ func binaryOp(b *ast.Binary) int {
 		return opAnd
 	}
 	return opOr
-}
-
-// chainLen is the number of operands of the chain of op that x is or continues.
-func chainLen(x ast.Expr, op int) int {
-	if b, ok := ast.Unparen(x).(*ast.Binary); ok && binaryOp(b) == op {
-		return chainLen(b.X, op) + chainLen(b.Y, op)
-	}
-	return 1
-}
-
-// operands compiles the operands of the chain of op that x is or continues into kids, from
-// the first, and returns the room left.
-func (c *compiler) operands(x ast.Expr, op int, kids []*pnode) ([]*pnode, error) {
-	if b, ok := ast.Unparen(x).(*ast.Binary); ok && binaryOp(b) == op {
-		kids, err := c.operands(b.X, op, kids)
-		if err != nil {
-			return nil, err
-		}
-		return c.operands(b.Y, op, kids)
-	}
-	n, err := c.expr(x)
-	if err != nil {
-		return nil, err
-	}
-	kids[0] = n
-	return kids[1:], nil
 }
 
 // constant compiles the constant v of an ordering (ordering) or of ==.

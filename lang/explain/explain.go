@@ -150,7 +150,7 @@ func prepare(x ast.Expr, info *check.Info, opt eval.Options) (*plan, error) {
 			kind = Or
 		}
 		p := &plan{kind: kind, expr: x, text: x.Op.String()}
-		for _, op := range flatten(x, x.Op, nil) {
+		for _, op := range ast.AppendOperands(nil, x, x.Op) {
 			c, err := prepare(op, info, opt)
 			if err != nil {
 				return nil, err
@@ -207,15 +207,6 @@ func (p *plan) explain(event any) *Node {
 		n.Values = p.clause.Values(event)
 	}
 	return n
-}
-
-// flatten lists the operands of a chain of op, looking through parentheses.
-func flatten(x ast.Expr, op ast.LogicalOp, out []ast.Expr) []ast.Expr {
-	if b, ok := ast.Unparen(x).(*ast.Binary); ok && b.Op == op {
-		out = flatten(b.X, op, out)
-		return flatten(b.Y, op, out)
-	}
-	return append(out, x)
 }
 
 // maxValueWidth caps how much of one value (an object, say) the rendering shows.
