@@ -16,6 +16,7 @@ import (
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/lang/schema"
+	"github.com/katafilter/katafilter/lang/schema/schemafile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/lang")
@@ -94,7 +95,7 @@ func corpusConfig(t *testing.T, ar *txtar.Archive) lang.Config {
 		case "allow-unknown-fields":
 			cfg.AllowUnknownFields = true
 		case "schema":
-			s, err := schema.Default().Extend(archiveFile(t, ar, f[1]), f[1])
+			s, err := schemafile.Extend(schema.Default(), archiveFile(t, ar, f[1]), f[1])
 			if err != nil {
 				t.Fatalf("schema %s: %v", f[1], err)
 			}

@@ -104,9 +104,10 @@ func ExampleCompile_ignoreCase() {
 	// true
 }
 
-// A schema extension adds fields and values from a JSON or YAML file.
+// A schema extension adds fields and values from a JSON file (package schemafile reads YAML
+// too).
 func ExampleConfig_schema() {
-	s, err := schema.Default().Extend([]byte("fields:\n  - name: Custom.Score\n    type: integer\n"), "extra.yaml")
+	s, err := schema.Default().Extend([]byte(`{"fields": [{"name": "Custom.Score", "type": "integer"}]}`), "extra.json")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -12,6 +12,7 @@ import (
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/schema"
+	"github.com/katafilter/katafilter/lang/schema/schemafile"
 )
 
 // settings are what the client configures, through initializationOptions and
@@ -61,7 +62,7 @@ func (st *settings) load() error {
 	if err != nil {
 		return fmt.Errorf("schema file: %v", err)
 	}
-	s, err := schema.Default().Extend(data, path)
+	s, err := schemafile.Extend(schema.Default(), data, path)
 	if err != nil {
 		return fmt.Errorf("schema file: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/explain"
 	"github.com/katafilter/katafilter/lang/schema"
+	"github.com/katafilter/katafilter/lang/schema/schemafile"
 )
 
 // KindOf returns the kind of a file by its name's extension, 0 for a file that is not a rule
@@ -54,7 +55,7 @@ func NewChecker(c *Config) (*Checker, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
 		}
-		s, err := schema.Default().Extend(data, sp)
+		s, err := schemafile.Extend(schema.Default(), data, sp)
 		if err != nil {
 			return nil, err
 		}

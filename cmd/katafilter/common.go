@@ -14,6 +14,7 @@ import (
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/schema"
+	"github.com/katafilter/katafilter/lang/schema/schemafile"
 )
 
 // newFlags returns a flag set for subcommand name that prints its usage (synopsis, then the
@@ -88,7 +89,7 @@ func loadSchema(path string) (*schema.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--schema %s: %w", path, unwrapPath(err))
 	}
-	return schema.Default().Extend(data, path)
+	return schemafile.Extend(schema.Default(), data, path)
 }
 
 // useColor reports whether output to w may be coloured: only on a terminal, and never with

@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-
-	"github.com/goccy/go-yaml"
 )
 
 // describeJSONError rewords an error of encoding/json for a person editing a schema file: the
@@ -62,19 +60,6 @@ func describeJSONError(data []byte, err error, isJSON bool) error {
 		msg += ` (a field takes name, type, description, aliases, values, closed, array, event_types)`
 	}
 	return errors.New(msg)
-}
-
-// describeYAMLError puts a YAML library error on one line, "line L, column C: message", like
-// the JSON errors, instead of its multi-line excerpt of the source.
-func describeYAMLError(err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
-			return fmt.Errorf("line %d, column %d: %s", tok.Position.Line, tok.Position.Column, ye.GetMessage())
-		}
-		return errors.New(ye.GetMessage())
-	}
-	return err
 }
 
 // checkEventTypes makes sure that every event type a field names is a value of EventType, so

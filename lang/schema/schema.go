@@ -2,6 +2,10 @@
 // description, the values it is known to take and the event types known to carry it. The
 // default schema is the vendor's field table, kept as data (fields.json) and embedded in the
 // binary; users extend it from a file of the same shape without a rebuild.
+//
+// The package reads JSON only, so that the checker and the evaluator, which import it, pull in
+// no YAML parser; package schemafile reads schema files written in YAML too, for the views
+// that take a --schema file.
 package schema
 
 import (
@@ -14,8 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/goccy/go-yaml"
 )
 
 // Type is the type of a field.
@@ -192,13 +194,25 @@ func MarshalFields(fields []*Field) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Extend returns a new schema: s with the fields of data (JSON, or YAML of the same shape) added.
-// A field already in s gets the new values, aliases and event types added, and its description,
-// closed and array flags replaced when given; its type cannot change. name is used in errors.
+// Extend returns a new schema: s with the fields of data (JSON: an object with a "fields" list,
+// the shape of fields.json) added. A field already in s gets the new values, aliases and event
+// types added, and its description, closed and array flags replaced when given; its type
+// cannot change. name is used in errors. A YAML file is read by package schemafile.
 func (s *Schema) Extend(data []byte, name string) (*Schema, error) {
+	return s.extend(data, name, true)
+}
+
+// ExtendConverted is [Schema.Extend] for JSON that a reader converted from another format
+// (schemafile converts YAML): its errors then cite no JSON line and column, which would not
+// be the file's.
+func (s *Schema) ExtendConverted(data []byte, name string) (*Schema, error) {
+	return s.extend(data, name, false)
+}
+
+func (s *Schema) extend(data []byte, name string, isJSON bool) (*Schema, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark is not part of the data
 	var f file
-	if err := decode(data, &f); err != nil {
+	if err := decode(data, &f, isJSON); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if f.Version > 1 {
@@ -293,18 +307,14 @@ func (s *Schema) index() {
 	}
 }
 
-func decode(data []byte, v any) error {
+func decode(data []byte, v any, isJSON bool) error {
 	trimmed := bytes.TrimSpace(data)
-	isJSON := bytes.HasPrefix(trimmed, []byte("{"))
 	if len(trimmed) == 0 {
 		return errors.New("the file is empty: want an object with a \"fields\" list")
 	}
-	if !isJSON {
-		j, err := yaml.YAMLToJSON(data)
-		if err != nil {
-			return describeYAMLError(err)
-		}
-		data = j
+	if isJSON && trimmed[0] != '{' {
+		// YAML, say, which package schemafile reads.
+		return errors.New("not a JSON object: want an object with a \"fields\" list")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
