@@ -18,6 +18,9 @@ func FuzzParse(f *testing.F) {
 		`A == 'C:\' AND B == "x\"y"`,
 		"A == 'Имя'\n\tAND B != 'x?'",
 		`A = 1 && !B`,
+		"EventType == 'proces' AND FileNam == 'x' AND",
+		"A == 1 B == 2 ; C in (1 2) AND (D ==\n E == 'x'",
+		"A == 'x' OR OR in(",
 	} {
 		f.Add(s)
 	}
