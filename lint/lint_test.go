@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -278,5 +279,25 @@ func TestSARIFURIs(t *testing.T) {
 	}
 	if got["Lateral Movement/psexec.yaml"] != "Lateral%20Movement/psexec.yaml" || got["a:b.kfl"] != "a%3Ab.kfl" {
 		t.Errorf("URIs %v", got)
+	}
+}
+
+// TestJUnitErrorsAttribute: every <testsuite> has the errors attribute that the common JUnit
+// schema requires, beside tests and failures.
+func TestJUnitErrorsAttribute(t *testing.T) {
+	var buf bytes.Buffer
+	if err := lint.Write(&buf, runFixture(t, 0), lint.WriteOptions{Format: "junit"}); err != nil {
+		t.Fatal(err)
+	}
+	suites := regexp.MustCompile(`<testsuite\s[^>]*>`).FindAllString(buf.String(), -1)
+	if len(suites) == 0 {
+		t.Fatal("no testsuite")
+	}
+	for _, s := range suites {
+		for _, attr := range []string{"name=", "tests=", "failures=", `errors="0"`} {
+			if !strings.Contains(s, attr) {
+				t.Errorf("%s lacks %s", s, attr)
+			}
+		}
 	}
 }

@@ -300,10 +300,14 @@ func writeJUnit(w io.Writer, r *Result) error {
 		Line      int      `xml:"line,attr,omitempty"`
 		Failure   *failure `xml:"failure,omitempty"`
 	}
+	// errors counts test cases that could not run (JUnit's errors, as opposed to failures):
+	// a linted file always runs, so it is 0, written because the common JUnit schema (the
+	// one Jenkins validates against) requires it on every testsuite.
 	type testsuite struct {
 		Name      string     `xml:"name,attr"`
 		Tests     int        `xml:"tests,attr"`
 		Failures  int        `xml:"failures,attr"`
+		Errors    int        `xml:"errors,attr"`
 		Testcases []testcase `xml:"testcase"`
 	}
 	type testsuites struct {
@@ -311,6 +315,7 @@ func writeJUnit(w io.Writer, r *Result) error {
 		Name     string      `xml:"name,attr"`
 		Tests    int         `xml:"tests,attr"`
 		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
 		Suites   []testsuite `xml:"testsuite"`
 	}
 	all := testsuites{Name: "katafilter lint"}
