@@ -2,7 +2,9 @@
 //
 // Plain CommonJS, no build step: VS Code loads this file as package.json's
 // "main". It starts `<katafilter.path> lsp` over stdio for documents of the
-// language "katafilter" (*.kfl) and passes the settings katafilter.schemaFile,
+// language "katafilter" (*.kfl) and, with katafilter.ruleFiles (the default),
+// for YAML and JSON files, whose filter values it serves next to the YAML and
+// JSON extensions. It passes the settings katafilter.schemaFile,
 // katafilter.ignoreCase and katafilter.strict as initializationOptions
 // {schemaFile, ignoreCase, strict}. Changing any of them restarts the server.
 'use strict';
@@ -14,7 +16,9 @@ const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
 
 const LANGUAGE_ID = 'katafilter';
 const SECTION = 'katafilter';
-const RESTART_SETTINGS = ['path', 'schemaFile', 'ignoreCase', 'strict'];
+const RESTART_SETTINGS = ['path', 'schemaFile', 'ignoreCase', 'strict', 'ruleFiles'];
+// Rule files: the server answers inside their filter values only.
+const RULE_LANGUAGES = ['yaml', 'json'];
 const INSTALL_HINT = 'go install github.com/katafilter/katafilter/cmd/katafilter@latest';
 
 /** @type {LanguageClient | undefined} */
@@ -62,6 +66,7 @@ function readSettings() {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   return {
     command: resolveCommand(cfg.get('path', 'katafilter')),
+    ruleFiles: Boolean(cfg.get('ruleFiles', true)),
     initializationOptions: {
       schemaFile: expandPath(cfg.get('schemaFile', '')),
       ignoreCase: Boolean(cfg.get('ignoreCase', false)),
@@ -83,6 +88,7 @@ function createClient(settings) {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
+      ...(settings.ruleFiles ? RULE_LANGUAGES.map((language) => ({ scheme: 'file', language })) : []),
     ],
     initializationOptions: settings.initializationOptions,
     outputChannel,

@@ -1,6 +1,7 @@
--- katafilter: Neovim support for KATA event filters (*.kfl).
+-- katafilter: Neovim support for KATA event filters (*.kfl, and the filters
+-- inside YAML and JSON rule files).
 --
--- The ftplugin calls start() for every katafilter buffer; it runs
+-- The ftplugins call start() for every katafilter, yaml and json buffer; it runs
 -- `katafilter lsp` over stdio with vim.lsp.start (Neovim 0.8 or newer; on 0.7,
 -- vim.lsp.start_client with one client per root directory) and
 -- passes { schemaFile, ignoreCase, strict } as initializationOptions.
@@ -23,6 +24,9 @@ M.defaults = {
   strict = false,
   -- Files whose directory marks the workspace root; the file's own directory otherwise.
   root_markers = { '.git' },
+  -- Attach the server to YAML and JSON buffers too, for the filters inside rule files
+  -- (it answers inside filter values only, next to your YAML or JSON server).
+  rule_files = true,
 }
 
 M.config = nil
@@ -94,12 +98,25 @@ local function start_07(client_config, bufnr)
   return id
 end
 
+-- set_omnifunc makes <C-x><C-o> ask the server, unless the buffer has an
+-- omnifunc already (another server's, or the user's). Neovim 0.7 sets none by
+-- itself.
+local function set_omnifunc(bufnr)
+  if vim.bo[bufnr].omnifunc == '' then
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
+end
+
 -- start attaches the katafilter language server to buffer bufnr. It returns
 -- the client id, or nil (with one warning per session) when the server
--- cannot run.
+-- cannot run. A yaml or json buffer gets it only with rule_files set.
 function M.start(bufnr)
   local cfg = config()
   if not cfg.enabled then
+    return nil
+  end
+  local ft = vim.bo[bufnr].filetype
+  if (ft == 'yaml' or ft == 'json') and not cfg.rule_files then
     return nil
   end
   if not (vim.lsp and (vim.lsp.start or vim.lsp.start_client)) then
@@ -120,10 +137,16 @@ function M.start(bufnr)
     root_dir = root_dir(bufnr, cfg.root_markers),
     init_options = M.init_options(cfg),
   }
+  local id
   if vim.lsp.start then
-    return vim.lsp.start(client_config, { bufnr = bufnr })
+    id = vim.lsp.start(client_config, { bufnr = bufnr })
+  else
+    id = start_07(client_config, bufnr)
   end
-  return start_07(client_config, bufnr)
+  if id then
+    set_omnifunc(bufnr)
+  end
+  return id
 end
 
 return M

@@ -91,12 +91,19 @@ test('activate starts `katafilter lsp` over stdio with the settings as initializ
   });
   assert.deepEqual(
     c.clientOptions.documentSelector.map((d) => d.language),
-    ['katafilter', 'katafilter']
+    ['katafilter', 'katafilter', 'yaml', 'json']
   );
   assert.ok(s.commands['katafilter.restartServer']);
   assert.equal(s.errors.length, 0);
   await s.ext.deactivate();
   assert.equal(c.stopped, 1);
+});
+
+test('katafilter.ruleFiles false leaves YAML and JSON files to their own servers', async () => {
+  const s = setup({ ruleFiles: false });
+  await s.ext.activate(s.context);
+  assert.deepEqual(s.created[0].clientOptions.documentSelector.map((d) => d.language), ['katafilter', 'katafilter']);
+  await s.ext.deactivate();
 });
 
 test('defaults: empty schemaFile, false flags', async () => {
