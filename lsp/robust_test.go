@@ -245,7 +245,7 @@ func TestShutdownExit(t *testing.T) {
 	w.send(`{"jsonrpc":"2.0","method":"exit"}`)
 	select {
 	case err := <-w.done:
-		if !ErrExitWithoutShutdown(err) {
+		if !IsExitWithoutShutdown(err) {
 			t.Errorf("Serve after exit without shutdown: %v", err)
 		}
 		w.done <- err
@@ -258,7 +258,7 @@ func TestShutdownExit(t *testing.T) {
 	w.conn.Close()
 	select {
 	case err := <-w.done:
-		if err == nil || ErrExitWithoutShutdown(err) {
+		if err == nil || IsExitWithoutShutdown(err) {
 			t.Errorf("Serve after the connection closed: %v", err)
 		}
 		w.done <- err

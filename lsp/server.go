@@ -37,9 +37,9 @@ const (
 // first (the protocol asks for exit status 1 then).
 var errExitWithoutShutdown = errors.New("exit without shutdown")
 
-// ErrExitWithoutShutdown reports whether err says that the client ended the session without
+// IsExitWithoutShutdown reports whether err says that the client ended the session without
 // asking the server to shut down.
-func ErrExitWithoutShutdown(err error) bool { return errors.Is(err, errExitWithoutShutdown) }
+func IsExitWithoutShutdown(err error) bool { return errors.Is(err, errExitWithoutShutdown) }
 
 // server holds the state of one session. The features are functions over it, one file each,
 // found through the method table.
@@ -69,7 +69,7 @@ const (
 )
 
 // Serve runs a server on rwc until the client sends exit or the connection ends. It returns
-// nil after shutdown and exit, an error for which [ErrExitWithoutShutdown] holds after an exit
+// nil after shutdown and exit, an error for which [IsExitWithoutShutdown] holds after an exit
 // without shutdown, and the read error when the connection ends otherwise.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	logw := opts.Log

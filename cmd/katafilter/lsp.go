@@ -48,7 +48,7 @@ func runLSP(env *cmdEnv, args []string) int {
 	switch {
 	case err == nil:
 		return 0
-	case lsp.ErrExitWithoutShutdown(err):
+	case lsp.IsExitWithoutShutdown(err):
 		fmt.Fprintln(env.stderr, "katafilter lsp: exit without shutdown")
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		fmt.Fprintln(env.stderr, "katafilter lsp: the client closed the connection without exit")
