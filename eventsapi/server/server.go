@@ -247,9 +247,6 @@ func (s *Server) CertPEM() []byte { return s.certPEM }
 // IngestToken returns the bearer token of the ingest endpoint.
 func (s *Server) IngestToken() string { return s.ingestToken }
 
-// AdminToken returns the bearer token of the admin endpoints.
-func (s *Server) AdminToken() string { return s.adminToken }
-
 // TLSConfig returns the TLS configuration the server listens with: its certificate, and a
 // client certificate requested (not required, so that a request without one gets a 401 with
 // an explanation rather than a failed handshake).

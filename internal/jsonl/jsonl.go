@@ -113,9 +113,6 @@ func (r *Reader) Close() error {
 	return err
 }
 
-// Name returns the input's name, as shown in messages.
-func (r *Reader) Name() string { return r.name }
-
 // Next advances to the next well-formed event, skipping blank and malformed lines, and
 // reports whether there is one.
 func (r *Reader) Next() bool {

@@ -43,10 +43,6 @@ func CompileClause(x ast.Expr, info *check.Info, opt Options) (*Clause, error) {
 // Path returns the field path the clause reads.
 func (c *Clause) Path() []string { return c.n.path }
 
-// Negated reports whether the clause is a != comparison, true exactly when no value found
-// equals the constant (and so also when the field is missing).
-func (c *Clause) Negated() bool { return c.negate }
-
 // Values returns every value found at the clause's path in the decoded event v, fanning out
 // over arrays as [Program.Match] does. It is empty when the field is missing.
 func (c *Clause) Values(v any) []any {
@@ -54,10 +50,6 @@ func (c *Clause) Values(v any) []any {
 	c.n.collect(v, 0, &out)
 	return out
 }
-
-// TestValue reports whether one value found at the path satisfies the comparison, before any
-// negation: for != it reports whether the value equals the constant.
-func (c *Clause) TestValue(v any) bool { return c.n.test(v) }
 
 // Match reports whether the clause holds for the decoded event v; it equals the result of a
 // program made of this clause alone.

@@ -122,16 +122,6 @@ func NewFilter(f *lang.Filter) (*Explainer, error) {
 	return New(f.Expr, f.Info, Options{IgnoreCase: f.Config().IgnoreCase})
 }
 
-// Explain explains how the checked filter x evaluates on the decoded event (what
-// [eval.Decode] returns); see [New].
-func Explain(x ast.Expr, info *check.Info, event any, opt Options) (*Node, error) {
-	e, err := New(x, info, opt)
-	if err != nil {
-		return nil, err
-	}
-	return e.Explain(event), nil
-}
-
 // Filter explains an analysed filter on a decoded event; see [NewFilter].
 func Filter(f *lang.Filter, event any) (*Node, error) {
 	e, err := NewFilter(f)

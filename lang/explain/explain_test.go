@@ -103,7 +103,7 @@ func TestExplainRefusesErrors(t *testing.T) {
 			t.Errorf("%s: explained a filter with errors", src)
 		}
 	}
-	if _, err := explain.Explain(nil, nil, nil, explain.Options{}); err == nil {
+	if _, err := explain.New(nil, nil, explain.Options{}); err == nil {
 		t.Error("explained a nil tree")
 	}
 }
