@@ -1,8 +1,12 @@
-// Package workload reads the shared benchmark workload for tests and benchmarks: the filters
-// of ../shared/bench/queries.kfl, the events of ../shared/bench/events-20k.jsonl.gz (paths
-// relative to the repository root), and the match counts that an implementation independent
-// of katafilter computed for them (testdata/lang/workload-counts.txt). The workload lives
-// beside the repository, not in it: callers skip when [Available] says it is absent.
+// Package workload serves the benchmark workload to tests and benchmarks: the ten filters of
+// queries.kfl, events as JSON lines, and the number of events each filter matches, computed
+// by an implementation independent of katafilter.
+//
+// Two sets exist. [Slice] is the first 4,000 events of the shared workload, committed under
+// testdata/workload with its counts (counts-4k.txt), so that tests run in a plain clone; the
+// package-level functions serve it. [Full] is the whole shared workload (20,000 events in
+// ../shared/bench beside the repository, counts in testdata/lang/workload-counts.txt), for
+// benchmarks when it is there: [ForBenchmark] falls back to the slice when it is not.
 package workload
 
 import (
@@ -17,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/katafilter/katafilter/internal/jsonl"
 )
@@ -39,87 +44,109 @@ var root = sync.OnceValues(func() (string, error) {
 	}
 })
 
-// Dir returns the directory of the shared workload.
-func Dir() (string, error) {
+// Set is one workload: where its files are, and their contents read once.
+type Set struct {
+	// Name says which set it is in messages: "the 4,000-event slice" or "the full workload".
+	Name string
+	// QueriesPath, EventsPath and CountsPath are the files, from the repository root.
+	QueriesPath, EventsPath, CountsPath string
+
+	events     func() ([]byte, error)
+	eventLines func() ([][]byte, error)
+}
+
+func newSet(name, queries, events, counts string) (*Set, error) {
 	r, err := root()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return filepath.Join(r, "..", "shared", "bench"), nil
+	s := &Set{Name: name, QueriesPath: filepath.Join(r, queries), EventsPath: filepath.Join(r, events), CountsPath: filepath.Join(r, counts)}
+	s.events = sync.OnceValues(s.readEvents)
+	s.eventLines = sync.OnceValues(s.readEventLines)
+	return s, nil
 }
 
-// Path returns the path of a file of the shared workload.
-func Path(name string) (string, error) {
-	d, err := Dir()
+var slice = sync.OnceValues(func() (*Set, error) {
+	return newSet("the 4,000-event slice", "testdata/workload/queries.kfl", "testdata/workload/events-4k.jsonl.gz", "testdata/workload/counts-4k.txt")
+})
+
+// fullSet is the full workload, whether it is there or not.
+var fullSet = sync.OnceValues(func() (*Set, error) {
+	return newSet("the full workload", "../shared/bench/queries.kfl", "../shared/bench/events-20k.jsonl.gz", "testdata/lang/workload-counts.txt")
+})
+
+// Slice returns the committed 4,000-event slice. It is part of the repository: an error
+// means a broken clone.
+func Slice() (*Set, error) { return slice() }
+
+// Full returns the full shared workload, or an error for which [IsAbsent] holds when it is
+// not beside the repository.
+func Full() (*Set, error) {
+	s, err := fullSet()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return filepath.Join(d, name), nil
-}
-
-// Available reports whether the workload is there, and if not, why (for a Skip message).
-func Available() (bool, string) {
-	for _, name := range []string{"queries.kfl", "events-20k.jsonl.gz"} {
-		p, err := Path(name)
-		if err != nil {
-			return false, err.Error()
-		}
+	for _, p := range []string{s.QueriesPath, s.EventsPath} {
 		if _, err := os.Stat(p); err != nil {
-			return false, fmt.Sprintf("the shared benchmark workload is absent: %v", err)
+			return nil, fmt.Errorf("the shared benchmark workload is absent: %w", err)
 		}
 	}
-	return true, ""
+	return s, nil
 }
 
-// Queries returns the text of queries.kfl.
-func Queries() ([]byte, error) {
-	p, err := Path("queries.kfl")
-	if err != nil {
-		return nil, err
+// IsAbsent reports whether err says that a workload file is missing.
+func IsAbsent(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// ForBenchmark returns the full workload when it is there, else the slice (and says so in the
+// benchmark's log, since the figures then differ from docs/performance.md's).
+func ForBenchmark(b testing.TB) *Set {
+	b.Helper()
+	s, err := Full()
+	if err == nil {
+		return s
 	}
-	return os.ReadFile(p)
+	if !IsAbsent(err) {
+		b.Fatal(err)
+	}
+	if s, err = Slice(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%v: benchmarking %s", err, s.Name)
+	return s
 }
 
-// Events returns the decompressed events file.
-func Events() ([]byte, error) { return events() }
+// Queries returns the text of the set's queries.kfl.
+func (s *Set) Queries() ([]byte, error) { return os.ReadFile(s.QueriesPath) }
 
-var events = sync.OnceValues(func() ([]byte, error) {
-	p, err := Path("events-20k.jsonl.gz")
-	if err != nil {
-		return nil, err
-	}
-	r, err := jsonl.OpenText(p, nil)
+// Events returns the set's events file, decompressed. The bytes are shared by every caller,
+// which must not modify them.
+func (s *Set) Events() ([]byte, error) { return s.events() }
+
+func (s *Set) readEvents() ([]byte, error) {
+	r, err := jsonl.OpenText(s.EventsPath, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	return io.ReadAll(r)
-})
+}
 
 // EventLines returns the events, one JSON object each, blank lines dropped. The slices are
 // shared by every caller, which must not modify them.
-func EventLines() ([][]byte, error) { return eventLines() }
+func (s *Set) EventLines() ([][]byte, error) { return s.eventLines() }
 
-var eventLines = sync.OnceValues(func() ([][]byte, error) {
-	data, err := events()
+func (s *Set) readEventLines() ([][]byte, error) {
+	data, err := s.events()
 	if err != nil {
 		return nil, err
 	}
-	return jsonl.ReadAll(bytes.NewReader(data), "events-20k.jsonl.gz", jsonl.Options{Strict: true})
-})
-
-// IsAbsent reports whether err says that a workload file is missing.
-func IsAbsent(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+	return jsonl.ReadAll(bytes.NewReader(data), s.EventsPath, jsonl.Options{Strict: true})
+}
 
 // Counts returns the independently computed number of matching events of each filter, by the
 // line of the filter in queries.kfl.
-func Counts() (map[int]int, error) {
-	r, err := root()
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(r, "testdata", "lang", "workload-counts.txt")
-	f, err := os.Open(path)
+func (s *Set) Counts() (map[int]int, error) {
+	f, err := os.Open(s.CountsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -127,17 +154,39 @@ func Counts() (map[int]int, error) {
 	out := map[int]int{}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		a, b, ok := strings.Cut(s, ":")
-		line, err1 := strconv.Atoi(strings.TrimSpace(a))
+		a, b, ok := strings.Cut(line, ":")
+		filter, err1 := strconv.Atoi(strings.TrimSpace(a))
 		count, err2 := strconv.Atoi(strings.TrimSpace(b))
 		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s:%d: want \"line: count\", got %q", path, n, s)
+			return nil, fmt.Errorf("%s:%d: want \"line: count\", got %q", s.CountsPath, n, line)
 		}
-		out[line] = count
+		out[filter] = count
 	}
 	return out, sc.Err()
+}
+
+// Queries returns the slice's queries.kfl.
+func Queries() ([]byte, error) { return call(func(s *Set) ([]byte, error) { return s.Queries() }) }
+
+// EventLines returns the slice's events, one JSON object each.
+func EventLines() ([][]byte, error) {
+	return call(func(s *Set) ([][]byte, error) { return s.EventLines() })
+}
+
+// Counts returns the slice's independently computed counts.
+func Counts() (map[int]int, error) {
+	return call(func(s *Set) (map[int]int, error) { return s.Counts() })
+}
+
+func call[T any](f func(*Set) (T, error)) (T, error) {
+	s, err := Slice()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f(s)
 }

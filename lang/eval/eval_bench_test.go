@@ -28,19 +28,20 @@ var (
 
 func loadWorkload(b *testing.B) *workload {
 	b.Helper()
-	wlOnce.Do(func() { wl, wlErr = readWorkload() })
+	set := sharedbench.ForBenchmark(b)
+	wlOnce.Do(func() { wl, wlErr = readWorkload(set) })
 	if wlErr != nil {
-		b.Skipf("the shared benchmark workload is not available: %v", wlErr)
+		b.Fatal(wlErr)
 	}
 	return wl
 }
 
-func readWorkload() (*workload, error) {
-	src, err := sharedbench.Queries()
+func readWorkload(set *sharedbench.Set) (*workload, error) {
+	src, err := set.Queries()
 	if err != nil {
 		return nil, err
 	}
-	lines, err := sharedbench.EventLines()
+	lines, err := set.EventLines()
 	if err != nil {
 		return nil, err
 	}

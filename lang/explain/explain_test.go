@@ -108,12 +108,9 @@ func TestExplainRefusesErrors(t *testing.T) {
 	}
 }
 
-// workload returns the shared benchmark's filters and up to n events, or skips.
+// workload returns the benchmark's filters and up to n events of its committed slice.
 func workload(t *testing.T, n int) ([]string, []any) {
 	t.Helper()
-	if ok, why := sharedbench.Available(); !ok {
-		t.Skip(why)
-	}
 	q, err := sharedbench.Queries()
 	if err != nil {
 		t.Fatal(err)

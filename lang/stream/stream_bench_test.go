@@ -12,15 +12,12 @@ import (
 	"github.com/katafilter/katafilter/lang/stream"
 )
 
-// BenchmarkRun streams the shared workload (../shared/bench from the repository root),
+// BenchmarkRun streams the workload (the full shared one when present, else the slice),
 // repeated in memory to about 200 MB, through Run with one and two workers, and with
 // GOMAXPROCS workers when that is more; one op is the whole input. Compare the MB/s of the
 // workers=N runs: the speed-up from more cores.
 func BenchmarkRun(b *testing.B) {
-	if ok, why := workload.Available(); !ok {
-		b.Skip(why)
-	}
-	data, err := workload.Events()
+	data, err := workload.ForBenchmark(b).Events()
 	if err != nil {
 		b.Fatal(err)
 	}
