@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // sampleFilter is the file the editor tests open. Line 2 is
@@ -125,10 +127,7 @@ func vimProbeWant() map[string]string {
 }
 
 func TestVim(t *testing.T) {
-	vim, err := exec.LookPath("vim")
-	if err != nil {
-		t.Skip("vim is not on PATH")
-	}
+	vim := testenv.LookPath(t, "vim", "Debian: apt-get install vim")
 	dir, file := writeSample(t)
 	out := filepath.Join(dir, "result.txt")
 	script := filepath.Join(dir, "check.vim")
@@ -145,10 +144,7 @@ func TestVim(t *testing.T) {
 }
 
 func TestNeovim(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		t.Skip("nvim is not on PATH")
-	}
+	nvim := testenv.LookPath(t, "nvim", "Debian: apt-get install neovim")
 	dir, file := writeSample(t)
 	out := filepath.Join(dir, "result.txt")
 	vimProbe := filepath.Join(dir, "probe.vim")
@@ -217,10 +213,7 @@ vim.cmd('qall!')
 }
 
 func TestEmacs(t *testing.T) {
-	emacs, err := exec.LookPath("emacs")
-	if err != nil {
-		t.Skip("emacs is not on PATH")
-	}
+	emacs := testenv.LookPath(t, "emacs", "Debian: apt-get install emacs-nox")
 	dir, file := writeSample(t)
 	out := filepath.Join(dir, "result.txt")
 	script := filepath.Join(dir, "check.el")

@@ -6,18 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // TestEmacsEglot opens a .kfl file in the real Emacs with katafilter.el and the real Eglot,
 // with the katafilter binary built from this repository on PATH: Eglot must find the server
 // through the entry katafilter.el adds to eglot-server-programs, and Flymake must show the
-// server's diagnostics. It skips when Emacs or Eglot is missing (Emacs 29 has Eglot built
-// in; Debian's Emacs 28 needs the package elpa-eglot).
+// server's diagnostics. When Emacs or Eglot is missing (Emacs 29 has Eglot built in; Debian's
+// Emacs 28 needs the package elpa-eglot) it skips, or fails where CI is set.
 func TestEmacsEglot(t *testing.T) {
-	emacs, err := exec.LookPath("emacs")
-	if err != nil {
-		t.Skip("emacs is not on PATH")
-	}
+	emacs := testenv.LookPath(t, "emacs", "Debian: apt-get install emacs-nox")
 	if testing.Short() {
 		t.Skip("builds the katafilter binary")
 	}
@@ -26,7 +25,7 @@ func TestEmacsEglot(t *testing.T) {
 	probe := editorRun(t, dir, nil, emacs, "--batch", "--eval",
 		`(progn (package-initialize) (princ (if (require 'eglot nil t) "eglot=yes" "eglot=no")))`)
 	if !strings.HasSuffix(strings.TrimSpace(probe), "eglot=yes") {
-		t.Skipf("Eglot is not available to Emacs (Debian: apt-get install elpa-eglot): %s", probe)
+		testenv.Missing(t, "Eglot is not available to Emacs (Debian: apt-get install elpa-eglot): %s", probe)
 	}
 	bin := filepath.Join(dir, "bin")
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "katafilter"), "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput(); err != nil {

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // TestNeovimLanguageServer opens a .kfl file in the real Neovim with the plugin of neovim/
@@ -16,10 +18,7 @@ import (
 // through the omnifunc that the plugin sets (<C-x><C-o>, as a user types it) inserts the
 // event type once, in a .kfl buffer and inside a double-quoted YAML value.
 func TestNeovimLanguageServer(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		t.Skip("nvim is not on PATH")
-	}
+	nvim := testenv.LookPath(t, "nvim", "Debian: apt-get install neovim")
 	if testing.Short() {
 		t.Skip("builds the katafilter binary")
 	}

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 const (
@@ -303,19 +305,13 @@ func TestVSCodePackage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping npm ci + vsce package in -short mode")
 	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not on PATH; the VS Code extension cannot be packaged here")
-	}
-	npx, err := exec.LookPath("npx")
-	if err != nil {
-		t.Skip("npx is not on PATH; the VS Code extension cannot be packaged here")
-	}
+	npm := testenv.LookPath(t, "npm", "Debian: apt-get install npm; the VS Code extension is packaged with it")
+	npx := testenv.LookPath(t, "npx", "it comes with npm")
 	// @vscode/vsce 3 needs Node.js 20 or newer.
 	if out, err := exec.Command("node", "--version").Output(); err != nil {
-		t.Skipf("node does not run (%v); the VS Code extension cannot be packaged here", err)
+		testenv.Missing(t, "node does not run (%v); the VS Code extension cannot be packaged here", err)
 	} else if v := strings.TrimSpace(string(out)); nodeMajor(v) < 20 {
-		t.Skipf("node %s is older than 20, which @vscode/vsce needs", v)
+		testenv.Missing(t, "node %s is older than 20, which @vscode/vsce needs", v)
 	}
 
 	// The same layout as the repository, so prepare-grammar finds ../../grammar.
@@ -341,7 +337,7 @@ func TestVSCodePackage(t *testing.T) {
 	start := time.Now()
 	if out, err := run(npm, "ci", "--prefer-offline", "--no-audit", "--no-fund"); err != nil {
 		if networkError.MatchString(out) {
-			t.Skipf("npm ci could not reach the registry, so nothing was packaged: %v\n%s", err, out)
+			testenv.Missing(t, "npm ci could not reach the registry, so nothing was packaged: %v\n%s", err, out)
 		}
 		t.Fatalf("npm ci: %v\n%s", err, out)
 	}

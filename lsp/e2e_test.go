@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 var (
@@ -120,10 +122,7 @@ func TestListenTCP(t *testing.T) {
 // diagnostic columns in bytes, so the Cyrillic line checks that the server's UTF-16 columns
 // were understood exactly.
 func TestNeovim(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		t.Skip("nvim is not on PATH: install Debian's neovim (apt-get install -y neovim) to run this end-to-end test")
-	}
+	nvim := testenv.LookPath(t, "nvim", "install Debian's neovim (apt-get install -y neovim) to run this end-to-end test")
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "filters.kfl")

@@ -20,6 +20,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // These tests run the real katafilter binary (the test binary, put on $PATH as "katafilter"
@@ -149,9 +150,7 @@ func ingest(t *testing.T, p *serveProc, from, to int, typ string) {
 
 // TestCurlForms runs the command forms of the vendor's page with curl against katafilter serve.
 func TestCurlForms(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed (CI installs it): the vendor's command forms need it")
-	}
+	testenv.LookPath(t, "curl", "Debian: apt-get install curl; the vendor's command forms need it")
 	p := startServe(t, t.TempDir())
 	me := newIdent(t)
 	ca := filepath.Join(p.dir, "server.crt")

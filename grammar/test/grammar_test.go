@@ -12,22 +12,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // networkError matches npm's messages for a registry it cannot reach.
 var networkError = regexp.MustCompile(`E(AI_AGAIN|NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|NETUNREACH)|network|offline`)
 
 // TestTextMateGrammar installs vscode-tmgrammar-test (npm ci, from package-lock.json) and runs
-// every *.test.kfl file. It skips when npm is not on PATH, and when the packages are not
-// installed and the registry cannot be reached.
+// every *.test.kfl file. When npm is not on PATH, or the packages are not installed and the
+// registry cannot be reached, it skips (fails where CI is set: internal/testenv).
 func TestTextMateGrammar(t *testing.T) {
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not on PATH: install Node.js and npm to run the TextMate grammar tests")
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on PATH: install Node.js to run the TextMate grammar tests")
-	}
+	npm := testenv.LookPath(t, "npm", "install Node.js and npm to run the TextMate grammar tests")
+	testenv.LookPath(t, "node", "install Node.js to run the TextMate grammar tests")
 	// The deadline only keeps a stuck npm from hanging the test run.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -41,7 +38,7 @@ func TestTextMateGrammar(t *testing.T) {
 	if _, err := os.Stat("node_modules/.bin/vscode-tmgrammar-test"); err != nil {
 		if out, err := run("ci", "--prefer-offline", "--no-audit", "--no-fund"); err != nil {
 			if networkError.MatchString(out) {
-				t.Skipf("npm ci could not reach the registry to install vscode-tmgrammar-test: %v\n%s", err, out)
+				testenv.Missing(t, "npm ci could not reach the registry to install vscode-tmgrammar-test: %v\n%s", err, out)
 			}
 			t.Fatalf("npm ci: %v\n%s", err, out)
 		}
