@@ -177,11 +177,6 @@ func EventLines() ([][]byte, error) {
 	return call(func(s *Set) ([][]byte, error) { return s.EventLines() })
 }
 
-// Counts returns the slice's independently computed counts.
-func Counts() (map[int]int, error) {
-	return call(func(s *Set) (map[int]int, error) { return s.Counts() })
-}
-
 func call[T any](f func(*Set) (T, error)) (T, error) {
 	s, err := Slice()
 	if err != nil {
