@@ -114,17 +114,46 @@ type completion struct {
 // complete answers the completions at the cursor, from lang/ide as in the editor and the REPL.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	src := q.Get("q")
-	at, err := strconv.Atoi(q.Get("at"))
-	if err != nil || at < 0 {
-		writeError(w, http.StatusBadRequest, "at: want the cursor's offset, a number from 0")
+	at, ok := cursor(w, q.Get("at"))
+	if !ok {
 		return
 	}
+	writeJSON(w, map[string]any{"items": completions(q.Get("q"), at, s.opt.Lang)})
+}
+
+// edit answers what a keystroke in the filter bar needs in one request: the analysis and,
+// when the cursor's offset is given, the completions there.
+func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	src := q.Get("q")
+	out := map[string]any{"analysis": analyse(src, s.opt.Lang)}
+	if q.Has("at") {
+		at, ok := cursor(w, q.Get("at"))
+		if !ok {
+			return
+		}
+		out["items"] = completions(src, at, s.opt.Lang)
+	}
+	writeJSON(w, out)
+}
+
+// cursor reads the cursor's offset, answering the request when it is not one.
+func cursor(w http.ResponseWriter, v string) (int, bool) {
+	at, err := strconv.Atoi(v)
+	if err != nil || at < 0 {
+		writeError(w, http.StatusBadRequest, "at: want the cursor's offset, a number from 0")
+		return 0, false
+	}
+	return at, true
+}
+
+// completions converts the completions of lang/ide at offset at (UTF-16 code units).
+func completions(src string, at int, cfg lang.Config) []completion {
 	u := newUnits(src)
 	out := []completion{}
-	for _, it := range ide.Complete(src, bytesAt(src, at), s.opt.Lang) {
+	for _, it := range ide.Complete(src, bytesAt(src, at), cfg) {
 		out = append(out, completion{Label: it.Label, Kind: it.Kind.String(), Detail: it.Detail, Doc: it.Documentation,
 			Insert: it.InsertText, span: span{u.at(it.Replace.Start), u.at(it.Replace.End)}})
 	}
-	writeJSON(w, map[string]any{"items": out})
+	return out
 }

@@ -187,3 +187,20 @@ func TestAnalyze(t *testing.T) {
 		t.Errorf("tokens %+v, formatted %q", a.Tokens, a.Formatted)
 	}
 }
+
+// BenchmarkEdit is the server's share of a keystroke in the filter bar: the handler of
+// /api/edit (analysis and completions) on a filter being typed, without the network.
+func BenchmarkEdit(b *testing.B) {
+	s := testServer(&testing.T{}, "")
+	src := "EventType == 'process' AND FileName == '*powershell*' AND NOT UserName in ('NT AUTHORITY\\\\SYSTEM', 'ro"
+	target := "/api/edit?q=" + url.QueryEscape(src) + "&at=" + fmt.Sprint(len(src))
+	r := httptest.NewRequest("GET", target, nil)
+	r.Host = "127.0.0.1:8080"
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatal(w.Body)
+		}
+	}
+}

@@ -8,7 +8,7 @@ const filter = $('filter'), hl = $('hl'), list = $('completions'), tip = $('tool
 const PAGE = 50;
 
 // Latencies (ms) from a request to the rendered result, read by the browser benchmark.
-window.kfLatency = { analyze: [], complete: [] };
+window.kfLatency = { analyze: [], complete: [], request: [] };
 
 const state = { id: '', columns: [], count: 0, complete: true, page: 0, facet: 'HostName', live: false, open: 0, filter: '' };
 let analysis = null;      // the last analysis of the filter bar's text
@@ -98,19 +98,26 @@ function setText(text, caret) {
   changed();
 }
 
-async function changed() {
-  const text = filter.value, mine = ++seq;
+// changed asks for the analysis of the text (and, with wantList, the completions at the caret)
+// in one request, and renders the answer unless the text changed meanwhile.
+async function changed(wantList) {
+  const text = filter.value, at = filter.selectionStart, mine = ++seq, ask = wantList ? ++asked : 0;
   render();
   const t0 = performance.now();
-  try {
-    const a = await api('api/analyze', { q: text });
-    if (mine !== seq) return;
-    a.text = text;
-    analysis = a;
-    render();
-    problems();
-    window.kfLatency.analyze.push(performance.now() - t0);
-  } catch (e) { /* the next keystroke asks again */ }
+  let r;
+  try { r = await api('api/edit', wantList ? { q: text, at } : { q: text }); } catch (e) { return; } // the next keystroke asks again
+  window.kfLatency.request.push(performance.now() - t0);
+  if (mine !== seq) return;
+  r.analysis.text = text;
+  analysis = r.analysis;
+  render();
+  problems();
+  window.kfLatency.analyze.push(performance.now() - t0);
+  if (wantList && ask === asked && filter.selectionStart === at && document.activeElement === filter) {
+    showList(r.items);
+    delete list.dataset.stale;
+    window.kfLatency.complete.push(performance.now() - t0);
+  }
 }
 
 // ---- Completion ---------------------------------------------------------------------------
@@ -263,7 +270,8 @@ async function query(text) {
 function summary(r) {
   const s = `${r.count} matching event${r.count === 1 ? '' : 's'}` + (r.ms != null ? ` in ${r.ms} ms` : '') +
     (r.complete ? '' : ` (the first ${r.count}: more are waiting)`);
-  $('summary').replaceChildren(el('strong', { id: 'count' }, s), r.warning ? el('span', { class: 'error-text' }, ' ' + r.warning) : null);
+  $('summary').replaceChildren(el('strong', { id: 'count' }, s));
+  if (r.warning) $('summary').append(el('span', { class: 'error-text' }, ' ' + r.warning));
   $('more').hidden = r.complete;
 }
 
@@ -510,8 +518,10 @@ filter.addEventListener('keydown', (ev) => {
 });
 filter.addEventListener('input', (ev) => {
   list.dataset.stale = '1';
-  changed();
-  if (ev.inputType && ev.inputType.startsWith('insert') && ev.data !== ')') complete(); else closeList();
+  tip.hidden = true;
+  const typing = ev.inputType && ev.inputType.startsWith('insert') && ev.data !== ')';
+  if (!typing) closeList();
+  changed(typing);
 });
 filter.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== filter) closeList(); }, 100));
 filter.addEventListener('click', closeList);
