@@ -23,41 +23,25 @@ func (s Signature) ParamText(i int) string { return s.Label[s.Params[i].Start:s.
 
 // SignatureAt returns help for the in list around byte offset off of src: the infix form
 // Field in (v1, v2, ...) or the call form in(Field, v1, ...). It reports false outside one.
+// Where the cursor is, and in which list, is the parser's state there ([parser.ContextAt]).
 func SignatureAt(src string, off int, cfg lang.Config) (Signature, bool) {
 	off = clamp(off, len(src))
-	w := wordAt(src, off)
-	toks := parser.Tokens(src[:w.span.Start])
-	var open []int // indexes of the unclosed "(" tokens
-	for i, t := range toks {
-		switch t.Text {
-		case "(":
-			open = append(open, i)
-		case ")":
-			if len(open) > 0 {
-				open = open[:len(open)-1]
-			}
-		}
-	}
-	if len(open) == 0 {
+	ctx := parser.ContextAt(src, wordAt(src, off).span.Start)
+	// active is the parameter being written: the field of the call form is the first.
+	active := 0
+	switch ctx.Expect {
+	case parser.ExpectCallField, parser.ExpectCallComma:
+	case parser.ExpectListValue:
+	case parser.ExpectListNext:
+		active = ctx.Values
+	case parser.ExpectListSep:
+		active = ctx.Values - 1
+	default:
 		return Signature{}, false
 	}
-	p := open[len(open)-1]
-	if p == 0 || toks[p-1].Kind != parser.TokIn {
-		return Signature{}, false
-	}
-	call := p < 2 || toks[p-2].Kind != parser.TokField
-	field := ""
-	switch {
-	case !call:
-		field = toks[p-2].Text
-	case p+1 < len(toks) && toks[p+1].Kind == parser.TokField:
-		field = toks[p+1].Text
-	}
-	commas := 0
-	for _, t := range toks[p+1:] {
-		if t.Text == "," {
-			commas++
-		}
+	call, field := ctx.Call, ctx.Field
+	if call && ctx.Expect != parser.ExpectCallField && ctx.Expect != parser.ExpectCallComma {
+		active++
 	}
 	name := field
 	if name == "" {
@@ -75,10 +59,10 @@ func SignatureAt(src string, off int, cfg lang.Config) (Signature, bool) {
 		n := len("in(") + len(name)
 		return Signature{Label: "in(" + name + ", value, ...)", Documentation: doc,
 			Params: []ast.Span{{Start: 3, End: n}, {Start: n + 2, End: n + 7}, {Start: n + 9, End: n + 12}},
-			Active: min(commas, 2)}, true
+			Active: min(active, 2)}, true
 	}
 	// Name in (value, ...)
 	n := len(name) + len(" in (")
 	return Signature{Label: name + " in (value, ...)", Documentation: doc,
-		Params: []ast.Span{{Start: n, End: n + 5}, {Start: n + 7, End: n + 10}}, Active: min(commas, 1)}, true
+		Params: []ast.Span{{Start: n, End: n + 5}, {Start: n + 7, End: n + 10}}, Active: min(active, 1)}, true
 }

@@ -293,14 +293,14 @@ func (p *parser) call() ast.Expr {
 	in := &ast.In{Call: true, InSpan: p.span()}
 	p.next()
 	if p.tok != tLparen {
-		p.errorExpected(Context{Expect: ExpectInParen})
+		p.errorExpected(Context{Expect: ExpectInParen, Call: true})
 		return p.bad(from)
 	}
 	in.Lparen = p.start
 	p.depth++
 	p.next()
 	if p.tok != tIdent {
-		p.errorExpected(Context{Expect: ExpectCallField})
+		p.errorExpected(Context{Expect: ExpectCallField, Call: true})
 		return p.badList(from)
 	}
 	in.Field = &ast.Field{Name: p.text(), NameSpan: p.span()}
@@ -308,7 +308,7 @@ func (p *parser) call() ast.Expr {
 	for p.tok == tComma {
 		p.next()
 		if !p.isValue() {
-			p.errorExpected(Context{Expect: ExpectListNext, Field: in.Field.Name})
+			p.errorExpected(Context{Expect: ExpectListNext, Field: in.Field.Name, Call: true, Values: len(in.Values)})
 			return p.badList(from)
 		}
 		in.Values = append(in.Values, p.value(new(ast.Literal)))
@@ -318,7 +318,7 @@ func (p *parser) call() ast.Expr {
 		if len(in.Values) == 0 {
 			e = ExpectCallComma
 		}
-		p.errorExpected(Context{Expect: e, Field: in.Field.Name})
+		p.errorExpected(Context{Expect: e, Field: in.Field.Name, Call: true, Values: len(in.Values)})
 		return p.badList(from)
 	}
 	return p.closeList(in)
@@ -339,7 +339,7 @@ func (p *parser) inList(f *ast.Field) ast.Expr {
 		expect := ExpectListValue
 		for {
 			if !p.isValue() {
-				p.errorExpected(Context{Expect: expect, Field: f.Name})
+				p.errorExpected(Context{Expect: expect, Field: f.Name, Values: len(in.Values)})
 				return p.badList(f.NameSpan.Start)
 			}
 			in.Values = append(in.Values, p.value(new(ast.Literal)))
@@ -350,7 +350,7 @@ func (p *parser) inList(f *ast.Field) ast.Expr {
 			expect = ExpectListNext
 		}
 		if p.tok != tRparen {
-			p.errorExpected(Context{Expect: ExpectListSep, Field: f.Name})
+			p.errorExpected(Context{Expect: ExpectListSep, Field: f.Name, Values: len(in.Values)})
 			return p.badList(f.NameSpan.Start)
 		}
 	}

@@ -78,6 +78,11 @@ type Context struct {
 	Op string
 	// Depth is the number of open parentheses.
 	Depth int
+	// Call is set in the call form of in, in(Field, v1, ...), for ExpectInParen and the
+	// in-list states.
+	Call bool
+	// Values is the number of values the in list holds so far, for the in-list states.
+	Values int
 }
 
 // ContextAt returns the grammatical context at byte offset off of src: what may come next after
