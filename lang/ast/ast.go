@@ -122,7 +122,8 @@ type Compare struct {
 	Value  *Literal
 }
 
-// In is Field in (v1, v2, ...), or the call form in(Field, v1, ...) when Call is set.
+// In is Field in (v1, v2, ...), or the call form in(Field, v1, ...) when Call is set. Rparen
+// is -1 when the filter ends inside the list (a syntax error): Values are those written.
 type In struct {
 	Field          *Field
 	Values         []*Literal
@@ -205,7 +206,12 @@ func (x *Compare) Span() Span { return x.Field.NameSpan.Join(x.Value.LitSpan) }
 
 // Span implements [Node].
 func (x *In) Span() Span {
-	s := Span{x.Rparen, x.Rparen + 1}.Join(x.InSpan)
+	s := x.InSpan.Join(Span{x.Lparen, x.Lparen + 1})
+	if x.Rparen >= 0 {
+		s = s.Join(Span{x.Rparen, x.Rparen + 1})
+	} else if n := len(x.Values); n > 0 {
+		s = s.Join(x.Values[n-1].LitSpan)
+	}
 	if x.Field != nil {
 		s = s.Join(x.Field.NameSpan)
 	}
@@ -260,8 +266,8 @@ func Unparen(x Expr) Expr {
 }
 
 // Partial reports whether x holds what a parser recovering from a syntax error builds: a
-// [Bad] node, a [Paren] without its ")", or a [Binary] whose operator was left out (an empty
-// OpSpan). Analyses that reason about the whole filter stay silent about a partial one.
+// [Bad] node, a [Paren] or an [In] without its ")", or a [Binary] whose operator was left out
+// (an empty OpSpan). Analyses that reason about the whole filter stay silent about a partial one.
 func Partial(x Expr) bool {
 	partial := false
 	Inspect(x, func(n Node) bool {
@@ -269,6 +275,8 @@ func Partial(x Expr) bool {
 		case *Bad:
 			partial = true
 		case *Paren:
+			partial = partial || n.Rparen < 0
+		case *In:
 			partial = partial || n.Rparen < 0
 		case *Binary:
 			partial = partial || n.OpSpan.Len() == 0

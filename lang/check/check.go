@@ -148,7 +148,7 @@ func (c *checker) expr(x ast.Expr) {
 func (c *checker) in(x *ast.In) {
 	f := c.field(x.Field)
 	c.noteField(x.Field, f)
-	if len(x.Values) == 0 {
+	if len(x.Values) == 0 && x.Rparen >= 0 { // a list cut off by the end is a syntax error
 		c.report(x.Span(), diag.Error, diag.EmptyIn, "in list has no values, so it can never be true")
 	}
 	var buf [16]constKey

@@ -301,37 +301,37 @@ func lookupField(s *schema.Schema, name string) *schema.Field {
 }
 
 // pinnedEventTypes returns the event types that src compares EventType with (== or in),
-// read from the tokens so that an unfinished filter counts too. Wildcard patterns select
-// every known type they match.
+// read from the parser's tree, partial as it is while the filter is being written. Wildcard
+// patterns select every known type they match.
 func pinnedEventTypes(src string, s *schema.Schema) []string {
-	toks := parser.Tokens(src)
+	x, _ := parser.Parse(src)
 	known := s.EventTypes()
 	var out []string
-	addPattern := func(raw string) {
-		p, _ := ast.DecodeString(raw)
+	add := func(f *ast.Field, v *ast.Literal) {
+		if sf := lookupField(s, f.Name); sf == nil || sf.Name != schema.EventTypeField || v.Kind != ast.String {
+			return
+		}
+		p, _ := ast.DecodeString(v.Raw)
 		m := ast.NewMatcher(p, false)
-		for _, v := range known {
-			if m.Match(v.Text) && !slices.Contains(out, v.Text) {
-				out = append(out, v.Text)
+		for _, et := range known {
+			if m.Match(et.Text) && !slices.Contains(out, et.Text) {
+				out = append(out, et.Text)
 			}
 		}
 	}
-	for i := 0; i+2 < len(toks); i++ {
-		f := lookupField(s, toks[i].Text)
-		if toks[i].Kind != parser.TokField || f == nil || f.Name != schema.EventTypeField {
-			continue
-		}
-		switch {
-		case toks[i+1].Kind == parser.TokOperator && toks[i+1].Text == "==" && toks[i+2].Kind == parser.TokString:
-			addPattern(toks[i+2].Text)
-		case toks[i+1].Kind == parser.TokIn:
-			for j := i + 2; j < len(toks) && toks[j].Text != ")"; j++ {
-				if toks[j].Kind == parser.TokString {
-					addPattern(toks[j].Text)
-				}
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Compare:
+			if n.Op == ast.Eq {
+				add(n.Field, n.Value)
+			}
+		case *ast.In:
+			for _, v := range n.Values {
+				add(n.Field, v)
 			}
 		}
-	}
+		return true
+	})
 	return out
 }
 

@@ -97,7 +97,7 @@ func checkTree(t *testing.T, src string, x ast.Node) {
 			for _, v := range n.Values {
 				kids = append(kids, v)
 			}
-			if src[n.Lparen] != '(' || src[n.Rparen] != ')' {
+			if src[n.Lparen] != '(' || n.Rparen >= 0 && src[n.Rparen] != ')' {
 				t.Fatalf("Parse(%q): in parentheses at %d,%d", src, n.Lparen, n.Rparen)
 			}
 		case *ast.Field:

@@ -309,7 +309,7 @@ func (p *parser) call() ast.Expr {
 		p.next()
 		if !p.isValue() {
 			p.errorExpected(Context{Expect: ExpectListNext, Field: in.Field.Name, Call: true, Values: len(in.Values)})
-			return p.badList(from)
+			return p.listError(in, from)
 		}
 		in.Values = append(in.Values, p.value(new(ast.Literal)))
 	}
@@ -319,7 +319,7 @@ func (p *parser) call() ast.Expr {
 			e = ExpectCallComma
 		}
 		p.errorExpected(Context{Expect: e, Field: in.Field.Name, Call: true, Values: len(in.Values)})
-		return p.badList(from)
+		return p.listError(in, from)
 	}
 	return p.closeList(in)
 }
@@ -340,7 +340,7 @@ func (p *parser) inList(f *ast.Field) ast.Expr {
 		for {
 			if !p.isValue() {
 				p.errorExpected(Context{Expect: expect, Field: f.Name, Values: len(in.Values)})
-				return p.badList(f.NameSpan.Start)
+				return p.listError(in, f.NameSpan.Start)
 			}
 			in.Values = append(in.Values, p.value(new(ast.Literal)))
 			if p.tok != tComma {
@@ -351,7 +351,7 @@ func (p *parser) inList(f *ast.Field) ast.Expr {
 		}
 		if p.tok != tRparen {
 			p.errorExpected(Context{Expect: ExpectListSep, Field: f.Name, Values: len(in.Values)})
-			return p.badList(f.NameSpan.Start)
+			return p.listError(in, f.NameSpan.Start)
 		}
 	}
 	return p.closeList(in)
@@ -458,6 +458,18 @@ func (p *parser) junk() ast.Expr {
 
 func (p *parser) badTo(from int) ast.Expr {
 	return &ast.Bad{From: from, To: max(from, p.prevEnd)}
+}
+
+// listError ends the in list in after a syntax error. Where the filter ends inside the list
+// (as it does while being typed), the list is kept with the values written and Rparen -1, so
+// that they are checked; otherwise the list becomes a Bad node from from (see badList).
+func (p *parser) listError(in *ast.In, from int) ast.Expr {
+	if p.tok == tEOF {
+		in.Rparen = -1
+		p.depth--
+		return in
+	}
+	return p.badList(from)
 }
 
 // badList skips the rest of an in list after an error and returns the Bad node for the list:

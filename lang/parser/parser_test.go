@@ -430,6 +430,10 @@ func partial(src string, x ast.Node) string {
 		return fmt.Sprintf("[%s]", partial(src, x.X))
 	case *ast.Bad:
 		return fmt.Sprintf("<bad %q>", src[x.From:x.To])
+	case *ast.In:
+		if x.Rparen < 0 {
+			return sexpr(x) + "?"
+		}
 	}
 	return sexpr(x)
 }
@@ -455,6 +459,10 @@ func TestRecovery(t *testing.T) {
 		{`A in (1 2) AND B in ('x',) AND in(C 1)`, `(AND (AND <bad "A in (1 2)"> <bad "B in ('x',)">) <bad "in(C 1)">)`,
 			`1:9 KF0100, 1:26 KF0100, 1:37 KF0100`},
 		{`A in ('x' AND B == 1`, `(AND <bad "A in ('x'"> (== B 1))`, `1:11 KF0100`},
+		{`A == 1 AND B in ('x', 2,`, `(AND (== A 1) (in B {string:'x' integer:2})?)`, `1:25 KF0100`},
+		{`A == 1 AND in(B, 'x'`, `(AND (== A 1) (in() B {string:'x'})?)`, `1:21 KF0100`},
+		{`(B in (`, `[(in B {})?]?`, `1:8 KF0100`},
+		{`in(`, `<bad "in(">`, `1:4 KF0100`},
 		{`A = 1 AND B = 2`, `(AND (== A 1) (== B 2))`, `1:3 KF0105, 1:13 KF0105`},
 		{`A == 1 && B == 2 || !C == 3`, `(OR (AND (== A 1) (== B 2)) (NOT (== C 3)))`, `1:8 KF0107, 1:18 KF0107, 1:21 KF0107`},
 		{"A == 1 AND\n  B ==\n  C == 2", `(AND? (AND (== A 1) <bad "B ==">) (== C 2))`, `3:3 KF0100`},
