@@ -30,6 +30,8 @@ var depRules = []depRule{
 	// no parser, no YAML, nothing else.
 	{pkgs: "lang/eval", own: []string{"lang/ast", "lang/diag", "lang/schema", "lang/check", "lang/eval"}},
 	{pkgs: "lang/check", own: []string{"lang/ast", "lang/diag", "lang/schema", "lang/check"}},
+	// Comparing two filters reasons with the checker and confirms with the evaluator.
+	{pkgs: "lang/relate", own: []string{"lang/ast", "lang/diag", "lang/schema", "lang/check", "lang/eval", "lang/relate"}},
 	{pkgs: "lang/schema", own: []string{"lang/ast", "lang/diag", "lang/schema"}},
 	{pkgs: "lang/ast", own: []string{"lang/ast"}},
 	{pkgs: "lang/diag", own: []string{"lang/ast", "lang/diag"}},

@@ -261,6 +261,8 @@ type constraint struct {
 	lo, hi   int64 // integer bounds, inclusive
 	ints     bool
 	patterns []ast.Matcher // == with wildcards: the value must match each
+	unlike   []ast.Matcher // != with wildcards: the value must match none
+	missing  bool          // != '*': the field must hold no string at all
 }
 
 // fieldConstraint is the constraint on one field.
@@ -404,6 +406,7 @@ func cloneConstraints(cons []fieldConstraint) []fieldConstraint {
 		fc.k.allowed = slices.Clone(fc.k.allowed)
 		fc.k.excluded = slices.Clip(fc.k.excluded)
 		fc.k.patterns = slices.Clip(fc.k.patterns)
+		fc.k.unlike = slices.Clip(fc.k.unlike)
 		out[i] = fc
 	}
 	return out
@@ -445,7 +448,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 		var exactBuf [8]constKey
 		exact := exactBuf[:0]
 		var pat ast.Matcher // the pattern of an == with wildcards
-		hasPat := false
+		hasPat, patAll := false, false
 		for _, v := range vals {
 			switch v.Kind {
 			case ast.String:
@@ -458,6 +461,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 					exact = append(exact, constKey{kind: ast.String, text: s})
 				} else if len(vals) == 1 {
 					pat, hasPat = ast.NewMatcher(p, c.opt.IgnoreCase), true
+					patAll = !slices.ContainsFunc(p.Segs, func(s ast.Seg) bool { return s.Kind != ast.Star })
 				} else {
 					return "" // an in list with wildcards: too loose to reason about
 				}
@@ -476,6 +480,10 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 					k.excluded = append(k.excluded, exact[0])
 				}
 			}
+			if hasPat {
+				k.unlike = append(k.unlike, pat)
+				k.missing = k.missing || patAll
+			}
 		case hasPat:
 			k.patterns = append(k.patterns, pat)
 		case k.allowed == nil:
@@ -493,11 +501,14 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 	if k.lo > k.hi {
 		return fmt.Sprintf("%s cannot be both ≥ %d and ≤ %d", f.Name, k.lo, k.hi)
 	}
+	if k.missing && (k.allowed != nil || len(k.patterns) > 0) {
+		return fmt.Sprintf("%s cannot both hold no string (!= '*') and equal one", f.Name)
+	}
 	if k.allowed == nil {
 		return ""
 	}
 	for _, a := range k.allowed {
-		if slices.Contains(k.excluded, a) {
+		if slices.Contains(k.excluded, a) || slices.ContainsFunc(k.unlike, func(m ast.Matcher) bool { return m.Match(a.text) }) {
 			continue
 		}
 		// Bounds apply to an integer field's values, patterns to a string field's.
