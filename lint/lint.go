@@ -36,6 +36,9 @@ type Options struct {
 	BaseDir string
 	// Skip lists files never to lint (the baseline, say).
 	Skip []string
+	// Base is a git revision: each filter changed since it is reported (KL0008) with how
+	// its matches changed. "" reports nothing of the kind.
+	Base string
 }
 
 // Finding is one reported problem.
@@ -193,6 +196,13 @@ func Run(opts Options) (*Result, error) {
 	}
 	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(a.display, b.display) })
 
+	var since *gitBase
+	if opts.Base != "" {
+		since = newGitBase(opts.Base)
+		if err := since.check(dirOf(paths[0])); err != nil {
+			return nil, err
+		}
+	}
 	res := &Result{Files: make([]*File, len(jobs)), Notes: walk.notes}
 	errs := make([]error, len(jobs))
 	workers := opts.Workers
@@ -206,7 +216,7 @@ func Run(opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res.Files[i], errs[i] = lintFile(jobs[i], opts.Fix)
+				res.Files[i], errs[i] = lintFile(jobs[i], opts.Fix, since)
 			}
 		}()
 	}
@@ -264,8 +274,21 @@ func (l *configLoader) load(dir string) (*rulefile.Checker, error) {
 	return rc, nil
 }
 
-// lintFile lints one file, fixing it first when asked.
-func lintFile(j job, fix bool) (*File, error) {
+// dirOf is the directory of a PATH argument (itself when it is one).
+func dirOf(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		return filepath.Dir(abs)
+	}
+	return abs
+}
+
+// lintFile lints one file, fixing it first when asked, and reports how its filters changed
+// since the revision of base (nil: not asked).
+func lintFile(j job, fix bool, base *gitBase) (*File, error) {
 	data, err := os.ReadFile(j.abs)
 	if err != nil {
 		return nil, err
@@ -293,6 +316,14 @@ func lintFile(j job, fix bool) (*File, error) {
 	for i, f := range findings {
 		out.Findings[i] = Finding{File: j.display, Finding: f,
 			Start: out.Lines.Position(f.Span.Start), End: out.Lines.Position(f.Span.End)}
+	}
+	if base != nil {
+		changes, err := base.changes(j, src, out.Lines, sites)
+		if err != nil {
+			return nil, err
+		}
+		out.Findings = append(out.Findings, changes...)
+		slices.SortStableFunc(out.Findings, func(a, b Finding) int { return cmp.Compare(a.Span.Start, b.Span.Start) })
 	}
 	return out, nil
 }

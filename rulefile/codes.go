@@ -16,6 +16,7 @@ const (
 	BadSuppression    diag.Code = "KL0005" // a suppression that names no code or an unknown one
 	TestFailed        diag.Code = "KL0006" // a rule test sample the filter gets wrong
 	BadTests          diag.Code = "KL0007" // a tests section of the wrong shape
+	ChangedFilter     diag.Code = "KL0008" // lint --base: how a filter changed since a revision
 )
 
 // Codes describes the lint codes, as [diag.Codes] describes the language's.
@@ -27,6 +28,7 @@ var Codes = []diag.CodeInfo{
 	{Code: BadSuppression, Name: "bad-suppression", Severity: diag.Error, Summary: "A katafilter:ignore comment names no code, or a code that does not exist."},
 	{Code: TestFailed, Name: "rule-test-failed", Severity: diag.Error, Summary: "A sample event under tests.match does not match the filter, or one under tests.nomatch does."},
 	{Code: BadTests, Name: "bad-tests", Severity: diag.Error, Summary: "A tests section is not {match: [events], nomatch: [events]}."},
+	{Code: ChangedFilter, Name: "changed-filter", Severity: diag.Info, Summary: "With lint --base: the filter changed since the revision, and this is how its matches changed (equivalent, broader, narrower, incomparable), with a witness event."},
 }
 
 // DocsURL is where the lint codes are documented.

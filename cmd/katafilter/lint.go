@@ -28,6 +28,7 @@ func runLint(env *cmdEnv, args []string) int {
 	config := fs.String("config", "", "use this configuration `file` instead of looking for .katafilter.yaml")
 	keys := fs.String("keys", "", "comma-separated `keys` holding filters in YAML and JSON files (overrides the configuration)")
 	workers := fs.Int("j", 0, "lint this many files at once (0: one per CPU)")
+	base := fs.String("base", "", "report how each filter changed since this git `revision` (equivalent, broader, narrower...)")
 	lf := addLangFlags(fs, true)
 	paths, code, ok := parseArgs(env, fs, args)
 	if !ok {
@@ -53,7 +54,7 @@ func runLint(env *cmdEnv, args []string) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	opts := lint.Options{Paths: paths, ConfigFile: *config, Fix: *fix, Workers: *workers}
+	opts := lint.Options{Paths: paths, ConfigFile: *config, Fix: *fix, Workers: *workers, Base: *base}
 	if *baseline != "" {
 		opts.Skip = []string{*baseline}
 	}

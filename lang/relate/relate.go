@@ -494,3 +494,22 @@ func instance(p ast.Pattern, fill string) string {
 	}
 	return b.String()
 }
+
+// Sentence says what the relation means, in words about OLD and NEW.
+func (r *Result) Sentence() string {
+	switch r.Relation {
+	case Equivalent:
+		return "NEW is equivalent to OLD: they match the same events"
+	case Broader:
+		return "NEW is broader than OLD: it matches every event OLD matches, and more"
+	case Narrower:
+		return "NEW is narrower than OLD: OLD matches every event NEW matches, and more"
+	case Incomparable:
+		return "NEW and OLD are incomparable: each matches events the other does not"
+	}
+	why := r.OnlyOld.Why
+	if why == "" {
+		why = r.OnlyNew.Why
+	}
+	return "unknown: the relation could not be decided (" + why + ")"
+}
