@@ -171,7 +171,7 @@ func countEvents(env *cmdEnv, arg string, sides [2]*lang.Filter) (*eventCounts, 
 		var m [2]bool
 		for i, p := range progs {
 			if m[i], err = p.MatchJSON(rd.Event()); err != nil {
-				return nil, fmt.Errorf("%s:%d: %v", rd.Name(), rd.Line(), err)
+				return nil, fmt.Errorf("%s:%d: %v", displayName(arg), rd.Line(), err)
 			}
 		}
 		c.Total++
