@@ -110,17 +110,20 @@ func loadEvents(env *cmdEnv, files []string) (repl.Backend, error) {
 
 // readReplEvents reads the events of one file; the first malformed line is an error.
 func readReplEvents(env *cmdEnv, arg string) ([]repl.Event, error) {
-	r, err := jsonl.Open(arg, env.stdin, jsonl.Options{Strict: true})
+	var e repl.Event
+	decode := func(line []byte) (err error) {
+		if e, err = repl.NewEvent(line); err != nil {
+			return fmt.Errorf("malformed JSON: %s", jsonMessage(err))
+		}
+		return nil
+	}
+	r, err := jsonl.Open(arg, env.stdin, jsonl.Options{Strict: true, Check: decode})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", arg, unwrapPath(err))
 	}
 	defer r.Close()
 	var all []repl.Event
 	for r.Next() {
-		e, err := repl.NewEvent(r.Event())
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: malformed JSON: %s", arg, r.Line(), jsonMessage(err))
-		}
 		e.Origin = fmt.Sprintf("%s:%d", arg, r.Line())
 		all = append(all, e)
 	}

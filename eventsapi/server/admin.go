@@ -122,15 +122,18 @@ func Decide(st *store.Store, d Decision) ([]store.Registration, error) {
 // readEvents reads JSON lines (one event object per line; blank lines skipped; gzip-compressed
 // or not) and returns them compacted. The first malformed line is an error naming it.
 func readEvents(r io.Reader, name string) ([][]byte, error) {
-	jr := jsonl.NewReader(r, name, jsonl.Options{Strict: true})
-	defer jr.Close()
 	var out [][]byte
-	for jr.Next() {
-		ev, err := ValidateEvent(jr.Event())
+	keep := func(line []byte) error {
+		ev, err := ValidateEvent(line)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", name, jr.Line(), err)
+			return fmt.Errorf("malformed JSON: %w", err)
 		}
 		out = append(out, ev)
+		return nil
+	}
+	jr := jsonl.NewReader(r, name, jsonl.Options{Strict: true, Check: keep})
+	defer jr.Close()
+	for jr.Next() {
 	}
 	return out, jr.Err()
 }

@@ -44,6 +44,11 @@ type Options struct {
 	Strict bool
 	// Malformed, when set, is called with each malformed line that is skipped.
 	Malformed func(*LineError)
+	// Check, when set, replaces the reader's own test that a line (not blank, without
+	// surrounding blanks, starting with "{") is one JSON object: a caller that decodes every
+	// event passes its decoder, so that each line is parsed once, and a line it refuses is
+	// malformed with its error as the message.
+	Check func(line []byte) error
 }
 
 // LineError is a malformed line. It prints as "name:line: message".
@@ -142,7 +147,7 @@ func (r *Reader) Next() bool {
 		if len(body) == 0 {
 			continue
 		}
-		if err := checkObject(body); err != nil {
+		if err := r.check(body); err != nil {
 			if !r.malformed(err) {
 				return false
 			}
@@ -274,12 +279,19 @@ func ReadAll(r io.Reader, name string, opt Options) ([][]byte, error) {
 	return out, jr.Err()
 }
 
-// checkObject reports what keeps b (not blank, without surrounding blanks) from being one
-// JSON object.
-func checkObject(b []byte) error {
+// check reports what keeps b (not blank, without surrounding blanks) from being an event.
+func (r *Reader) check(b []byte) error {
 	if b[0] != '{' {
 		return errors.New("not a JSON object")
 	}
+	if r.opt.Check != nil {
+		return r.opt.Check(b)
+	}
+	return checkObject(b)
+}
+
+// checkObject reports what keeps b, which starts with "{", from being one JSON object.
+func checkObject(b []byte) error {
 	if json.Valid(b) {
 		return nil
 	}

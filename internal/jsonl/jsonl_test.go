@@ -234,3 +234,29 @@ func TestOpenText(t *testing.T) {
 		t.Errorf("truncated gzip header: %v", err)
 	}
 }
+
+// TestCheck: a caller's decoder replaces the reader's own check; what it refuses is malformed,
+// with its message, and a line that is no object never reaches it.
+func TestCheck(t *testing.T) {
+	var seen []string
+	check := func(line []byte) error {
+		seen = append(seen, string(line))
+		if bytes.Contains(line, []byte("bad")) {
+			return errors.New("refused by the decoder")
+		}
+		return nil
+	}
+	events, bad, err := read("{\"a\":1}\n[2]\n{\"bad\":3}\n{\"a\":\n", Options{Check: check})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if events != "01 {\"a\":1}\n04 {\"a\":" {
+		t.Errorf("events:\n%s", events)
+	}
+	if bad != "in:2: not a JSON object\nin:3: refused by the decoder" {
+		t.Errorf("malformed:\n%s", bad)
+	}
+	if strings.Join(seen, "|") != "{\"a\":1}|{\"bad\":3}|{\"a\":" {
+		t.Errorf("the decoder saw %q", seen)
+	}
+}
