@@ -26,9 +26,16 @@ func TestFacade(t *testing.T) {
 		{`EventType ==`, `KF0100`, `error[KF0100]: expected a value (a 'string', an integer, true or false), found end of filter`, `<none>`},
 		{``, `KF0100`, `error[KF0100]: empty filter: expected a comparison such as EventType == 'process'`, `<none>`},
 		{`Nope == 1 AND Nix == 2`, `KF0200 KF0200`, `error[KF0200]: unknown field Nope (and 1 more errors)`, `Nope == 1 AND Nix == 2`},
+		// a syntax error leaves a partial tree, checked clause by clause, never compiled nor formatted
+		{`EventType == 'proces' AND FileNam == 'x' AND`, `KF0400 KF0200 KF0100`, `error[KF0400]: 'proces' is not a known value of EventType; did you mean 'process'? (and 2 more errors)`, `<none>`},
+		{`EventType = 'process'`, `KF0105`, `error[KF0105]: = is not an operator: compare with ==`, `<none>`},
+		{`Custom == FALſE`, `KF0100`, `error[KF0100]: expected a value (a 'string', an integer, true or false), found "FAL"`, `<none>`},
 	}
 	for _, tt := range tests {
 		f := lang.Analyze(tt.src, lang.Config{})
+		if f.Expr == nil || f.SyntaxOK != (tt.format != "<none>") {
+			t.Errorf("%q: tree %v, SyntaxOK %v", tt.src, f.Expr, f.SyntaxOK)
+		}
 		codes := ""
 		for i, d := range f.Diagnostics {
 			if i > 0 {
