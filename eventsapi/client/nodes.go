@@ -90,13 +90,11 @@ func FollowNodes(ctx context.Context, nodes []Node, opt NodesOptions) error {
 	errs := make([]error, len(nodes))
 	eachNode(nodes, func(i int, n Node) {
 		err := n.Client.Follow(ctx, nodeFollowOptions(i, n, opt, &mu))
-		if errors.Is(err, errOnce) || ctx.Err() != nil {
+		if err == nil || errors.Is(err, errOnce) || (ctx.Err() != nil && isContextErr(err)) {
 			return // done, or stopped: by ctx, or because another node failed
 		}
-		if err != nil {
-			errs[i] = err
-			cancel()
-		}
+		errs[i] = err
+		cancel()
 	})
 	var failed NodesError
 	for i, err := range errs {
