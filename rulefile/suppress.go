@@ -3,7 +3,11 @@ package rulefile
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -24,40 +28,67 @@ type Suppression struct {
 // SuppressionMarker is what every suppression comment holds: a text without it has none.
 const SuppressionMarker = "katafilter:ignore"
 
-var suppressRE = regexp.MustCompile(`#\s*katafilter:ignore\b(.*)$`)
+var suppressRE = regexp.MustCompile(`^#\s*katafilter:ignore\b(.*)$`)
 
-// ParseSuppressions finds the suppression comments of a .kfl or YAML file.
-// In a .kfl file (fullOnly) a # starts a comment only at the beginning of a line.
-func ParseSuppressions(lines *ast.LineTable, fullOnly bool) []*Suppression {
+// comment is a comment of a rule file: where its # is, and whether it is on a line of its own.
+type comment struct {
+	line int // 1-based
+	col  int // the byte offset of # in the line
+	text string
+	full bool
+}
+
+// comments returns the comments of a .kfl file (kfl: lines that start with #) or of a YAML
+// file, as the YAML lexer reads them: a # inside a quoted string, a block scalar or a plain
+// scalar is text, not a comment.
+func comments(lines *ast.LineTable, kfl bool) []comment {
+	var out []comment
+	if kfl {
+		for n := 1; n <= lines.LineCount(); n++ {
+			text := lines.Line(n)
+			if t := strings.TrimLeft(text, " \t"); strings.HasPrefix(t, "#") {
+				out = append(out, comment{line: n, col: len(text) - len(t), text: strings.TrimRight(t, "\r"), full: true})
+			}
+		}
+		return out
+	}
+	for _, tk := range lexer.Tokenize(lines.Source()) {
+		if tk.Type != token.CommentType || tk.Position == nil {
+			continue
+		}
+		n := tk.Position.Line
+		text := strings.TrimRight(lines.Line(n), "\r")
+		col := strings.LastIndex(text, "#"+strings.TrimRight(tk.Value, "\r"))
+		if col < 0 {
+			continue // not where the lexer says: leave it
+		}
+		out = append(out, comment{line: n, col: col, text: text[col:], full: strings.TrimSpace(text[:col]) == ""})
+	}
+	return out
+}
+
+// ParseSuppressions finds the suppression comments of a .kfl file (kfl) or a YAML file.
+func ParseSuppressions(lines *ast.LineTable, kfl bool) []*Suppression {
 	if !strings.Contains(lines.Source(), SuppressionMarker) {
 		return nil
 	}
 	var out []*Suppression
-	for n := 1; n <= lines.LineCount(); n++ {
-		text := lines.Line(n)
-		loc := suppressRE.FindStringSubmatchIndex(text)
+	for _, c := range comments(lines, kfl) {
+		loc := suppressRE.FindStringSubmatchIndex(c.text)
 		if loc == nil {
 			continue
 		}
-		full := strings.HasPrefix(strings.TrimSpace(text), "#")
-		if fullOnly && !full {
-			continue
-		}
-		if !full && loc[0] > 0 && text[loc[0]-1] != ' ' && text[loc[0]-1] != '\t' {
-			continue // a # inside a word or string is not a comment
-		}
-		start := lines.LineStart(n)
-		s := &Suppression{Line: n, Span: ast.Span{Start: start + loc[0], End: start + loc[1]}, Target: n}
-		rest := text[loc[2]:loc[3]]
-		codes, reason, _ := strings.Cut(rest, "--")
+		start := lines.LineStart(c.line) + c.col
+		s := &Suppression{Line: c.line, Span: ast.Span{Start: start + loc[0], End: start + loc[1]}, Target: c.line}
+		codes, reason, _ := strings.Cut(c.text[loc[2]:loc[3]], "--")
 		s.Reason = strings.TrimSpace(reason)
-		for _, c := range strings.FieldsFunc(codes, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			s.Codes = append(s.Codes, diag.Code(strings.ToUpper(c)))
+		for _, code := range strings.FieldsFunc(codes, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			s.Codes = append(s.Codes, diag.Code(strings.ToUpper(code)))
 		}
 		s.used = make([]bool, len(s.Codes))
-		if full {
+		if c.full {
 			s.Target = 0
-			for m := n + 1; m <= lines.LineCount(); m++ {
+			for m := c.line + 1; m <= lines.LineCount(); m++ {
 				t := strings.TrimSpace(lines.Line(m))
 				if t != "" && !strings.HasPrefix(t, "#") {
 					s.Target = m
@@ -138,6 +169,10 @@ func applySuppressions(lines *ast.LineTable, kind Kind, sites []*Site, findings 
 		kept = append(kept, f)
 	}
 	for _, s := range valid {
+		if !slices.ContainsFunc(sites, func(st *Site) bool { return st.KeyLine == s.Target }) {
+			report(s, UnusedSuppression, "katafilter:ignore applies to no filter: put it on the line of a filter's key, or on a line of its own just above it")
+			continue
+		}
 		for i, c := range s.Codes {
 			if !s.used[i] {
 				report(s, UnusedSuppression, fmt.Sprintf("katafilter:ignore %s suppresses nothing: the filter it applies to has no %s finding", c, c))

@@ -30,3 +30,26 @@ func TestSuppressionParsing(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func newLines(src string) *ast.LineTable { return ast.NewLineTable(src) }
+
+// TestSuppressionsAreComments: the marker inside a quoted string, a plain scalar or a block
+// scalar is text, not a comment, and suppresses nothing; comments are what the YAML lexer reads.
+func TestSuppressionsAreComments(t *testing.T) {
+	src := `rules:
+  - description: "see # katafilter:ignore KF0402 -- quoted"
+    filter: "EventType == 'process' AND FileName in ('a # katafilter:ignore KF0402 -- in the filter', 'a')"
+  - filter: |
+      EventType == 'process'
+      # katafilter:ignore KF0402 -- inside a block scalar
+  - note: plain # katafilter:ignore KF0500 -- a real comment after a plain scalar
+  # katafilter:ignore KF0500 -- a real comment on its own line
+  - filter: x
+`
+	var got []string
+	for _, s := range ParseSuppressions(newLines(src), false) {
+		got = append(got, itoa(s.Line)+">"+itoa(s.Target)+" "+s.Reason)
+	}
+	want := "7>7 a real comment after a plain scalar|8>9 a real comment on its own line"
+	if g := strings.Join(got, "|"); g != want {
+		t.Errorf("got %s, want %s", g, want)
+	}
+}
