@@ -83,7 +83,7 @@ type parser struct {
 	depth int // open parentheses, list parentheses included
 
 	diags    diag.List
-	nerr     int // syntax errors found, reported or not
+	nerr     int // syntax errors recorded, those beyond MaxErrors included
 	firstErr int // offset of the first syntax error, -1 before it
 	lastErr  int // offset of the last syntax error reported
 	dropped  int // syntax errors beyond MaxErrors
