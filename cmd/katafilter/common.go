@@ -127,6 +127,9 @@ func parseNodeURLs(urls []string) ([]nodeURL, error) {
 		if err != nil || p.Host == "" {
 			return nil, fmt.Errorf("--url %q is not a URL", u)
 		}
+		if p.Scheme != "https" {
+			return nil, fmt.Errorf("--url %q: the events API is served over HTTPS only: write https://HOST:PORT", u)
+		}
 		if seen[n.url] {
 			return nil, fmt.Errorf("--url %s given twice", n.url)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/katafilter/katafilter/eventsapi/client"
+	"github.com/katafilter/katafilter/eventsapi/wire"
 	"github.com/katafilter/katafilter/lang"
 )
 
@@ -38,6 +40,8 @@ type fetchOptions struct {
 	serverName, filter, statePath string
 	maxEvents                     int
 	maxTimeout                    time.Duration
+	maxEventsSet                  bool      // --max-events was given
+	targets                       []nodeURL // the --url values read
 	follow, tagNode               bool
 	lang                          *langFlags
 }
@@ -88,10 +92,17 @@ func parseFetchFlags(env *cmdEnv, args []string) (*fetchOptions, int, bool) {
 		fmt.Fprintf(env.stderr, "katafilter fetch: unexpected argument %q\n", fs.Arg(0))
 		return nil, 2, false
 	}
+	fs.Visit(func(f *flag.Flag) { o.maxEventsSet = o.maxEventsSet || f.Name == "max-events" })
 	if problem := o.usageProblem(); problem != "" {
 		fmt.Fprintf(env.stderr, "katafilter fetch: %s\n", problem)
 		return nil, 2, false
 	}
+	targets, err := parseNodeURLs(o.urls)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
+		return nil, 2, false
+	}
+	o.targets = targets
 	return o, 0, true
 }
 
@@ -112,8 +123,11 @@ func (o *fetchOptions) usageProblem() string {
 		return strings.Join(missing, ", ") + " required"
 	case o.maxTimeout < 0 || o.maxTimeout > client.MaxTimeoutLimit:
 		return fmt.Sprintf("--max-timeout %v is outside 0s..5m", o.maxTimeout)
-	case o.maxEvents < 0:
-		return "--max-events must be positive"
+	case o.maxEventsSet && o.maxEvents < 1:
+		return fmt.Sprintf("--max-events must be at least 1, not %d (leave it out for the server's default)", o.maxEvents)
+	}
+	if _, err := wire.ParseUUID(o.id); err != nil {
+		return "--id " + err.Error()
 	}
 	return ""
 }
@@ -146,12 +160,7 @@ func (f *fetcher) setup(cfg lang.Config) (int, bool) {
 		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
 		return 1, false
 	}
-	targets, err := parseNodeURLs(f.o.urls)
-	if err != nil {
-		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
-		return 2, false
-	}
-	for _, t := range targets {
+	for _, t := range f.o.targets {
 		name := t.name
 		if name == "" {
 			name = t.host

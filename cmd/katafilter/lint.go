@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,7 +20,8 @@ func runLint(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "lint", "lint [flags] [PATH...]\n\n"+
 		"Lint .kfl filter files and the filters in YAML and JSON rule files (under the keys\n"+
 		"configured in .katafilter.yaml, by default \"filter\") under each PATH (default \".\").\n"+
-		"Exit status: 0 clean, 1 findings at or above --fail-level, 2 usage or configuration error.")
+		"Exit status: 0 clean, 1 findings at or above --fail-level or a PATH that does not exist,\n"+
+		"2 usage or configuration error.")
 	format := fs.String("format", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
 	failLevel := fs.String("fail-level", "error", "exit 1 on findings of this `level` or worse: error or warning")
 	baseline := fs.String("baseline", "", "ignore the findings recorded in this baseline `file`")
@@ -51,6 +53,9 @@ func runLint(env *cmdEnv, args []string) int {
 	}
 	if *writeBaseline && *baseline == "" {
 		return usageError(env, "lint", "--write-baseline needs --baseline FILE")
+	}
+	if !pathsExist(env, paths) {
+		return 1
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -138,4 +143,17 @@ func validFormat(f string) bool {
 		}
 	}
 	return false
+}
+
+// pathsExist reports whether every PATH exists, naming those that do not: a missing input is a
+// failure (exit status 1), as for check and eval, not a usage error.
+func pathsExist(env *cmdEnv, paths []string) bool {
+	ok := true
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			fmt.Fprintf(env.stderr, "katafilter lint: %s: %v\n", p, unwrapPath(err))
+			ok = false
+		}
+	}
+	return ok
 }

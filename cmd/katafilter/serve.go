@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/katafilter/katafilter/eventsapi/server"
 	"github.com/katafilter/katafilter/eventsapi/wire"
@@ -65,6 +66,10 @@ func runServe(env *cmdEnv, args []string) int {
 	}
 	if *maxPending < 1 {
 		fmt.Fprintln(env.stderr, "katafilter serve: --max-pending must be at least 1")
+		return 2
+	}
+	if problem := serveRangeProblem(*maxLimit, *maxDefault, *retention, *retentionEvery); problem != "" {
+		fmt.Fprintf(env.stderr, "katafilter serve: %s\n", problem)
 		return 2
 	}
 	lcfg, err := lf.config()
@@ -144,4 +149,19 @@ func parseInterspersed(env *cmdEnv, fs *flag.FlagSet, args []string) ([]string, 
 		rest = fs.Args()
 	}
 	return pos, 0, true
+}
+
+// serveRangeProblem says which of serve's numeric flags is out of its range, or "".
+func serveRangeProblem(maxLimit, maxDefault int, retention, retentionEvery time.Duration) string {
+	switch {
+	case maxLimit < 1:
+		return fmt.Sprintf("--max-events-limit must be at least 1, not %d", maxLimit)
+	case maxDefault < 0 || maxDefault > maxLimit:
+		return fmt.Sprintf("--max-events-default must be between 1 and --max-events-limit (%d), or 0 for the default, not %d", maxLimit, maxDefault)
+	case retention <= 0:
+		return fmt.Sprintf("--retention must be more than 0, not %v", retention)
+	case retentionEvery < 0:
+		return fmt.Sprintf("--retention-interval must not be negative, not %v", retentionEvery)
+	}
+	return ""
 }

@@ -14,6 +14,9 @@ func runVersion(env *cmdEnv, args []string) int {
 	if code, ok := parseFlags(env, fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return usageError(env, "version", "unexpected argument %q", fs.Arg(0))
+	}
 	fmt.Fprintf(env.stdout, "katafilter %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return 0
 }
