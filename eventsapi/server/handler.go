@@ -342,6 +342,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 		s.fail(w, rl, err)
 		return
 	}
+	if r.ContentLength != 0 {
+		// curl -X GET --data-urlencode without -G sends the parameters in a body, where they
+		// would be silently ignored: every event, unfiltered.
+		s.fail(w, rl, &apiError{wire.Error{Status: http.StatusBadRequest, Message: "the request has a body, and the events API reads its parameters from the query string only " +
+			"(filter, max_timeout, max_events, continuation_token); with curl, --data-urlencode needs -G to put them there"}})
+		return
+	}
 	p, err := s.parseParams(r, tail)
 	if err != nil {
 		s.fail(w, rl, err)

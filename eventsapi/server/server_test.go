@@ -118,14 +118,20 @@ func (ts *testServer) client(id identity) *client.Client {
 
 // raw sends a GET with the given path and query as written (no re-encoding) and an optional
 // client certificate, and returns the status and body.
-func (ts *testServer) raw(cert *tls.Certificate, pathAndQuery string) (int, http.Header, []byte) {
-	ts.t.Helper()
+// httpClient returns an HTTP client that trusts the server and presents cert (if not nil).
+func (ts *testServer) httpClient(cert *tls.Certificate) *http.Client {
 	tc := &tls.Config{RootCAs: ts.roots}
 	if cert != nil {
 		tc.Certificates = []tls.Certificate{*cert}
 	}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: tc}}
-	defer hc.CloseIdleConnections()
+	ts.t.Cleanup(hc.CloseIdleConnections)
+	return hc
+}
+
+func (ts *testServer) raw(cert *tls.Certificate, pathAndQuery string) (int, http.Header, []byte) {
+	ts.t.Helper()
+	hc := ts.httpClient(cert)
 	req, err := http.NewRequest(http.MethodGet, ts.url+"/", nil)
 	if err != nil {
 		ts.t.Fatal(err)
@@ -341,6 +347,33 @@ func TestBadFilterDiagnostics(t *testing.T) {
 	}
 	if got, want := eb.Diagnostics[0].String(), "2:3: error: unknown field FileNam; did you mean FileName? [KF0200]"; !strings.HasPrefix(got, "2:3: error: unknown field FileNam") {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// TestParametersInABody checks that parameters sent in a body (curl -X GET --data-urlencode
+// without -G) are a 400 that says where parameters go, not a 200 with every event unfiltered.
+func TestParametersInABody(t *testing.T) {
+	ts := start(t, server.Config{})
+	id := ts.approved()
+	for _, chunked := range []bool{false, true} {
+		body := strings.NewReader("filter=EventType%3D%3D%27process%27")
+		req, err := http.NewRequest(http.MethodGet, ts.url+wire.EventsPathPrefix+id.id+"/events", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if chunked {
+			req.ContentLength = -1
+		}
+		resp, err := ts.httpClient(&id.cert).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "reads its parameters from the query string only") || !strings.Contains(string(b), "needs -G") {
+			t.Errorf("chunked %v: %d %s", chunked, resp.StatusCode, b)
+		}
 	}
 }
 
