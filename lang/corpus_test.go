@@ -73,6 +73,9 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("the corpus holds %d filters, want at least 150", total)
 	}
 	for _, ci := range diag.Codes {
+		if strings.HasPrefix(string(ci.Code), "KF09") {
+			continue // the SQL translator's: lang/sql's golden files show them
+		}
 		if codes[ci.Code] < 2 {
 			t.Errorf("the corpus shows code %s (%s) %d times, want at least 2", ci.Code, ci.Name, codes[ci.Code])
 		}

@@ -44,6 +44,8 @@ var depRules = []depRule{
 	{pkgs: "lang/format", own: core},
 	{pkgs: "lang/kfl", own: core},
 	{pkgs: "lang/stream", own: core},
+	// The SQL translator writes text: no database driver (the archive package has those).
+	{pkgs: "lang/sql", own: core, third: []string{participle}},
 	{pkgs: "lang/diag/jsondiag", own: core},
 	{pkgs: "lang/schema/schemafile", own: core, third: []string{"github.com/goccy/go-yaml"}},
 	// The events API client needs the language core to check filters, and its wire format.

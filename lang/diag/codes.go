@@ -5,7 +5,7 @@ package diag
 type Code string
 
 // The diagnostic codes. The groups are: 01xx syntax, 02xx fields, 03xx types, 04xx values,
-// 05xx logic.
+// 05xx logic, 09xx translation to SQL (lang/sql).
 const (
 	SyntaxError        Code = "KF0100" // the text is not a filter
 	UnterminatedString Code = "KF0101" // a string has no closing quote
@@ -33,6 +33,8 @@ const (
 
 	MultipleEventTypes Code = "KF0500" // a filter that selects more than one event type
 	NeverTrue          Code = "KF0501" // a filter, or part of one, that can never be true
+
+	SQLNulOnPostgres Code = "KF0900" // a string constant with U+0000, which PostgreSQL cannot store
 )
 
 // CodeInfo describes a code for documentation and tools (SARIF rules, LSP code descriptions).
@@ -67,6 +69,7 @@ var Codes = []CodeInfo{
 	{DuplicateValue, "duplicate-value", Warning, "The same value appears twice in an in list."},
 	{MultipleEventTypes, "multiple-event-types", Warning, "The filter selects more than one event type; KATA wants one request per event type."},
 	{NeverTrue, "never-true", Warning, "The filter, or a conjunction in it, can never be true."},
+	{SQLNulOnPostgres, "sql-nul-postgres", Error, "A string constant holds U+0000, which PostgreSQL text cannot hold."},
 }
 
 // Lookup returns the description of code c.

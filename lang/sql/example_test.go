@@ -1,0 +1,39 @@
+package sql_test
+
+import (
+	"fmt"
+
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/sql"
+)
+
+func ExampleTranslate() {
+	f := lang.Analyze(`EventType == 'process' AND FileName == '*powershell*' AND FileSize > 1000`, lang.Config{})
+	q, err := sql.Translate(f, sql.Layout{Dialect: sql.ClickHouse}, sql.QueryOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(q.SQL)
+	fmt.Println(q.Args...)
+	inline, _ := q.Inline()
+	fmt.Println(inline)
+	// Output:
+	// ((has(s_EventType, ?) AND arrayExists(x -> position(x, ?) > 0, s_FileName)) AND arrayExists((n, a) -> (n > ? OR n = ? AND a > 0), n_FileSize, a_FileSize))
+	// process powershell 1000 1000
+	// ((has(s_EventType, 'process') AND arrayExists(x -> position(x, 'powershell') > 0, s_FileName)) AND arrayExists((n, a) -> (n > 1000 OR n = 1000 AND a > 0), n_FileSize, a_FileSize))
+}
+
+func ExampleLayout_Count() {
+	f := lang.Analyze(`UserName == 'CORP\\*'`, lang.Config{})
+	q, err := sql.Layout{Dialect: sql.Postgres, Table: "events"}.Count(f, sql.QueryOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(q.SQL)
+	fmt.Printf("%q\n", q.Args)
+	// Output:
+	// SELECT count(*) FROM "events" WHERE (cardinality(s_UserName) > 0 AND s_UserName[1] LIKE $1 ESCAPE '\' OR cardinality(s_UserName) > 1 AND EXISTS (SELECT 1 FROM unnest(s_UserName) AS u(x) WHERE x LIKE $2 ESCAPE '\'))
+	// ["CORP\\\\%" "CORP\\\\%"]
+}
