@@ -3,7 +3,9 @@ package ide
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
@@ -127,19 +129,20 @@ func (c *completer) addInsert(k Kind, label, insert, detail, doc, sortKey string
 // matches reports whether typed is a prefix of text, or of one of its dotted segments,
 // without regard to case.
 func matches(text, typed string) bool {
-	if typed == "" {
+	if typed == "" || hasPrefixFold(text, typed) {
 		return true
 	}
-	t, p := strings.ToLower(text), strings.ToLower(typed)
-	if strings.HasPrefix(t, p) {
-		return true
-	}
-	for i := 0; i < len(t); i++ {
-		if t[i] == '.' && strings.HasPrefix(t[i+1:], p) {
+	for i := 0; i < len(text); i++ {
+		if text[i] == '.' && hasPrefixFold(text[i+1:], typed) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasPrefixFold is strings.HasPrefix without regard to case, without allocating.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // fields offers field names. A word with a dot completes segment by segment: "Ioa." offers
@@ -157,8 +160,9 @@ func (c *completer) fields() {
 				}
 			}
 		}
-		return fmt.Sprintf("0%s%04d", r, i)
+		return "0" + r + strconv.Itoa(10000 + i)[1:] // i in four digits
 	}
+	texts := textsOf(c.s)
 	if dot := strings.LastIndexByte(typed, '.'); dot >= 0 {
 		parent := strings.ToLower(typed[:dot+1])
 		replace := ast.Span{Start: c.word.span.Start + dot + 1, End: c.word.span.End}
@@ -180,12 +184,12 @@ func (c *completer) fields() {
 				c.addInsert(k, seg, seg, "", "fields under "+f.Name[:dot+1]+seg, rank(f, i), replace)
 				continue
 			}
-			c.addInsert(k, seg, seg, fieldDetail(f), fieldDoc(f), rank(f, i), replace)
+			c.addInsert(k, seg, seg, texts[f].detail, texts[f].doc, rank(f, i), replace)
 		}
 		return
 	}
 	for i, f := range c.s.Fields() {
-		c.add(KindField, f.Name, fieldDetail(f), fieldDoc(f), rank(f, i))
+		c.add(KindField, f.Name, texts[f].detail, texts[f].doc, rank(f, i))
 	}
 }
 
@@ -240,6 +244,32 @@ func (c *completer) dropListed() {
 		}
 	}
 	c.items = slices.DeleteFunc(c.items, func(it Item) bool { return it.Kind == KindValue && listed[it.InsertText] })
+}
+
+// fieldText is what completion shows of a field beside its name.
+type fieldText struct{ detail, doc string }
+
+// fieldTexts holds the texts of the fields of the schema completed with last: completion
+// offers every field at each keystroke, and a schema does not change once made (Extend makes
+// a new one). One schema at a time, so that a process that loads schemas keeps none alive.
+var fieldTexts struct {
+	sync.Mutex
+	s     *schema.Schema
+	texts map[*schema.Field]fieldText
+}
+
+// textsOf returns the texts of the fields of s, a map not to be modified.
+func textsOf(s *schema.Schema) map[*schema.Field]fieldText {
+	fieldTexts.Lock()
+	defer fieldTexts.Unlock()
+	if fieldTexts.s != s {
+		m := make(map[*schema.Field]fieldText, len(s.Fields()))
+		for _, f := range s.Fields() {
+			m[f] = fieldText{fieldDetail(f), fieldDoc(f)}
+		}
+		fieldTexts.s, fieldTexts.texts = s, m
+	}
+	return fieldTexts.texts
 }
 
 func fieldDetail(f *schema.Field) string {

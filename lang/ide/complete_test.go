@@ -134,6 +134,20 @@ func TestCompleteExtendedSchema(t *testing.T) {
 	if got := render(Complete("Custom.Flag == ", 15, cfg), 5); got != "true[15,15) false[15,15)" {
 		t.Errorf("boolean values: %s", got)
 	}
+	// Each schema has its own field texts, though completion keeps those of one at a time.
+	other, err := schema.Default().Extend([]byte(`{"fields":[{"name":"Custom.Flag","type":"boolean","description":"Another flag."}]}`), "other.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s    *schema.Schema
+		want string
+	}{{s, "A flag."}, {other, "Another flag."}, {s, "A flag."}} {
+		items := Complete("Custom.F", 8, lang.Config{Schema: tc.s})
+		if len(items) != 1 || items[0].Documentation != tc.want {
+			t.Errorf("documentation of Custom.Flag: %v, want %q", items, tc.want)
+		}
+	}
 }
 
 func TestCompleteBadInput(t *testing.T) {
