@@ -66,6 +66,8 @@ type File struct {
 	Lines *ast.LineTable
 	// Filters is the number of filters found in it.
 	Filters int
+	// Samples is the number of rule-test samples that ran.
+	Samples int
 	// Findings are sorted by position.
 	Findings []Finding
 	// Accepted are the findings a baseline accepted (see [Baseline.Filter]): not reported,
@@ -94,6 +96,15 @@ func (r *Result) Findings() []Finding {
 		out = append(out, f.Findings...)
 	}
 	return out
+}
+
+// Samples returns the number of rule-test samples that ran.
+func (r *Result) Samples() int {
+	n := 0
+	for _, f := range r.Files {
+		n += f.Samples
+	}
+	return n
 }
 
 // Count returns the number of findings of severity s.
@@ -312,6 +323,9 @@ func lintFile(j job, fix bool, base *gitBase) (*File, error) {
 	out.Lines = ast.NewLineTable(src)
 	sites, findings := rulefile.Check(src, out.Lines, rulefile.KindOf(j.abs), j.cfg)
 	out.Filters = len(sites)
+	for _, s := range sites {
+		out.Samples += s.Ran
+	}
 	out.Findings = make([]Finding, len(findings))
 	for i, f := range findings {
 		out.Findings[i] = Finding{File: j.display, Finding: f,

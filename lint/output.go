@@ -55,7 +55,11 @@ func (r *Result) Summary() string {
 	for _, f := range r.Files {
 		filters += f.Filters
 	}
-	return words.Summary(r.Count, len(r.Files), filters)
+	s := words.Summary(r.Count, len(r.Files), filters)
+	if n := r.Samples(); n > 0 {
+		s += "; " + words.Plural(n, "rule-test sample") + " ran"
+	}
+	return s
 }
 
 func writeText(w io.Writer, r *Result, color bool) error {
@@ -95,6 +99,7 @@ func writeJSON(w io.Writer, r *Result) error {
 			Errors   int `json:"errors"`
 			Warnings int `json:"warnings"`
 			Infos    int `json:"infos"`
+			Samples  int `json:"samples"`
 			Accepted int `json:"accepted"`
 			Stale    int `json:"stale"`
 		} `json:"summary"`
@@ -116,6 +121,7 @@ func writeJSON(w io.Writer, r *Result) error {
 	out.Summary.Errors = r.Count(diag.Error)
 	out.Summary.Warnings = r.Count(diag.Warning)
 	out.Summary.Infos = r.Count(diag.Info)
+	out.Summary.Samples = r.Samples()
 	out.Summary.Accepted = r.Accepted()
 	out.Summary.Stale = len(r.Stale)
 	out.Notes = append(out.Notes, r.StaleNotes()...)

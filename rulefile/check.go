@@ -118,6 +118,9 @@ func Findings(lines *ast.LineTable, k Kind, sites []*Site, probs []Problem, filt
 			findings = append(findings, Finding{Diagnostic: MapDiagnostic(d, s.Map), Site: i, Filter: s.Map.Text})
 		}
 		findings = append(findings, runTests(s, filters[i], i)...)
+		if len(s.Samples) == 0 && (c.RequireTests || s.TestsTypo != "") {
+			findings = append(findings, missingTests(s, i, c.RequireTests))
+		}
 	}
 	// Configured severities; then the suppressions, which may be reported themselves.
 	kept := findings[:0]
@@ -168,6 +171,7 @@ func runTests(s *Site, f *lang.Filter, siteIdx int) []Finding {
 	if err != nil {
 		return nil
 	}
+	s.Ran = len(s.Samples)
 	var out []Finding
 	for _, smp := range s.Samples {
 		if prog.Match(smp.Event) == smp.Match {
@@ -184,4 +188,19 @@ func runTests(s *Site, f *lang.Filter, siteIdx int) []Finding {
 		})
 	}
 	return out
+}
+
+// missingTests reports a filter without rule tests: an error when the configuration requires
+// them (require-tests), a warning when only a key that looks like a misspelled tests was found.
+func missingTests(s *Site, siteIdx int, required bool) Finding {
+	msg := "no rule tests found for this filter: write tests: {match: [...], nomatch: [...]} beside its key, or in a mapping around it"
+	sev := diag.Error
+	if s.TestsTypo != "" {
+		msg = fmt.Sprintf("no rule tests found for this filter: the key %s looks like a misspelling of tests", s.TestsTypo)
+	}
+	if !required {
+		sev = diag.Warning
+	}
+	return Finding{Diagnostic: diag.Diagnostic{Span: ast.Span{Start: s.Start, End: s.End}, Severity: sev, Code: MissingTests, Message: msg},
+		Filter: s.Map.Text, Site: siteIdx}
 }

@@ -17,6 +17,7 @@ const (
 	TestFailed        diag.Code = "KL0006" // a rule test sample the filter gets wrong
 	BadTests          diag.Code = "KL0007" // a tests section of the wrong shape
 	ChangedFilter     diag.Code = "KL0008" // lint --base: how a filter changed since a revision
+	MissingTests      diag.Code = "KL0009" // a filter without rule tests where they are required, or misspelled
 )
 
 // Codes describes the lint codes, as [diag.Codes] describes the language's.
@@ -29,6 +30,7 @@ var Codes = []diag.CodeInfo{
 	{Code: TestFailed, Name: "rule-test-failed", Severity: diag.Error, Summary: "A sample event under tests.match does not match the filter, or one under tests.nomatch does."},
 	{Code: BadTests, Name: "bad-tests", Severity: diag.Error, Summary: "A tests section is not {match: [events], nomatch: [events]}."},
 	{Code: ChangedFilter, Name: "changed-filter", Severity: diag.Info, Summary: "With lint --base: the filter changed since the revision, and this is how its matches changed (equivalent, broader, narrower, incomparable), with a witness event."},
+	{Code: MissingTests, Name: "missing-tests", Severity: diag.Error, Summary: "No rule tests were found for the filter, where the configuration requires them (require-tests), or only a key that looks like a misspelled tests (a warning)."},
 }
 
 // DocsURL is where the lint codes are documented.

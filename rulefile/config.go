@@ -46,6 +46,7 @@ type Config struct {
 	Strict             bool              `yaml:"strict"`
 	AllowUnknownFields bool              `yaml:"allow-unknown-fields"`
 	IgnoreCase         bool              `yaml:"ignore-case"`
+	RequireTests       bool              `yaml:"require-tests"`
 
 	// Dir is the directory the configuration applies to (where the file sits); not read from
 	// the file.

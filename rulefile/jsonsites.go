@@ -265,6 +265,8 @@ func (w *jsonWalker) node(n *jnode) {
 	case '{':
 		var found []*Site
 		var tests *jnode
+		typo := ""
+		before := len(w.sites)
 		for _, k := range n.keys {
 			switch {
 			case w.keys[k.name]:
@@ -272,19 +274,22 @@ func (w *jsonWalker) node(n *jnode) {
 			case k.name == "tests":
 				tests = k.val
 			default:
+				if testsTypo(k.name) {
+					typo = k.name
+				}
 				w.node(k.val)
 			}
 		}
-		if tests != nil {
-			if len(found) == 0 {
-				w.node(tests)
-			} else {
-				samples := w.tests(tests)
-				for _, s := range found {
-					s.Samples = samples
-				}
-			}
+		below := w.sites[before:]
+		if tests != nil && len(found) == 0 && len(below) == 0 {
+			w.node(tests)
+			return
 		}
+		var samples []Sample
+		if tests != nil {
+			samples = w.tests(tests)
+		}
+		attachTests(found, below, samples, typo)
 		w.sites = append(w.sites, found...)
 	}
 }

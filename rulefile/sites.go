@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/katafilter/katafilter/lang/ast"
+	"github.com/katafilter/katafilter/lang/schema"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
@@ -37,6 +38,43 @@ type Site struct {
 	// included) in YAML and JSON, the filter's lines in a .kfl file.
 	Start, End int
 	Samples    []Sample // the rule's tests
+	// TestsTypo is where the tests were looked for in vain: a key that looks like a
+	// misspelling of tests ("test", "Tests") beside the filter or in a mapping around it.
+	TestsTypo string
+	// Ran is how many samples ran (set by [Findings]; a filter with errors runs none).
+	Ran int
+}
+
+// testsTypo reports whether key looks like a misspelling of "tests" ("test", "Tests",
+// "test_cases").
+func testsTypo(key string) bool {
+	k := strings.ToLower(key)
+	switch {
+	case key == "tests":
+		return false
+	case k == "tests", k == "testcases", k == "test_cases", k == "test-cases":
+		return true
+	}
+	return len(k) >= 4 && schema.Distance(k, "tests") <= 1
+}
+
+// attachTests gives the samples of a tests section to the sites that have none: the filters
+// of its own mapping (direct) or, when there are none, the filters under it (below), as in
+// the Sigma layout where the filter sits under detection: and tests beside detection.
+// A key that looks like a misspelled tests is remembered on the sites it would have served.
+func attachTests(direct, below []*Site, samples []Sample, typo string) {
+	targets := direct
+	if len(targets) == 0 {
+		targets = below
+	}
+	for _, s := range targets {
+		if samples != nil && s.Samples == nil {
+			s.Samples = samples
+		}
+		if typo != "" && s.TestsTypo == "" && s.Samples == nil {
+			s.TestsTypo = typo
+		}
+	}
 }
 
 // Sample is one event of a rule test.
@@ -209,6 +247,8 @@ func keyText(k yast.MapKeyNode) string {
 func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
 	var found []*Site
 	var tests *yast.MappingValueNode
+	typo := ""
+	before := len(y.sites)
 	for _, mv := range values {
 		key := keyText(mv.Key)
 		switch {
@@ -221,19 +261,22 @@ func (y *yamlWalker) mapping(values []*yast.MappingValueNode) {
 		case key == "tests":
 			tests = mv
 		default:
+			if testsTypo(key) {
+				typo = key
+			}
 			y.node(mv.Value)
 		}
 	}
-	if tests != nil {
-		if len(found) == 0 {
-			y.node(tests.Value) // tests of something else: look inside as anywhere
-			return
-		}
-		samples := y.tests(tests)
-		for _, s := range found {
-			s.Samples = samples
-		}
+	below := y.sites[before:]
+	if tests != nil && len(found) == 0 && len(below) == 0 {
+		y.node(tests.Value) // tests of something else: look inside as anywhere
+		return
 	}
+	var samples []Sample
+	if tests != nil {
+		samples = y.tests(tests)
+	}
+	attachTests(found, below, samples, typo)
 	y.sites = append(y.sites, found...)
 }
 

@@ -30,6 +30,7 @@ func runLint(env *cmdEnv, args []string) int {
 	config := fs.String("config", "", "use this configuration `file` instead of looking for .katafilter.yaml")
 	keys := fs.String("keys", "", "comma-separated `keys` holding filters in YAML and JSON files (overrides the configuration)")
 	workers := fs.Int("j", 0, "lint this many files at once (0: one per CPU)")
+	requireTests := fs.Bool("require-tests", false, "report every filter without rule tests (overrides the configuration)")
 	base := fs.String("base", "", "report how each filter changed since this git `revision` (equivalent, broader, narrower...)")
 	lf := addLangFlags(fs, true)
 	paths, code, ok := parseArgs(env, fs, args)
@@ -84,6 +85,9 @@ func runLint(env *cmdEnv, args []string) int {
 		}
 		if set["ignore-case"] {
 			c.IgnoreCase = lf.ignoreCase
+		}
+		if set["require-tests"] {
+			c.RequireTests = *requireTests
 		}
 	}
 	res, err := lint.Run(opts)
