@@ -68,6 +68,9 @@ type statusWriter struct {
 	status int
 }
 
+// Unwrap gives http.ResponseController the connection's writer (for deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -130,6 +133,7 @@ func (s *Server) Handler() http.Handler {
 			}
 			s.log.Log(r.Context(), level, "request", attrs...)
 		}()
+		defer closeUnreadBody(sw, r)()
 		switch {
 		case strings.HasPrefix(r.URL.Path, wire.EventsPathPrefix):
 			s.serveEvents(sw, r, rl)
@@ -354,6 +358,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 		s.fail(w, rl, err)
 		return
 	}
+	s.extendDeadlines(w, p.maxTimeout)
 	tok := token{node: s.node, id: id, fp: fpPrefix(fp), issued: time.Now().Unix()}
 	first := p.token == ""
 	if !first {

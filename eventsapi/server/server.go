@@ -103,6 +103,45 @@ type Config struct {
 	// Now is the clock of arrival times and retention; nil means time.Now. Tests set it to
 	// move time forward without waiting.
 	Now func() time.Time
+	// Limits bound every phase of a connection and the connections of one client; zero
+	// fields take the defaults of [DefaultLimits].
+	Limits Limits
+}
+
+// Limits bound what one connection, and one client, may hold of the server, so that a slow or
+// hostile client cannot keep connections (and open files) forever.
+type Limits struct {
+	// Header is the time a client has to complete the TLS handshake and send a request's
+	// headers.
+	Header time.Duration
+	// Body is the time a client has to send a request's body, once its headers are read.
+	Body time.Duration
+	// Write is the time an answer may take to be written, beyond the collection time a long
+	// poll asked for (its max_timeout).
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next request.
+	Idle time.Duration
+	// ConnsPerClient is how many connections one client (IP address) may hold open at once;
+	// beyond, a new connection is closed at once (and logged).
+	ConnsPerClient int
+}
+
+// DefaultLimits are the limits of a server whose Config.Limits leaves them zero.
+var DefaultLimits = Limits{Header: 10 * time.Second, Body: 30 * time.Second, Write: 30 * time.Second, Idle: 90 * time.Second, ConnsPerClient: 64}
+
+func (l Limits) withDefaults() Limits {
+	pick := func(v, d time.Duration) time.Duration {
+		if v <= 0 {
+			return d
+		}
+		return v
+	}
+	l.Header, l.Body = pick(l.Header, DefaultLimits.Header), pick(l.Body, DefaultLimits.Body)
+	l.Write, l.Idle = pick(l.Write, DefaultLimits.Write), pick(l.Idle, DefaultLimits.Idle)
+	if l.ConnsPerClient <= 0 {
+		l.ConnsPerClient = DefaultLimits.ConnsPerClient
+	}
+	return l
 }
 
 // Server is an events API server. Create it with [New], run it with [Server.Serve], and
@@ -158,6 +197,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -267,10 +307,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer done()
+	lim := s.cfg.Limits
 	hs := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		Handler: s.Handler(),
+		// The TLS handshake and the headers must come within Header, the whole request
+		// within Header+Body. Writes get a deadline per request (see deadlines), since a long
+		// poll may rightly take up to five minutes.
+		ReadHeaderTimeout: lim.Header,
+		ReadTimeout:       lim.Header + lim.Body,
+		WriteTimeout:      lim.Header + lim.Write,
+		IdleTimeout:       lim.Idle,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		// A request's context ends when its client goes away, not when the server stops:
 		// then a waiting long poll answers at once with what it has (see collect), instead of
@@ -296,7 +343,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	go s.sweep(ctx)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(tls.NewListener(ln, s.TLSConfig())) }()
+	go func() { errc <- hs.Serve(tls.NewListener(s.limitPerClient(ln), s.TLSConfig())) }()
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {
