@@ -269,21 +269,19 @@ func Unparen(x Expr) Expr {
 // [Bad] node, a [Paren] or an [In] without its ")", or a [Binary] whose operator was left out
 // (an empty OpSpan). Analyses that reason about the whole filter stay silent about a partial one.
 func Partial(x Expr) bool {
-	partial := false
-	Inspect(x, func(n Node) bool {
-		switch n := n.(type) {
-		case *Bad:
-			partial = true
-		case *Paren:
-			partial = partial || n.Rparen < 0
-		case *In:
-			partial = partial || n.Rparen < 0
-		case *Binary:
-			partial = partial || n.OpSpan.Len() == 0
-		}
-		return !partial
-	})
-	return partial
+	switch x := x.(type) {
+	case *Bad:
+		return true
+	case *Paren:
+		return x.Rparen < 0 || Partial(x.X)
+	case *Binary:
+		return x.OpSpan.Len() == 0 || Partial(x.X) || Partial(x.Y)
+	case *Not:
+		return Partial(x.X)
+	case *In:
+		return x.Rparen < 0
+	}
+	return false
 }
 
 // AppendOperands appends to out the operands of the chain of op that x is, in source order,

@@ -16,7 +16,7 @@ type Clause struct {
 // CompileClause compiles the comparison x, a [*ast.Compare] or an [*ast.In], with the
 // checker's [check.Info].
 func CompileClause(x ast.Expr, info *check.Info, opt Options) (*Clause, error) {
-	if info == nil {
+	if info == nil || ast.Partial(x) {
 		return nil, ErrInvalid
 	}
 	switch x.(type) {

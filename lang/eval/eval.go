@@ -44,14 +44,14 @@ type Program struct {
 	trie  *trieNode  // the paths as a tree of keys for the raw path; nil when there are too many atoms
 }
 
-// ErrInvalid is returned by [Compile] for a tree that cannot be evaluated (a syntax error left
-// a hole in it).
+// ErrInvalid is returned by [Compile] for a tree that cannot be evaluated: a syntax error left
+// a hole in it ([ast.Partial]).
 var ErrInvalid = errors.New("eval: the filter has errors and cannot be evaluated")
 
 // Compile turns a checked tree into a program. The checker's [check.Info] supplies the decoded
 // constants and the paths of the fields.
 func Compile(x ast.Expr, info *check.Info, opt Options) (prog *Program, err error) {
-	if x == nil || info == nil {
+	if x == nil || info == nil || ast.Partial(x) {
 		return nil, ErrInvalid
 	}
 	var c compiler
