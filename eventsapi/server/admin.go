@@ -150,22 +150,27 @@ func (s *Server) LoadFile(path string) (loaded bool, n int, err error) {
 	if err != nil {
 		return false, 0, err
 	}
-	done, err := s.st.Loaded(data)
-	if err != nil || done {
+	stored, complete, err := s.st.LoadProgress(data)
+	if err != nil || complete {
 		return false, 0, err
 	}
-	for len(events) > 0 {
-		k := min(len(events), 5000)
-		if err := s.Add(events[:k]); err != nil {
+	if stored > 0 {
+		s.log.Info("resuming an interrupted load", "file", path, "stored", stored, "of", len(events))
+	}
+	// Each batch is stored with the count of the file's events stored so far, in one
+	// transaction: after a crash, the load resumes after the last batch stored.
+	for i := min(stored, len(events)); ; {
+		k := min(len(events)-i, 5000)
+		last := i+k == len(events)
+		if err := s.st.AppendLoaded(events[i:i+k], s.now(), data, i+k, last); err != nil {
 			return true, n, err
 		}
 		n += k
-		events = events[k:]
+		if i += k; last {
+			break
+		}
 	}
-	// Marked only once all are stored: a crash in between repeats the file rather than losing it.
-	if err := s.st.MarkLoaded(data); err != nil {
-		return true, n, err
-	}
+	s.broadcast()
 	s.log.Info("loaded events", "file", path, "count", n)
 	return true, n, nil
 }

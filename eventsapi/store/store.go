@@ -105,6 +105,31 @@ func (s *Store) Append(events [][]byte, arrival time.Time) (first, last uint64, 
 	}
 	var newHosts []string
 	err = s.db.Update(func(tx *bolt.Tx) error {
+		first, last, newHosts, err = s.appendTx(tx, events, arrival)
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	s.knowHosts(newHosts)
+	return first, last, nil
+}
+
+func (s *Store) knowHosts(hosts []string) {
+	s.mu.Lock()
+	for _, h := range hosts {
+		s.hosts[h] = true
+	}
+	s.mu.Unlock()
+}
+
+// appendTx is Append inside the transaction tx; it returns the host names seen for the first
+// time.
+func (s *Store) appendTx(tx *bolt.Tx, events [][]byte, arrival time.Time) (first, last uint64, newHosts []string, err error) {
+	if len(events) == 0 {
+		return 0, 0, nil, nil
+	}
+	err = func() error {
 		b := tx.Bucket(bucketEvents)
 		at := arrival.UnixNano()
 		if k, v := b.Cursor().Last(); k != nil && len(v) >= 8 {
@@ -140,16 +165,8 @@ func (s *Store) Append(events [][]byte, arrival time.Time) (first, last uint64, 
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	s.mu.Lock()
-	for _, h := range newHosts {
-		s.hosts[h] = true
-	}
-	s.mu.Unlock()
-	return first, last, nil
+	}()
+	return first, last, newHosts, err
 }
 
 // hostOf extracts the host name of an event without decoding all of it.
@@ -448,19 +465,45 @@ func loadedKey(content []byte) []byte {
 	return append([]byte("loaded:"), h[:]...)
 }
 
-// Loaded reports whether a file with this content was loaded before (see [Store.MarkLoaded]).
-func (s *Store) Loaded(content []byte) (bool, error) {
-	var ok bool
-	err := s.db.View(func(tx *bolt.Tx) error {
-		ok = tx.Bucket(bucketMeta).Get(loadedKey(content)) != nil
+// LoadProgress says how far the loading of a file with this content went: the number of its
+// events stored, and whether all were (see [Store.AppendLoaded]).
+func (s *Store) LoadProgress(content []byte) (stored int, complete bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get(loadedKey(content))
+		switch {
+		case v == nil:
+		case len(v) == 9 && v[8] <= 1: // the count, then 1 when complete
+			stored, complete = int(binary.BigEndian.Uint64(v)), v[8] == 1
+		default: // a state of an earlier version: the time at which the file was loaded whole
+			complete = true
+		}
 		return nil
 	})
-	return ok, err
+	return stored, complete, err
 }
 
-// MarkLoaded records that a file with this content was loaded.
-func (s *Store) MarkLoaded(content []byte) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(loadedKey(content), []byte(time.Now().UTC().Format(time.RFC3339)))
+// AppendLoaded appends events of a file being loaded, as Append does, and records in the same
+// transaction that stored of the file's events are now in the store (complete when that is all
+// of them). A crash therefore leaves the store with a prefix of the file and its length, never
+// with events that the progress does not count: loading again from LoadProgress's count
+// neither loses nor repeats an event.
+func (s *Store) AppendLoaded(events [][]byte, arrival time.Time, content []byte, stored int, complete bool) error {
+	var newHosts []string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if _, _, newHosts, err = s.appendTx(tx, events, arrival); err != nil {
+			return err
+		}
+		v := binary.BigEndian.AppendUint64(nil, uint64(stored))
+		if complete {
+			v = append(v, 1)
+		} else {
+			v = append(v, 0)
+		}
+		return tx.Bucket(bucketMeta).Put(loadedKey(content), v)
 	})
+	if err == nil {
+		s.knowHosts(newHosts)
+	}
+	return err
 }

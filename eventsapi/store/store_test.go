@@ -134,12 +134,20 @@ func TestFiltersAndLoaded(t *testing.T) {
 	if _, ok, _ := s.Filter(store.FilterKey("other")); ok {
 		t.Fatal("unknown filter found")
 	}
-	if ok, _ := s.Loaded([]byte("x")); ok {
-		t.Fatal("loaded before marking")
+	if n, done, _ := s.LoadProgress([]byte("x")); n != 0 || done {
+		t.Fatalf("progress %d %v before any load", n, done)
 	}
-	s.MarkLoaded([]byte("x"))
-	if ok, _ := s.Loaded([]byte("x")); !ok {
-		t.Fatal("not loaded after marking")
+	_, next0, _ := s.Bounds()
+	s.AppendLoaded([][]byte{[]byte(`{"HostName":"a"}`), []byte(`{"HostName":"b"}`)}, time.Now(), []byte("x"), 2, false)
+	if n, done, _ := s.LoadProgress([]byte("x")); n != 2 || done {
+		t.Fatalf("progress %d %v after 2 of the file's events", n, done)
+	}
+	s.AppendLoaded([][]byte{[]byte(`{"HostName":"c"}`)}, time.Now(), []byte("x"), 3, true)
+	if n, done, _ := s.LoadProgress([]byte("x")); n != 3 || !done {
+		t.Fatalf("progress %d %v after all 3", n, done)
+	}
+	if _, next, _ := s.Bounds(); next-next0 != 3 || s.HostCount() != 3 {
+		t.Fatalf("bounds moved by %d, %d hosts", next-next0, s.HostCount())
 	}
 	k1, _ := s.SigningKey()
 	k2, _ := s.SigningKey()
