@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // TestPreCommitHooks runs the hooks of .pre-commit-hooks.yaml the way pre-commit does: the
@@ -83,5 +86,72 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	if !ids["katafilter-lint"] || !ids["katafilter-lint-fix"] {
 		t.Errorf("hooks %v, want katafilter-lint and katafilter-lint-fix", ids)
+	}
+}
+
+// TestPreCommitReal runs the real pre-commit on a rules repository whose configuration points
+// at this repository's committed HEAD (rev: its SHA, as docs/lint.md tells users to pin):
+// pre-commit builds katafilter with Go (language: golang) and runs katafilter-lint-fix, which
+// fixes the rule it can fix safely, leaves 'C:\Windows\*' alone and fails the commit.
+func TestPreCommitReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds katafilter through pre-commit")
+	}
+	preCommit := testenv.LookPath(t, "pre-commit", "apt-get install pre-commit")
+	gitBin := testenv.LookPath(t, "git", "apt-get install git")
+	out, err := exec.Command(gitBin, "-C", repoRoot, "rev-parse", "HEAD").Output()
+	if err != nil {
+		testenv.Missing(t, "the repository is not a git clone (%v): pre-commit needs a commit to pin", err)
+	}
+	sha := strings.TrimSpace(string(out))
+	// pre-commit gives the hook a GOPATH of its own; the module and build caches of this
+	// machine spare it downloading and compiling every dependency again.
+	caches, err := exec.Command("go", "env", "GOMODCACHE", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := strings.Fields(string(caches))
+	dir := t.TempDir()
+	run := func(name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(dir, ".cache"), "GIT_AUTHOR_NAME=t",
+			"GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if len(cache) == 2 {
+			cmd.Env = append(cmd.Env, "GOMODCACHE="+cache[0], "GOCACHE="+cache[1])
+		}
+		b, err := cmd.CombinedOutput()
+		return string(b), err
+	}
+	files := map[string]string{
+		".pre-commit-config.yaml": "repos:\n  - repo: " + repoRoot + "\n    rev: " + sha + "\n    hooks:\n      - id: katafilter-lint-fix\n",
+		"rules/A.YAML":            "rules:\n  - filter: EventType == 'process' AND FileFullName == 'C:\\Windows\\*'\n  - filter: eventType == 'process'\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := run(gitBin, "init", "-q"); err != nil {
+		t.Fatal(out)
+	}
+	if out, err := run(gitBin, "add", "."); err != nil {
+		t.Fatal(out)
+	}
+	out2, err := run(preCommit, "run", "--all-files")
+	if err == nil {
+		t.Fatalf("pre-commit passed:\n%s", out2)
+	}
+	if !strings.Contains(out2, "write every backslash as") {
+		t.Errorf("pre-commit output lacks the choices:\n%s", out2)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "rules", "A.YAML"))
+	want := "rules:\n  - filter: EventType == 'process' AND FileFullName == 'C:\\Windows\\*'\n  - filter: EventType == 'process'\n"
+	if string(got) != want {
+		t.Errorf("after the hook:\n%s\nwant:\n%s\n(pre-commit said:\n%s)", got, want, out2)
 	}
 }
