@@ -28,11 +28,11 @@ const MaxDepth = 100
 // MaxErrors is how many syntax errors [Parse] reports; one more diagnostic counts the rest.
 const MaxErrors = 10
 
-// Parse parses one filter. It always returns a tree: after a syntax error the tree is partial,
-// with [ast.Bad] nodes where the parser skipped text (and a Paren whose ")" is missing has
-// Rparen -1), and the diagnostics hold every syntax error, capped at [MaxErrors]. Lexical
-// problems (bad escapes, unterminated strings, double quotes, an integer out of range) come
-// back as diagnostics beside a whole tree. [SyntaxOK] tells the two apart.
+// Parse parses one filter. It always returns a tree: after a syntax error the tree is partial
+// ([ast.Partial]: [ast.Bad] nodes where the parser skipped text, a Paren or an in list whose
+// ")" is missing, an AND the parser supplied), and the diagnostics hold every syntax error,
+// capped at [MaxErrors]. Lexical problems (unterminated strings, double quotes, an integer out
+// of range) come back as diagnostics beside a whole tree. [SyntaxOK] tells the two apart.
 func Parse(src string) (ast.Expr, diag.List) {
 	p := newParser(src)
 	x := p.parse()
