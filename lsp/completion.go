@@ -31,9 +31,11 @@ func completion(ctx context.Context, s *server, v view, params json.RawMessage) 
 	off := snap.m.offset(p.Position)
 	items := snap.doc.Complete(off)
 	out := make([]protocol.CompletionItem, 0, len(items))
-	text := snap.doc.Text()
 	for _, it := range items {
-		replace, insert := fromWordStart(text, off, it.Replace, it.InsertText)
+		replace, insert := it.Replace, it.InsertText
+		if replace.Start < off {
+			replace, insert = fromWordStart(snap.m.src.Slice(replace.Start, off), replace, insert)
+		}
 		r := snap.m.rng(replace)
 		if r.End.Line != r.Start.Line { // an edit must stay on the cursor's line
 			r.End = p.Position
@@ -57,23 +59,22 @@ func completion(ctx context.Context, s *server, v view, params json.RawMessage) 
 // edit's start and the word's start (the quote, a field's "Ioa.") begins the new text, the
 // edit starts at the word instead and the new text drops it: every client then inserts the
 // same thing.
-func fromWordStart(text string, cursor int, replace ast.Span, insert string) (ast.Span, string) {
-	if replace.Start >= cursor || cursor > len(text) {
-		return replace, insert
-	}
-	word := cursor
-	for word > replace.Start {
-		r, n := utf8.DecodeLastRuneInString(text[:word])
+//
+// before is the text from the edit's start to the cursor.
+func fromWordStart(before string, replace ast.Span, insert string) (ast.Span, string) {
+	word := len(before)
+	for word > 0 {
+		r, n := utf8.DecodeLastRuneInString(before[:word])
 		if !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			break
 		}
 		word -= n
 	}
-	typed := text[replace.Start:word]
-	if word == replace.Start || !strings.HasPrefix(insert, typed) {
+	typed := before[:word]
+	if word == 0 || !strings.HasPrefix(insert, typed) {
 		return replace, insert
 	}
-	return ast.Span{Start: word, End: replace.End}, insert[len(typed):]
+	return ast.Span{Start: replace.Start + word, End: replace.End}, insert[len(typed):]
 }
 
 func init() { register("textDocument/completion", route{run: completion}) }

@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"maps"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/ide"
+	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/rulefile"
 )
 
@@ -50,7 +50,7 @@ type snapshot struct {
 }
 
 func newSnapshot(uri protocol.DocumentURI, version int32, text string, info docInfo, prev *snapshot) *snapshot {
-	snap := &snapshot{uri: uri, version: version, info: info, m: newMapper(text)}
+	snap := &snapshot{uri: uri, version: version, info: info}
 	if info.kind == rulefile.KFL {
 		var pd *ide.Document
 		if prev != nil {
@@ -58,8 +58,10 @@ func newSnapshot(uri protocol.DocumentURI, version int32, text string, info docI
 		}
 		snap.kfl = ide.NewDocument(text, info.ck.Lang, pd)
 		snap.doc = snap.kfl
+		snap.m = &mapper{src: snap.kfl}
 		return snap
 	}
+	snap.m = newMapper(text)
 	var pd *ruleDoc
 	if prev != nil {
 		pd = prev.rules
@@ -77,26 +79,19 @@ func (snap *snapshot) findings() []rulefile.Finding {
 		return snap.rules.Findings()
 	}
 	d := snap.kfl
-	d.AnalyseAll()
 	// Only the filters with diagnostics matter: the others have nothing to report or suppress.
 	var sites []*rulefile.Site
 	var filters []*lang.Filter
-	for i, e := range d.Entries() {
-		if f := d.Filter(i); len(f.Diagnostics) > 0 {
-			sites = append(sites, rulefile.KFLSite(e))
-			filters = append(filters, f)
-		}
+	d.EachDiagnosed(func(e kfl.Entry, f *lang.Filter) {
+		sites = append(sites, rulefile.KFLSite(e))
+		filters = append(filters, f)
+	})
+	// A file without suppression comments needs no line table.
+	text := ""
+	if d.Contains(rulefile.SuppressionMarker) {
+		text = d.Text()
 	}
-	return rulefile.Findings(ast.NewLineTable(suppressionText(d.Text())), rulefile.KFL, sites, nil, filters, snap.info.ck)
-}
-
-// suppressionText returns text if it may hold suppression comments, "" (which holds none)
-// otherwise, so that a file without any needs no line table.
-func suppressionText(text string) string {
-	if strings.Contains(text, rulefile.SuppressionMarker) {
-		return text
-	}
-	return ""
+	return rulefile.Findings(ast.NewLineTable(text), rulefile.KFL, sites, nil, filters, snap.info.ck)
 }
 
 // view is the set of open documents at one moment. It is never modified: the store replaces

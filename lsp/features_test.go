@@ -450,10 +450,10 @@ func TestFromWordStart(t *testing.T) {
 		{"x == 'Ив", 10, ast.Span{Start: 5, End: 10}, "'Иванов'", "6-10", "Иванов'"},
 		{"EventType == \"pro", 17, ast.Span{Start: 13, End: 17}, "'process'", "13-17", "'process'"}, // a fix of the quote
 		{"eventtype", 9, ast.Span{Start: 0, End: 9}, "EventType", "0-9", "EventType"},
-		{"a == ", 5, ast.Span{Start: 5, End: 5}, "'x'", "5-5", "'x'"},
+		{"a == 'x", 6, ast.Span{Start: 5, End: 7}, "'x'", "6-7", "x'"}, // the cursor inside the word
 	}
 	for _, tt := range tests {
-		sp, ins := fromWordStart(tt.text, tt.cursor, tt.replace, tt.insert)
+		sp, ins := fromWordStart(tt.text[tt.replace.Start:tt.cursor], tt.replace, tt.insert)
 		if got := fmt.Sprintf("%d-%d", sp.Start, sp.End); got != tt.want || ins != tt.wantIns {
 			t.Errorf("%q: %s %q, want %s %q", tt.text, got, ins, tt.want, tt.wantIns)
 		}

@@ -26,7 +26,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return textEdits(snap.m, snap.doc.FormatEdits(ast.Span{Start: 0, End: len(snap.doc.Text())})), nil
+		return textEdits(snap.m, snap.doc.FormatEdits(ast.Span{Start: 0, End: snap.m.src.Len()})), nil
 	}})
 	register("textDocument/rangeFormatting", route{run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
 		var p protocol.DocumentRangeFormattingParams

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -9,48 +10,42 @@ import (
 	"github.com/katafilter/katafilter/lang/ast"
 )
 
+// lines is a text seen line by line: an [ide.Document], whose lines an edit updates without
+// reading the whole text again, or a [textLines] made from a string.
+type lines interface {
+	Len() int
+	LineCount() int
+	LineStart(l int) int // the offset of 0-based line l's start (Len for a line past the end)
+	LineOf(off int) int  // the 0-based line that holds off
+	Line(l int) string   // line l without its "\n"
+	Slice(a, b int) string
+}
+
 // mapper converts between byte offsets into a text and LSP positions (0-based line, column
 // in UTF-16 code units). It is the only place that knows about UTF-16. Lines end at "\n"; a
 // "\r" before it belongs to no line's columns. Invalid UTF-8 bytes count as one code unit
-// each, as the U+FFFD an editor shows in their place.
+// each, as the U+FFFD an editor shows in their place. It only reads the lines it converts.
 type mapper struct {
-	text   string
-	starts []int // byte offset of each line's start
+	src lines
 }
 
-func newMapper(text string) *mapper {
-	m := &mapper{text: text, starts: []int{0}}
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			m.starts = append(m.starts, i+1)
-		}
-	}
-	return m
-}
+// newMapper returns a mapper of a string.
+func newMapper(text string) *mapper { return &mapper{src: newTextLines(text)} }
 
-// lineEnd returns the offset of the end of line l (before "\r\n" or "\n").
-func (m *mapper) lineEnd(l int) int {
-	end := len(m.text)
-	if l+1 < len(m.starts) {
-		end = m.starts[l+1] - 1
-		if end > m.starts[l] && m.text[end-1] == '\r' {
-			end--
-		}
-	}
-	return end
-}
+// line returns line l without its line break, "\r" included.
+func (m *mapper) line(l int) string { return strings.TrimSuffix(m.src.Line(l), "\r") }
 
 // position returns the position of byte offset off, clamped to the text. An offset inside a
 // character or a line break is moved back to its start.
 func (m *mapper) position(off int) protocol.Position {
-	off = max(0, min(off, len(m.text)))
-	l := sort.Search(len(m.starts), func(i int) bool { return m.starts[i] > off }) - 1
-	start := m.starts[l]
-	off = min(off, m.lineEnd(l))
+	off = max(0, min(off, m.src.Len()))
+	l := m.src.LineOf(off)
+	text := m.line(l)
+	rel := min(off-m.src.LineStart(l), len(text))
 	col := 0
-	for i := start; i < off; {
-		r, n := utf8.DecodeRuneInString(m.text[i:])
-		if i+n > off {
+	for i := 0; i < rel; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if i+n > rel {
 			break
 		}
 		col += utf16Len(r)
@@ -64,14 +59,14 @@ func (m *mapper) position(off int) protocol.Position {
 // (between the halves of a surrogate pair) gives the character's start.
 func (m *mapper) offset(p protocol.Position) int {
 	l := int(p.Line)
-	if l >= len(m.starts) {
-		return len(m.text)
+	if l >= m.src.LineCount() {
+		return m.src.Len()
 	}
-	end := m.lineEnd(l)
+	text := m.line(l)
 	col := int(p.Character)
-	i := m.starts[l]
-	for c := 0; i < end; {
-		r, n := utf8.DecodeRuneInString(m.text[i:])
+	i := 0
+	for c := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
 		w := utf16Len(r)
 		if c+w > col {
 			break
@@ -79,7 +74,7 @@ func (m *mapper) offset(p protocol.Position) int {
 		c += w
 		i += n
 	}
-	return i
+	return m.src.LineStart(l) + i
 }
 
 // rng converts a span.
@@ -99,3 +94,43 @@ func utf16Len(r rune) int {
 	}
 	return 1
 }
+
+// textLines is a string with the offsets of its lines.
+type textLines struct {
+	text   string
+	starts []int // byte offset of each line's start
+}
+
+func newTextLines(text string) *textLines {
+	t := &textLines{text: text, starts: []int{0}}
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			t.starts = append(t.starts, i+1)
+		}
+	}
+	return t
+}
+
+func (t *textLines) Len() int       { return len(t.text) }
+func (t *textLines) LineCount() int { return len(t.starts) }
+
+func (t *textLines) LineStart(l int) int {
+	if l >= len(t.starts) {
+		return len(t.text)
+	}
+	return t.starts[l]
+}
+
+func (t *textLines) LineOf(off int) int {
+	return sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > off }) - 1
+}
+
+func (t *textLines) Line(l int) string {
+	end := len(t.text)
+	if l+1 < len(t.starts) {
+		end = t.starts[l+1] - 1
+	}
+	return t.text[t.starts[l]:end]
+}
+
+func (t *textLines) Slice(a, b int) string { return t.text[a:b] }

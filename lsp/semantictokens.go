@@ -59,7 +59,7 @@ func encodeTokens(m *mapper, toks []ide.Token) []uint32 {
 	}
 	for _, t := range toks {
 		typ := tokenTypeIndex[t.Kind]
-		text := m.text[t.Span.Start:t.Span.End]
+		text := m.src.Slice(t.Span.Start, t.Span.End)
 		start := t.Span.Start
 		for {
 			i := strings.IndexByte(text, '\n')

@@ -227,8 +227,24 @@ func (s *stream) replyError(id *json.RawMessage, code jsonrpc2.Code, msg string)
 	_ = s.writeBody(data)
 }
 
-// Write implements [jsonrpc2.Stream].
+// Write implements [jsonrpc2.Stream]. A result is written as it was marshalled: encoding the
+// message the general way would copy and validate it twice more, which for a large result
+// (every diagnostic of a large document) costs as much as making it.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	if r, ok := msg.(*jsonrpc2.Response); ok && r.Err() == nil {
+		rid := r.ID()
+		id, err := json.Marshal(&rid)
+		if err != nil {
+			return 0, fmt.Errorf("marshaling message: %w", err)
+		}
+		result := r.Result()
+		if len(result) == 0 {
+			result = json.RawMessage("null")
+		}
+		data := make([]byte, 0, len(result)+len(id)+32)
+		data = append(append(append(append(append(data, `{"jsonrpc":"2.0","result":`...), result...), `,"id":`...), id...), '}')
+		return int64(len(data)), s.writeBody(data)
+	}
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return 0, fmt.Errorf("marshaling message: %w", err)

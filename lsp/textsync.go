@@ -6,6 +6,8 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+
+	"github.com/katafilter/katafilter/lang/ide"
 )
 
 // contentChange is one change of textDocument/didChange. protocol v0.12.0 declares its Range
@@ -26,6 +28,24 @@ func applyChanges(text string, changes []contentChange) string {
 		text = text[:sp.Start] + c.Text + text[sp.End:]
 	}
 	return text
+}
+
+// edit returns the next version of a snapshot after content changes. A .kfl document is
+// edited in place of being read again: only the filters around each change are (see
+// [ide.Document.Edit]).
+func (old *snapshot) edit(version int32, changes []contentChange) *snapshot {
+	if old.kfl == nil {
+		return newSnapshot(old.uri, version, applyChanges(old.doc.Text(), changes), old.info, old)
+	}
+	d := old.kfl
+	for _, c := range changes {
+		if c.Range == nil {
+			d = ide.NewDocument(c.Text, old.info.ck.Lang, d)
+			continue
+		}
+		d = d.Edit((&mapper{src: d}).span(*c.Range), c.Text)
+	}
+	return &snapshot{uri: old.uri, version: version, info: old.info, doc: d, kfl: d, m: &mapper{src: d}}
 }
 
 // lookup decodes params into p and returns the snapshot of the document td names.
@@ -69,7 +89,7 @@ func init() {
 				missing = true
 				return nil
 			}
-			return newSnapshot(td.URI, td.Version, applyChanges(old.doc.Text(), p.ContentChanges), old.info, old)
+			return old.edit(td.Version, p.ContentChanges)
 		})
 		if missing {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "didChange for %s, which is not open", td.URI)

@@ -74,12 +74,12 @@ func TestYAMLPositions(t *testing.T) {
 // checkMap checks that every decoded byte that maps to one byte of the file is that byte.
 func checkMap(t *testing.T, src string, m *TextMap) {
 	t.Helper()
-	if len(m.from) != len(m.Text) || len(m.to) != len(m.Text) {
-		t.Fatalf("map of %q has %d/%d entries", m.Text, len(m.from), len(m.to))
+	if len(m.src) != len(m.Text) || len(m.srcEnd) != len(m.Text) {
+		t.Fatalf("map of %q has %d/%d entries", m.Text, len(m.src), len(m.srcEnd))
 	}
 	for i := range m.Text {
-		if m.to[i]-m.from[i] == 1 && m.Text[i] != ' ' && m.Text[i] != '\n' && src[m.from[i]] != m.Text[i] {
-			t.Fatalf("byte %d of %q (%q) maps to %q", i, m.Text, m.Text[i], src[m.from[i]])
+		if m.srcEnd[i]-m.src[i] == 1 && m.Text[i] != ' ' && m.Text[i] != '\n' && src[m.src[i]] != m.Text[i] {
+			t.Fatalf("byte %d of %q (%q) maps to %q", i, m.Text, m.Text[i], src[m.src[i]])
 		}
 	}
 }

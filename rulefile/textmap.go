@@ -10,12 +10,15 @@ import (
 )
 
 // TextMap ties every byte of a filter's decoded text to the bytes of the file it was decoded
-// from: decoded byte i came from file bytes [from[i], to[i]). An escape such as \t or ” maps
+// from: decoded byte i came from file bytes [from(i), to(i)). An escape such as \t or ” maps
 // its one decoded byte to the whole escape; a space that YAML made of a folded line break maps
 // to that line break.
 type TextMap struct {
-	Text     string // the decoded text
-	from, to []int
+	Text        string // the decoded text
+	src, srcEnd []int  // decoded byte i came from file bytes [src[i], srcEnd[i])
+	// identity maps Text, which sits verbatim at offset base of the file, without tables.
+	identity bool
+	base     int
 	// Exact is false when the decoded text could not be traced through the file (a scalar
 	// style the scanner does not follow): then every byte maps to the scalar's first character.
 	Exact bool
@@ -24,52 +27,72 @@ type TextMap struct {
 func (m *TextMap) add(s string, from, to int) {
 	m.Text += s
 	for range len(s) {
-		m.from = append(m.from, from)
-		m.to = append(m.to, to)
+		m.src = append(m.src, from)
+		m.srcEnd = append(m.srcEnd, to)
 	}
 }
 
 // Span maps a span of the decoded text to a span of the file.
 func (m *TextMap) Span(s ast.Span) ast.Span {
-	n := len(m.from)
+	n := m.len()
 	if n == 0 {
 		return ast.Span{}
 	}
 	start := max(0, min(s.Start, n-1))
 	if s.Start >= n { // just past the end: the end of the text
-		p := m.to[n-1]
+		p := m.to(n - 1)
 		return ast.Span{Start: p, End: p}
 	}
-	a := m.from[start]
+	a := m.from(start)
 	if s.End <= s.Start {
 		return ast.Span{Start: a, End: a}
 	}
 	end := min(s.End, n) - 1
-	return ast.Span{Start: a, End: max(a, m.to[end])}
+	return ast.Span{Start: a, End: max(a, m.to(end))}
 }
 
 // Offset maps a byte offset of the file to the offset of the decoded text it falls in: the
 // first decoded byte that comes from at or after off (so a cursor inside an escape is before
 // the character it decodes to), len(Text) past the last one.
 func (m *TextMap) Offset(off int) int {
-	return sort.Search(len(m.from), func(i int) bool { return m.to[i] > off })
+	if m.identity {
+		return max(0, min(off-m.base, len(m.Text)))
+	}
+	return sort.Search(m.len(), func(i int) bool { return m.to(i) > off })
 }
 
 // Contains reports whether byte offset off of the file lies inside the decoded text or at its
 // end: where a cursor edits the filter.
 func (m *TextMap) Contains(off int) bool {
-	n := len(m.from)
-	return n > 0 && m.Exact && off >= m.from[0] && off <= m.to[n-1]
+	n := m.len()
+	return n > 0 && m.Exact && off >= m.from(0) && off <= m.to(n-1)
 }
 
-// identityMap maps text that sits verbatim at offset off in the file.
-func identityMap(text string, off int) *TextMap {
-	m := &TextMap{Text: text, Exact: true, from: make([]int, len(text)), to: make([]int, len(text))}
-	for i := range text {
-		m.from[i] = off + i
-		m.to[i] = off + i + 1
+// len, from and to read the map: decoded byte i came from file bytes [from(i), to(i)).
+func (m *TextMap) len() int {
+	if m.identity {
+		return len(m.Text)
 	}
-	return m
+	return len(m.src)
+}
+
+func (m *TextMap) from(i int) int {
+	if m.identity {
+		return m.base + i
+	}
+	return m.src[i]
+}
+
+func (m *TextMap) to(i int) int {
+	if m.identity {
+		return m.base + i + 1
+	}
+	return m.srcEnd[i]
+}
+
+// identityMap maps text that sits verbatim at offset off in the file (without a table).
+func identityMap(text string, off int) *TextMap {
+	return &TextMap{Text: text, Exact: true, identity: true, base: off}
 }
 
 // pointMap is the conservative map used when the decoded text cannot be traced: every byte
@@ -232,8 +255,8 @@ func prefixNoTabs(s, want string) int {
 func (m *TextMap) add1(text string, off int) {
 	for i := range len(text) {
 		m.Text += text[i : i+1]
-		m.from = append(m.from, off+i)
-		m.to = append(m.to, off+i+1)
+		m.src = append(m.src, off+i)
+		m.srcEnd = append(m.srcEnd, off+i+1)
 	}
 }
 

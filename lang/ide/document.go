@@ -16,12 +16,23 @@ import (
 
 // Document is one version of a .kfl file: its filters (see package kfl), each analysed on
 // first use. A Document never changes once made and is safe for concurrent use; an editor
-// makes a new one for each version of the text.
+// makes a new one for each version of the text: [Document.Edit] for an edit, which reads again
+// and re-analyses only the filters around the edit, so that its cost does not grow with the
+// document.
+//
+// The text is held in chunks of about chunkFilters filters (see chunks.go); a version shares
+// the chunks an edit did not touch with the version before.
 type Document struct {
-	text    string
-	cfg     lang.Config
-	entries []kfl.Entry
-	slots   []slot
+	cfg    lang.Config
+	chunks []*chunk
+	start  []int // start[k]: the byte offset of chunk k; start[len(chunks)]: the text's length
+	line   []int // line[k]: the 0-based line on which chunk k starts
+	first  []int // first[k]: the index of chunk k's first filter; first[len(chunks)]: the count
+
+	textOnce    sync.Once
+	text        string
+	entriesOnce sync.Once
+	entries     []kfl.Entry
 }
 
 type slot struct {
@@ -30,72 +41,169 @@ type slot struct {
 }
 
 // NewDocument splits text into its filters. prev, the document's previous version (or nil),
-// lends the analyses of filters whose text and configuration have not changed, so that an
-// edit re-analyses only the filters it touched.
+// lends the analyses of filters whose text and configuration have not changed, so that a new
+// version re-analyses only the filters that changed.
 func NewDocument(text string, cfg lang.Config, prev *Document) *Document {
-	d := &Document{text: text, cfg: cfg, entries: kfl.Split(text)}
-	d.slots = make([]slot, len(d.entries))
+	var reuse map[string]*lang.Filter
 	if prev != nil && prev.cfg == cfg {
-		done := map[string]*lang.Filter{}
-		for i := range prev.slots {
-			if f := prev.analysed(i); f != nil {
-				done[f.Source] = f
-			}
-		}
-		for i, e := range d.entries {
-			if f, ok := done[e.Text]; ok {
-				d.slots[i].filter = f
-			}
+		reuse = map[string]*lang.Filter{}
+		for _, c := range prev.chunks {
+			c.analysedTo(reuse)
 		}
 	}
-	return d
+	return assemble(cfg, makeChunks(text, true, reuse))
+}
+
+// Edit returns the document with the bytes of span replaced by text. Only the chunks the
+// edit touches are read again; their unchanged filters keep their analyses.
+func (d *Document) Edit(span ast.Span, text string) *Document {
+	n := d.Len()
+	a, b := clamp(min(span.Start, span.End), n), clamp(max(span.Start, span.End), n)
+	ka, kb := d.chunkAt(a), d.chunkAt(b)
+	// An edit on the first line of a chunk may make it continue the filter above: read the
+	// chunk before too.
+	if c := d.chunks[ka]; ka > 0 && a-d.start[ka] <= c.lineEnd(0) {
+		ka--
+	}
+	// A small chunk (what is left after a deletion) is read again with the next, so that
+	// chunks do not crumble over many edits.
+	if kb+1 < len(d.chunks) && d.first[kb+1]-d.first[ka] < chunkFilters/2 {
+		kb++
+	}
+	var region strings.Builder
+	for _, c := range d.chunks[ka : kb+1] {
+		region.WriteString(c.text)
+	}
+	old := region.String()
+	base := d.start[ka]
+	reuse := map[string]*lang.Filter{}
+	for _, c := range d.chunks[ka : kb+1] {
+		c.analysedTo(reuse)
+	}
+	fresh := makeChunks(old[:a-base]+text+old[b-base:], ka == 0, reuse)
+	chunks := make([]*chunk, 0, len(d.chunks)-(kb+1-ka)+len(fresh))
+	chunks = append(append(append(chunks, d.chunks[:ka]...), fresh...), d.chunks[kb+1:]...)
+	return assemble(d.cfg, chunks)
 }
 
 // analysed returns filter i if it has been analysed already, without analysing it.
 func (d *Document) analysed(i int) *lang.Filter {
-	s := &d.slots[i]
+	k, j := d.filterChunk(i)
+	s := &d.chunks[k].slots[j]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.filter
 }
 
 // Text returns the document's text.
-func (d *Document) Text() string { return d.text }
+func (d *Document) Text() string {
+	d.textOnce.Do(func() {
+		var b strings.Builder
+		b.Grow(d.Len())
+		for _, c := range d.chunks {
+			b.WriteString(c.text)
+		}
+		d.text = b.String()
+	})
+	return d.text
+}
+
+// Len returns the length of the document's text in bytes.
+func (d *Document) Len() int { return d.start[len(d.chunks)] }
 
 // Config returns the configuration the filters are analysed with.
 func (d *Document) Config() lang.Config { return d.cfg }
 
 // Entries returns the filters of the document. The slice must not be modified.
-func (d *Document) Entries() []kfl.Entry { return d.entries }
+func (d *Document) Entries() []kfl.Entry {
+	d.entriesOnce.Do(func() {
+		d.entries = make([]kfl.Entry, 0, d.first[len(d.chunks)])
+		for k := range d.chunks {
+			for j := range d.chunks[k].entries {
+				d.entries = append(d.entries, d.entry(k, j))
+			}
+		}
+	})
+	return d.entries
+}
+
+// entry returns filter j of chunk k with its offset and line in the file.
+func (d *Document) entry(k, j int) kfl.Entry {
+	e := d.chunks[k].entries[j]
+	e.Offset += d.start[k]
+	e.Line += d.line[k]
+	return e
+}
+
+// entryAt returns filter i with its offset and line in the file.
+func (d *Document) entryAt(i int) kfl.Entry { return d.entry(d.filterChunk(i)) }
 
 // Filter returns the analysis of entry i (spans relative to the entry's text).
 func (d *Document) Filter(i int) *lang.Filter {
-	s := &d.slots[i]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.filter == nil {
-		s.filter = lang.Analyze(d.entries[i].Text, d.cfg)
-	}
-	return s.filter
+	k, j := d.filterChunk(i)
+	return d.chunks[k].filter(j, d.cfg)
 }
 
 // Diagnostics returns the diagnostics of every filter, with spans and fixes in file offsets.
 // The filters not analysed yet are analysed in parallel.
 func (d *Document) Diagnostics() diag.List {
-	d.AnalyseAll()
 	var out diag.List
-	for i, e := range d.entries {
-		out = append(out, d.Filter(i).Diagnostics.Shift(e.Offset)...)
-	}
+	d.EachDiagnosed(func(e kfl.Entry, f *lang.Filter) {
+		out = append(out, f.Diagnostics.Shift(e.Offset)...)
+	})
 	return out
 }
 
+// EachDiagnosed calls f, in file order, for each filter that has diagnostics, with its entry
+// (file offsets) and analysis; the others cost nothing once their chunk has been seen, so
+// that the diagnostics of a large document after an edit take time in proportion to the
+// diagnostics, not to the document.
+func (d *Document) EachDiagnosed(f func(e kfl.Entry, fl *lang.Filter)) {
+	var todo []*chunk
+	for _, c := range d.chunks {
+		if !c.diagDone.Load() {
+			todo = append(todo, c)
+		}
+	}
+	analyse(todo, d.cfg)
+	for k, c := range d.chunks {
+		for _, j := range c.diagnosed(d.cfg) {
+			f(d.entry(k, j), c.filter(j, d.cfg))
+		}
+	}
+}
+
+// Contains reports whether the text holds s (which must not hold a line break), chunk by
+// chunk, remembering the answer of each chunk.
+func (d *Document) Contains(s string) bool {
+	for _, c := range d.chunks {
+		if c.contains(s) {
+			return true
+		}
+	}
+	return false
+}
+
 // AnalyseAll analyses every filter not analysed yet, spreading the work over the processors.
-func (d *Document) AnalyseAll() {
-	n := len(d.entries)
-	workers := min(runtime.GOMAXPROCS(0), n/64)
+func (d *Document) AnalyseAll() { analyse(d.chunks, d.cfg) }
+
+// analyse analyses the filters of chunks not analysed yet, spreading the work over the
+// processors.
+func analyse(chunks []*chunk, cfg lang.Config) {
+	var todo []func()
+	for _, c := range chunks {
+		for j := range c.slots {
+			if c.analysedAt(j) == nil {
+				todo = append(todo, func() { c.filter(j, cfg) })
+			}
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/64)
 	if workers <= 1 {
-		return // Filter analyses on demand
+		for _, f := range todo {
+			f()
+		}
+		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -105,10 +213,10 @@ func (d *Document) AnalyseAll() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= n {
+				if i >= len(todo) {
 					return
 				}
-				d.Filter(i)
+				todo[i]()
 			}
 		}()
 	}
@@ -118,40 +226,107 @@ func (d *Document) AnalyseAll() {
 // EntryAt returns the index of the filter whose text contains byte offset off (its end
 // included), and false when off lies outside every filter.
 func (d *Document) EntryAt(off int) (int, bool) {
-	i := sort.Search(len(d.entries), func(i int) bool { return d.entries[i].Offset > off }) - 1
-	if i < 0 {
-		return 0, false
+	k := d.chunkAt(clamp(off, d.Len()))
+	for ; k >= 0; k-- {
+		c := d.chunks[k]
+		j := sort.Search(len(c.entries), func(j int) bool { return c.entries[j].Offset > off-d.start[k] }) - 1
+		if j >= 0 {
+			e := d.entry(k, j)
+			return d.first[k] + j, off <= e.Offset+len(e.Text)
+		}
 	}
-	e := d.entries[i]
-	return i, off <= e.Offset+len(e.Text)
+	return 0, false
+}
+
+// slice returns the text between byte offsets a and b.
+func (d *Document) slice(a, b int) string {
+	a, b = clamp(a, d.Len()), clamp(b, d.Len())
+	if k := d.chunkAt(a); b <= d.start[k+1] {
+		return d.chunks[k].text[a-d.start[k] : b-d.start[k]]
+	}
+	return d.Text()[a:b]
+}
+
+// Slice returns the text between byte offsets a and b (clamped to the text).
+func (d *Document) Slice(a, b int) string { return d.slice(a, max(a, b)) }
+
+// LineCount returns the number of lines; a text that ends with a line break has an empty
+// last line.
+func (d *Document) LineCount() int {
+	last := len(d.chunks) - 1
+	return d.line[last] + d.chunks[last].breaks + 1
+}
+
+// LineStart returns the byte offset at which 0-based line l starts (the text's length for a
+// line past the end).
+func (d *Document) LineStart(l int) int {
+	if l >= d.LineCount() {
+		return d.Len()
+	}
+	k := sort.Search(len(d.chunks), func(k int) bool { return d.line[k] > l }) - 1
+	c := d.chunks[k]
+	if r := l - d.line[k]; r < len(c.lines) {
+		return d.start[k] + c.lines[r]
+	}
+	return d.start[k] + len(c.text) // the empty line after a final line break
+}
+
+// LineOf returns the 0-based line that holds byte offset off.
+func (d *Document) LineOf(off int) int {
+	off = clamp(off, d.Len())
+	k := d.chunkAt(off)
+	c := d.chunks[k]
+	rel := off - d.start[k]
+	return d.line[k] + sort.Search(len(c.lines), func(i int) bool { return c.lines[i] > rel }) - 1 +
+		boolInt(rel == len(c.text) && strings.HasSuffix(c.text, "\n"))
+}
+
+// Line returns the text of 0-based line l without its line break.
+func (d *Document) Line(l int) string {
+	start := d.LineStart(l)
+	k := d.chunkAt(start)
+	c := d.chunks[k]
+	rel := start - d.start[k]
+	if i := strings.IndexByte(c.text[rel:], '\n'); i >= 0 {
+		return c.text[rel : rel+i]
+	}
+	return c.text[rel:]
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // filterAt returns the text of the filter being written at off and its offset in the file.
 // Inside a filter that is the filter; on an indented line just below a filter it is that
 // filter continued up to off; on a line of its own it is that line. A # line has none.
 func (d *Document) filterAt(off int) (string, int, bool) {
-	off = clamp(off, len(d.text))
-	lineStart := strings.LastIndexByte(d.text[:off], '\n') + 1
-	if strings.HasPrefix(d.text[lineStart:], "#") {
+	off = clamp(off, d.Len())
+	l := d.LineOf(off)
+	lineStart := d.LineStart(l)
+	line := d.Line(l)
+	if strings.HasPrefix(line, "#") {
 		return "", 0, false
 	}
 	i, in := d.EntryAt(off)
 	if in {
-		e := d.entries[i]
+		e := d.entryAt(i)
 		return e.Text, e.Offset, true
 	}
-	lineEnd := len(d.text)
-	if j := strings.IndexByte(d.text[off:], '\n'); j >= 0 {
-		lineEnd = off + j
-	}
-	before := d.text[lineStart:off]
-	if i >= 0 && len(d.entries) > 0 && strings.TrimSpace(before) == "" && before != "" {
-		e := d.entries[i]
-		if end := e.Offset + len(e.Text); lineStart > 0 && strings.TrimRight(d.text[end:lineStart], "\r") == "\n" {
-			return d.text[e.Offset:off], e.Offset, true
+	before := line[:off-lineStart]
+	if strings.TrimSpace(before) == "" && before != "" && l > 0 {
+		// On an indented line just below a filter: that filter, continued.
+		if j, _ := d.EntryAt(lineStart - 1); d.first[len(d.chunks)] > 0 {
+			e := d.entryAt(j)
+			if end := e.Offset + len(e.Text); end <= lineStart && strings.TrimRight(d.slice(end, lineStart), "\r") == "\n" {
+				return d.slice(e.Offset, off), e.Offset, true
+			}
 		}
 	}
-	return strings.TrimSuffix(d.text[lineStart:lineEnd], "\r"), lineStart, true
+	return strings.TrimSuffix(line, "\r"), lineStart, true
 }
 
 // Complete returns the completion items at byte offset off of the file, spans in file offsets.
@@ -173,7 +348,7 @@ func (d *Document) Hover(off int) (Hover, bool) {
 	if !ok {
 		return Hover{}, false
 	}
-	e := d.entries[i]
+	e := d.entryAt(i)
 	h, ok := HoverAt(e.Text, off-e.Offset, d.cfg)
 	h.Span = h.Span.Shift(e.Offset)
 	return h, ok
@@ -191,21 +366,22 @@ func (d *Document) Signature(off int) (Signature, bool) {
 // Tokens returns the highlighting tokens of the file, comments included, in order.
 func (d *Document) Tokens() []Token {
 	var out []Token
-	for off := 0; off < len(d.text); {
-		end := strings.IndexByte(d.text[off:], '\n')
-		next := len(d.text)
+	text := d.Text()
+	for off := 0; off < len(text); {
+		end := strings.IndexByte(text[off:], '\n')
+		next := len(text)
 		if end < 0 {
-			end = len(d.text)
+			end = len(text)
 		} else {
 			end += off
 			next = end + 1
 		}
-		if d.text[off] == '#' {
-			out = append(out, Token{ast.Span{Start: off, End: off + len(strings.TrimSuffix(d.text[off:end], "\r"))}, TokenComment})
+		if text[off] == '#' {
+			out = append(out, Token{ast.Span{Start: off, End: off + len(strings.TrimSuffix(text[off:end], "\r"))}, TokenComment})
 		}
 		off = next
 	}
-	for _, e := range d.entries {
+	for _, e := range d.Entries() {
 		for _, t := range Classify(e.Text) {
 			t.Span = t.Span.Shift(e.Offset)
 			out = append(out, t)
@@ -225,8 +401,8 @@ type Symbol struct {
 
 // Symbols returns one symbol per filter.
 func (d *Document) Symbols() []Symbol {
-	out := make([]Symbol, len(d.entries))
-	for i, e := range d.entries {
+	out := make([]Symbol, len(d.Entries()))
+	for i, e := range d.Entries() {
 		first := e.Text
 		if j := strings.IndexByte(first, '\n'); j >= 0 {
 			first = strings.TrimSuffix(first[:j], "\r")
@@ -252,7 +428,7 @@ func shorten(s string, n int) string {
 // Folds returns the spans of the filters that take more than one line.
 func (d *Document) Folds() []ast.Span {
 	var out []ast.Span
-	for _, e := range d.entries {
+	for _, e := range d.Entries() {
 		if strings.Contains(e.Text, "\n") {
 			out = append(out, e.Span())
 		}
@@ -264,7 +440,7 @@ func (d *Document) Folds() []ast.Span {
 // (package format). Filters with a syntax error are left alone.
 func (d *Document) FormatEdits(span ast.Span) []diag.Edit {
 	var out []diag.Edit
-	for _, e := range d.entries {
+	for _, e := range d.Entries() {
 		es := e.Span()
 		if es.End < span.Start || es.Start > span.End {
 			continue

@@ -1,0 +1,115 @@
+package lsp
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+// benchRules returns a YAML rule file of n rules, each with a name, a filter in one of the
+// scalar styles people use and, for one in ten, a rule test.
+func benchRules(n int) string {
+	var b strings.Builder
+	b.WriteString("rules:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - name: rule %d\n", i)
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "    filter: EventType == 'process' AND FileName == '*tool%d*'\n", i)
+		case 1:
+			fmt.Fprintf(&b, "    filter: \"EventType == 'connection' AND RemotePort in (4444, %d)\"\n", i)
+		case 2:
+			fmt.Fprintf(&b, "    filter: |\n      EventType == 'registry'\n        AND KeyName == '*\\\\Run%d*'\n", i)
+		default:
+			fmt.Fprintf(&b, "    filter: >-\n      UserName == 'CORP\\\\user%d' AND\n      HostName == 'WS-*'\n", i)
+		}
+		if i%10 == 0 {
+			b.WriteString("    tests:\n      match:\n        - {EventType: process, FileName: x}\n")
+		}
+	}
+	return b.String()
+}
+
+// keystrokeLine returns the 0-based line of the middle of text that starts with prefix.
+func keystrokeLine(text, prefix string) int {
+	lines := strings.Split(text, "\n")
+	mid := len(lines) / 2
+	for !strings.HasPrefix(lines[mid], prefix) {
+		mid++
+	}
+	return mid
+}
+
+// BenchmarkKeystroke types 500 characters, one didChange each, into a filter in the middle of
+// a document, each followed by a completion request at the cursor and a pull of the
+// document's diagnostics, over a real JSON-RPC connection (net.Pipe); it reports the p50 and
+// p99 latency of each request in milliseconds and the memory allocated per keystroke (by the
+// server and the test's client together, which share the process):
+//
+//	go test ./lsp -run '^$' -bench Keystroke -benchtime 1x
+//
+// Sizes: .kfl documents of 50, 5,000 and 50,000 filters, and a YAML file of 2,000 rules.
+func BenchmarkKeystroke(b *testing.B) {
+	type doc struct {
+		name, langID, text, prefix string
+		col                        int // where typing starts on the line
+	}
+	docs := []doc{
+		{"kfl-50", "katafilter", benchDocument(50), "EventType == 'process' AND FileName", 0},
+		{"kfl-5000", "katafilter", benchDocument(5000), "EventType == 'process' AND FileName", 0},
+		{"kfl-50000", "katafilter", benchDocument(50000), "EventType == 'process' AND FileName", 0},
+		{"yaml-2000", "yaml", benchRules(2000), "    filter: EventType == 'process'", 12},
+	}
+	typed := "EventType == 'process' AND FileName == 'x' AND "
+	for _, d := range docs {
+		b.Run(d.name, func(b *testing.B) {
+			for range b.N {
+				keystrokes(b, d.langID, d.text, keystrokeLine(d.text, d.prefix), d.col, typed)
+			}
+		})
+	}
+}
+
+func keystrokes(b *testing.B, langID, text string, line, col int, typed string) {
+	c := startServer(b)
+	c.initialize(nil)
+	uri := "file:///bench/doc." + map[string]string{"katafilter": "kfl", "yaml": "yaml"}[langID]
+	c.openAs(uri, langID, text)
+	c.pull(uri) // every filter analysed once: not part of the measure
+	const n = 500
+	var comp, pull []time.Duration
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := range n {
+		ch := typed[i%len(typed) : i%len(typed)+1]
+		at := map[string]any{"line": line, "character": col + i}
+		c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": i + 2},
+			"contentChanges": []any{map[string]any{"range": map[string]any{"start": at, "end": at}, "text": ch}}})
+		start := time.Now()
+		var list protocol.CompletionList
+		c.must("textDocument/completion", pos(uri, line, col+i+1), &list)
+		comp = append(comp, time.Since(start))
+		start = time.Now()
+		c.pull(uri)
+		pull = append(pull, time.Since(start))
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	pct := func(lat []time.Duration, p float64) float64 {
+		slices.Sort(lat)
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(comp, 0.50), "completion-p50-ms")
+	b.ReportMetric(pct(comp, 0.99), "completion-p99-ms")
+	b.ReportMetric(pct(pull, 0.50), "diagnostic-p50-ms")
+	b.ReportMetric(pct(pull, 0.99), "diagnostic-p99-ms")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n/1024, "KiB/keystroke")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/keystroke")
+}
