@@ -189,6 +189,27 @@ func TestStateSaveLoad(t *testing.T) {
 	}
 }
 
+// TestLoadStateRemovesStaleTemps: the temporary files of a Save killed half way are removed by
+// the next LoadState; other files stay.
+func TestLoadStateRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fetch.state")
+	for _, name := range []string{".fetch.state.tmp-123", ".fetch.state.tmp-9", ".other.state.tmp-1", "fetch.state.tmp-1", "notes"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("{"), 0o600)
+	}
+	if _, err := client.LoadState(path); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if got := strings.Join(left, " "); got != ".other.state.tmp-1 fetch.state.tmp-1 notes" {
+		t.Errorf("left %s", got)
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	for n := 1; n < 40; n++ {
 		d := client.Backoff(n, 100*time.Millisecond, 10*time.Second)

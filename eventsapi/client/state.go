@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // State is what a consumer keeps between runs: the continuation token of each node (server),
@@ -17,8 +18,10 @@ type State struct {
 	Tokens  map[string]string `json:"tokens"`
 }
 
-// LoadState reads a state file; a missing file is an empty state.
+// LoadState reads a state file; a missing file is an empty state. It first removes the
+// temporary files that a [State.Save] interrupted by a crash left beside it.
 func LoadState(path string) (*State, error) {
+	removeStaleTemps(path)
 	st := &State{Version: 1, Tokens: map[string]string{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -39,6 +42,24 @@ func LoadState(path string) (*State, error) {
 	return st, nil
 }
 
+// tempPrefix is the name, without its random end, of Save's temporary files for path.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// removeStaleTemps removes the temporary files of Save for path: a Save that completes leaves
+// none, so any there is the remains of a crash.
+func removeStaleTemps(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+			os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
+		}
+	}
+}
+
 // Save writes the state atomically: to a temporary file in the same directory, synced to
 // disk, then renamed over path (and the directory synced), so that path always holds either
 // the old or the new state, whole.
@@ -48,7 +69,7 @@ func (st *State) Save(path string) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}

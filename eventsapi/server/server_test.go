@@ -316,7 +316,7 @@ func TestBadParameters(t *testing.T) {
 		{"max_events=ten", "max_events", `max_events: "ten" is not an integer`},
 		{"max_events=1.5", "max_events", `max_events: "1.5" is not an integer`},
 		{"max_events=1&max_events=2", "max_events", "max_events: given 2 times; give it once"},
-		{"continuation_token=AAAA", "continuation_token", "continuation_token: the token is malformed, forged or altered: use a token this server returned, or omit it to start a new stream"},
+		{"continuation_token=AAAA", "continuation_token", "continuation_token: the token is invalid (malformed, forged or altered): use a token this server returned, or omit it to start a new stream"},
 		{"filter=EventType%20%3D%3D", "filter", "filter: expected a value (a 'string', an integer, true or false), found end of filter"},
 	}
 	for _, tt := range tests {
@@ -592,8 +592,8 @@ func TestTokens(t *testing.T) {
 		token  string
 		prefix string
 	}{
-		{"forged", ts, a, "bm90IGEgdG9rZW4", "continuation_token: the token is malformed, forged or altered"},
-		{"altered", ts, a, string(altered), "continuation_token: the token is malformed, forged or altered"},
+		{"forged", ts, a, "bm90IGEgdG9rZW4", "continuation_token: the token is invalid (malformed, forged or altered)"},
+		{"altered", ts, a, string(altered), "continuation_token: the token is invalid (malformed, forged or altered)"},
 		{"foreign system", ts, b, r.Token, "continuation_token: the token was issued to another external system"},
 		{"other node", other, a, r.Token, "continuation_token: the token was issued by another node"},
 		{"other node and system", other, otherID, r.Token, "continuation_token: the token was issued by another node"},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/base64"
 	"testing"
 )
 
@@ -34,6 +35,20 @@ func TestTokenRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		if _, err := decodeToken(tt.s, tt.key, nodeHash(tt.node), tt.id, tt.fp); err != tt.err {
 			t.Errorf("%s: got %v, want %v", tt.name, err, tt.err)
+		}
+	}
+	// A token of another node, signed with that node's key, is another node's; a token of
+	// this node whose node bytes were altered is invalid, not another node's.
+	scnKey := []byte("fedcba9876543210fedcba9876543210")
+	if _, err := decodeToken(token{node: nodeHash("scn1"), id: id, fp: fp}.encode(scnKey), key, nodeHash("pcn"), id, fp); err != errTokenNode {
+		t.Errorf("another node's token: got %v, want %v", err, errTokenNode)
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(s)
+	for i := 1; i < 5; i++ {
+		b := append([]byte(nil), raw...)
+		b[i] ^= 0x20
+		if _, err := decodeToken(base64.RawURLEncoding.EncodeToString(b), key, nodeHash("pcn"), id, fp); err != errTokenMalformed {
+			t.Errorf("node byte %d altered: got %v, want %v", i, err, errTokenMalformed)
 		}
 	}
 	// Every single-character change is detected.
