@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -401,7 +402,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 		}
 		rl.filter = src
 	}
-	events, missed, err := s.collect(r.Context(), &tok, prog, p, first)
+	events, held, missed, err := s.collect(r.Context(), &tok, prog, p, first)
+	defer s.release(held)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the client went away: nobody to answer
@@ -416,34 +418,43 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, rl *reqLog)
 	if s.cfg.Node != "" {
 		w.Header().Set(wire.NodeHeader, s.cfg.Node)
 	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"continuationToken":`)
-	tb, _ := json.Marshal(tok.encode(s.key))
-	buf.Write(tb)
-	buf.WriteString(`,"events":[`)
+	writeAnswer(w, tok.encode(s.key), events)
+}
+
+// writeAnswer writes a 200 answer, the events streamed as they are (not copied into a buffer
+// of the whole answer first).
+func writeAnswer(w http.ResponseWriter, token string, events [][]byte) {
+	tb, _ := json.Marshal(token)
+	n := len(`{"continuationToken":,"events":[]}`+"\n") + len(tb)
 	for i, e := range events {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(e)
+		n += len(e) + min(i, 1)
 	}
-	buf.WriteString("]}\n")
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteString(`{"continuationToken":`)
+	bw.Write(tb)
+	bw.WriteString(`,"events":[`)
+	for i, e := range events {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.Write(e)
+	}
+	bw.WriteString("]}\n")
+	bw.Flush()
 }
 
 // collect gathers the matching events after tok.seq, advancing tok.seq over every event it
 // considered. A first request answers at once with what is available; a continued one waits
 // until max_events are ready or max_timeout has passed (or, with AnswerEarly, until one is),
 // or until the server stops.
-func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p params, first bool) ([][]byte, uint64, error) {
+func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p params, first bool) (out [][]byte, held int64, missed uint64, err error) {
 	deadline := time.Now().Add(p.maxTimeout)
 	stopping, _ := ctx.Value(stoppingKey{}).(<-chan struct{}) // nil (never) outside Serve
-	var out [][]byte
-	var missed uint64
+	full := false                                             // the answers' memory budget is spent: answer with what there is
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -454,7 +465,7 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 		woken := s.wait()
 		oldest, next, err := s.st.Bounds()
 		if err != nil {
-			return nil, 0, err
+			return nil, held, 0, err
 		}
 		from := tok.seq + 1
 		// Events deleted before the token reached them.
@@ -470,35 +481,42 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			from = gapEnd
 		}
 		cutoff := s.now().Add(-s.cfg.Retention)
-		last, err := s.st.Scan(from, func(ev store.Event) bool {
+		// passed is the last event the answer is done with (sent or passed over); the token
+		// continues after it.
+		var passed uint64
+		_, err = s.st.Scan(from, func(ev store.Event) bool {
 			if ev.Arrival.Before(cutoff) {
 				if !first {
 					missed++
 				}
+				passed = ev.Seq
 				return true
 			}
 			if prog != nil {
-				ok, err := prog.MatchJSON(ev.Raw)
-				if err != nil {
-					// An event that is not valid JSON never matches; it was checked on arrival.
-					return true
-				}
-				if !ok {
+				// An event that is not valid JSON never matches; it was checked on arrival.
+				if ok, err := prog.MatchJSON(ev.Raw); err != nil || !ok {
+					passed = ev.Seq
 					return true
 				}
 			}
+			if !s.hold(int64(len(ev.Raw)), held) {
+				full = true
+				return false
+			}
+			held += int64(len(ev.Raw))
 			out = append(out, bytes.Clone(ev.Raw))
+			passed = ev.Seq
 			return len(out) < p.maxEvents
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, held, 0, err
 		}
-		if last != 0 {
-			tok.seq = last
+		if passed != 0 {
+			tok.seq = passed
 		}
 		now := time.Now()
-		if first || len(out) >= p.maxEvents || !now.Before(deadline) || (s.cfg.AnswerEarly && len(out) > 0) {
-			return out, missed, nil
+		if first || full || len(out) >= p.maxEvents || !now.Before(deadline) || (s.cfg.AnswerEarly && len(out) > 0) {
+			return out, held, missed, nil
 		}
 		if timer == nil {
 			timer = time.NewTimer(deadline.Sub(now))
@@ -515,7 +533,7 @@ func (s *Server) collect(ctx context.Context, tok *token, prog *eval.Program, p 
 			deadline, stopping = now, nil
 		case <-ctx.Done():
 			s.waiting.Add(-1)
-			return nil, 0, ctx.Err()
+			return nil, held, 0, ctx.Err()
 		}
 		s.waiting.Add(-1)
 	}

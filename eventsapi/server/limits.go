@@ -104,3 +104,20 @@ func closeUnreadBody(w http.ResponseWriter, r *http.Request) (done func()) {
 	// No more reading: what is left of the body is not wanted.
 	return func() { _ = http.NewResponseController(w).SetReadDeadline(time.Now()) }
 }
+
+// hold takes n bytes of the answers' budget for an answer that holds already bytes; an
+// answer's first event is always admitted, so that every request makes progress.
+func (s *Server) hold(n, already int64) bool {
+	for {
+		cur := s.held.Load()
+		if already > 0 && cur+n > s.cfg.Limits.AnswerBytes {
+			return false
+		}
+		if s.held.CompareAndSwap(cur, cur+n) {
+			return true
+		}
+	}
+}
+
+// release gives back n bytes of the budget.
+func (s *Server) release(n int64) { s.held.Add(-n) }

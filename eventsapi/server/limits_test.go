@@ -176,3 +176,40 @@ func TestLongPollOutlivesTheLimits(t *testing.T) {
 		t.Error("no token")
 	}
 }
+
+// TestAnswerBytesBound: with a small budget for answers' events, answers are cut short, each
+// with at least one event, and following the tokens still gives every event once, in order.
+func TestAnswerBytesBound(t *testing.T) {
+	ts := start(t, server.Config{Limits: server.Limits{AnswerBytes: 1000}})
+	var want []string
+	for i := range 40 {
+		e := fmt.Sprintf(`{"EventType":"process","HostName":"WS-1","SystemPid":%d,"Pad":"%s"}`, i, strings.Repeat("x", 200))
+		want = append(want, e)
+		ts.add(e)
+	}
+	c := ts.client(ts.approved())
+	ctx := ctxT(t)
+	var got []string
+	tok := ""
+	for answers := 0; len(got) < len(want); answers++ {
+		if answers > len(want) {
+			t.Fatalf("%d answers and only %d of %d events", answers, len(got), len(want))
+		}
+		r, err := c.Fetch(ctx, client.Request{Token: tok, MaxEvents: 100, MaxTimeout: client.NoWait})
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := 0
+		for _, e := range r.Events {
+			got = append(got, string(e))
+			size += len(e)
+		}
+		if len(r.Events) == 0 || (len(r.Events) > 1 && size > 1000) {
+			t.Fatalf("an answer of %d events, %d bytes, with a budget of 1000", len(r.Events), size)
+		}
+		tok = r.Token
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the answers' events differ from those stored:\n%s", strings.Join(got, "\n"))
+	}
+}

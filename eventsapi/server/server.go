@@ -124,10 +124,15 @@ type Limits struct {
 	// ConnsPerClient is how many connections one client (IP address) may hold open at once;
 	// beyond, a new connection is closed at once (and logged).
 	ConnsPerClient int
+	// AnswerBytes bounds the bytes of events that all the answers being collected or written
+	// hold together, so that the server's memory does not grow with concurrent requests ×
+	// max_events. An answer that would pass it is sent with the events it has (at least one);
+	// its token continues after them.
+	AnswerBytes int64
 }
 
 // DefaultLimits are the limits of a server whose Config.Limits leaves them zero.
-var DefaultLimits = Limits{Header: 10 * time.Second, Body: 30 * time.Second, Write: 30 * time.Second, Idle: 90 * time.Second, ConnsPerClient: 64}
+var DefaultLimits = Limits{Header: 10 * time.Second, Body: 30 * time.Second, Write: 30 * time.Second, Idle: 90 * time.Second, ConnsPerClient: 64, AnswerBytes: 64 << 20}
 
 func (l Limits) withDefaults() Limits {
 	pick := func(v, d time.Duration) time.Duration {
@@ -140,6 +145,9 @@ func (l Limits) withDefaults() Limits {
 	l.Write, l.Idle = pick(l.Write, DefaultLimits.Write), pick(l.Idle, DefaultLimits.Idle)
 	if l.ConnsPerClient <= 0 {
 		l.ConnsPerClient = DefaultLimits.ConnsPerClient
+	}
+	if l.AnswerBytes <= 0 {
+		l.AnswerBytes = DefaultLimits.AnswerBytes
 	}
 	return l
 }
@@ -160,6 +168,7 @@ type Server struct {
 	notifyMu sync.Mutex
 	notify   chan struct{}
 	waiting  atomic.Int64 // long polls waiting for events (for tests)
+	held     atomic.Int64 // bytes of events held by answers (see Limits.AnswerBytes)
 
 	progMu sync.Mutex
 	progs  map[string]*eval.Program
