@@ -263,6 +263,9 @@ type constraint struct {
 	patterns []ast.Matcher // == with wildcards: the value must match each
 	unlike   []ast.Matcher // != with wildcards: the value must match none
 	missing  bool          // != '*': the field must hold no string at all
+	// likeSrc and unlikeSrc are the patterns of patterns and unlike, compared with each
+	// other (see within).
+	likeSrc, unlikeSrc []ast.Pattern
 }
 
 // fieldConstraint is the constraint on one field.
@@ -407,6 +410,8 @@ func cloneConstraints(cons []fieldConstraint) []fieldConstraint {
 		fc.k.excluded = slices.Clip(fc.k.excluded)
 		fc.k.patterns = slices.Clip(fc.k.patterns)
 		fc.k.unlike = slices.Clip(fc.k.unlike)
+		fc.k.likeSrc = slices.Clip(fc.k.likeSrc)
+		fc.k.unlikeSrc = slices.Clip(fc.k.unlikeSrc)
 		out[i] = fc
 	}
 	return out
@@ -448,6 +453,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 		var exactBuf [8]constKey
 		exact := exactBuf[:0]
 		var pat ast.Matcher // the pattern of an == with wildcards
+		var patSrc ast.Pattern
 		hasPat, patAll := false, false
 		for _, v := range vals {
 			switch v.Kind {
@@ -460,7 +466,7 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 					}
 					exact = append(exact, constKey{kind: ast.String, text: s})
 				} else if len(vals) == 1 {
-					pat, hasPat = ast.NewMatcher(p, c.opt.IgnoreCase), true
+					pat, patSrc, hasPat = ast.NewMatcher(p, c.opt.IgnoreCase), p, true
 					patAll = !slices.ContainsFunc(p.Segs, func(s ast.Seg) bool { return s.Kind != ast.Star })
 				} else {
 					return "" // an in list with wildcards: too loose to reason about
@@ -482,10 +488,12 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 			}
 			if hasPat {
 				k.unlike = append(k.unlike, pat)
+				k.unlikeSrc = append(k.unlikeSrc, patSrc)
 				k.missing = k.missing || patAll
 			}
 		case hasPat:
 			k.patterns = append(k.patterns, pat)
+			k.likeSrc = append(k.likeSrc, patSrc)
 		case k.allowed == nil:
 			k.allowed = c.keep(exact)
 		default:
@@ -503,6 +511,13 @@ func (c *checker) apply(k *constraint, f *schema.Field, op ast.CmpOp, vals []*as
 	}
 	if k.missing && (k.allowed != nil || len(k.patterns) > 0) {
 		return fmt.Sprintf("%s cannot both hold no string (!= '*') and equal one", f.Name)
+	}
+	for _, p := range k.likeSrc {
+		for _, u := range k.unlikeSrc {
+			if within(p, u, c.opt.IgnoreCase) {
+				return fmt.Sprintf("%s cannot match %s and not match %s, which takes in every value the first matches", f.Name, ast.QuotePattern(p), ast.QuotePattern(u))
+			}
+		}
 	}
 	if k.allowed == nil {
 		return ""

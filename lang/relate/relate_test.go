@@ -42,7 +42,13 @@ func TestCompare(t *testing.T) {
 			`{"EventType":"process","FileName":".exe"}`},
 		// Wildcard containment is beyond the reasoning: the witness search finds nothing and
 		// nothing is proved, so the answer is unknown, not a guess.
-		{"EventType == 'process' AND FileName == 'ab*'", "EventType == 'process' AND FileName == 'a*'", relate.Unknown, ""},
+		{"EventType == 'process' AND FileName == 'ab*'", "EventType == 'process' AND FileName == 'a*'", relate.Broader,
+			`{"EventType":"process","FileName":"a"}`},
+		{"EventType == 'process' AND FileName == 'C:\\\\Windows\\\\*'", "EventType == 'process' AND FileName == 'C:\\\\*'", relate.Broader,
+			`{"EventType":"process","FileName":"C:\\"}`},
+		// A value that must match two patterns at once is beyond the reasoning: these two
+		// are equivalent, but that is not proved, and no witness exists: unknown.
+		{"EventType == 'process' AND FileName == '*a*' AND FileName == '*b*'", "EventType == 'process' AND (FileName == '*a*b*' OR FileName == '*b*a*')", relate.Unknown, ""},
 		{"EventType == 'process' AND FileName == 'a*'", "EventType == 'process' AND FileName == '*'", relate.Broader,
 			`{"EventType":"process","FileName":""}`},
 	}
