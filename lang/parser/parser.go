@@ -210,7 +210,8 @@ func (p *parser) connective() ast.Span {
 // not parses Not = "NOT"* Primary, without recursion: a filter may hold any number of NOTs,
 // of which the tree keeps MaxDepth.
 func (p *parser) not() ast.Expr {
-	var nots []ast.Span
+	var buf [4]ast.Span // room for the usual runs of NOTs, on the stack
+	nots := buf[:0]
 	for p.tok == tNot || p.tok == tBang {
 		if p.tok == tBang {
 			p.logicalSymbol("NOT")
@@ -238,12 +239,14 @@ func (p *parser) primary() ast.Expr {
 	case tIn:
 		return p.call()
 	case tIdent:
-		n := new(comparison) // the common case: one allocation for its three nodes
-		n.field = ast.Field{Name: p.text(), NameSpan: p.span()}
+		f := ast.Field{Name: p.text(), NameSpan: p.span()}
 		p.next()
 		if p.tok == tIn {
-			return p.inList(&n.field)
+			l := &list{field: f}
+			l.in.Field = &l.field
+			return p.inList(l)
 		}
+		n := &comparison{field: f} // the common case: one allocation for its three nodes
 		n.cmp = ast.Compare{Field: &n.field, Op: p.cmpOp(), OpSpan: p.span()}
 		if n.cmp.Op == 0 {
 			p.errorExpected(Context{Expect: ExpectOperator, Field: n.field.Name})
@@ -290,7 +293,9 @@ func (p *parser) paren() ast.Expr {
 // call parses the call form "IN" "(" Ident ("," Value)* ")".
 func (p *parser) call() ast.Expr {
 	from := p.start
-	in := &ast.In{Call: true, InSpan: p.span()}
+	l := new(list)
+	in := &l.in
+	in.Call, in.InSpan = true, p.span()
 	p.next()
 	if p.tok != tLparen {
 		p.errorExpected(Context{Expect: ExpectInParen, Call: true})
@@ -303,7 +308,8 @@ func (p *parser) call() ast.Expr {
 		p.errorExpected(Context{Expect: ExpectCallField, Call: true})
 		return p.badList(from)
 	}
-	in.Field = &ast.Field{Name: p.text(), NameSpan: p.span()}
+	l.field = ast.Field{Name: p.text(), NameSpan: p.span()}
+	in.Field = &l.field
 	p.next()
 	for p.tok == tComma {
 		p.next()
@@ -311,7 +317,7 @@ func (p *parser) call() ast.Expr {
 			p.errorExpected(Context{Expect: ExpectListNext, Field: in.Field.Name, Call: true, Values: len(in.Values)})
 			return p.listError(in, from)
 		}
-		in.Values = append(in.Values, p.value(new(ast.Literal)))
+		p.listValue(l)
 	}
 	if p.tok != tRparen {
 		e := ExpectListSep
@@ -324,9 +330,10 @@ func (p *parser) call() ast.Expr {
 	return p.closeList(in)
 }
 
-// inList parses InList = "IN" "(" (Value ("," Value)*)? ")" after the field f.
-func (p *parser) inList(f *ast.Field) ast.Expr {
-	in := &ast.In{Field: f, InSpan: p.span()}
+// inList parses InList = "IN" "(" (Value ("," Value)*)? ")" after the field of l.
+func (p *parser) inList(l *list) ast.Expr {
+	f, in := &l.field, &l.in
+	in.InSpan = p.span()
 	p.next()
 	if p.tok != tLparen {
 		p.errorExpected(Context{Expect: ExpectInParen, Field: f.Name})
@@ -342,7 +349,7 @@ func (p *parser) inList(f *ast.Field) ast.Expr {
 				p.errorExpected(Context{Expect: expect, Field: f.Name, Values: len(in.Values)})
 				return p.listError(in, f.NameSpan.Start)
 			}
-			in.Values = append(in.Values, p.value(new(ast.Literal)))
+			p.listValue(l)
 			if p.tok != tComma {
 				break
 			}
@@ -482,6 +489,31 @@ func (p *parser) badList(from int) ast.Expr {
 		b.(*ast.Bad).To = p.prevEnd
 	}
 	return b
+}
+
+// list holds the nodes of an in list allocated together: the In, its field, and room for
+// its first values.
+type list struct {
+	in    ast.In
+	field ast.Field
+	ptrs  [4]*ast.Literal
+	lits  [4]ast.Literal
+}
+
+// listValue appends the literal of the current token, a Value, to the values of l, in the
+// room l has while it lasts, and moves past it.
+func (p *parser) listValue(l *list) {
+	n := len(l.in.Values)
+	if n == 0 {
+		l.in.Values = l.ptrs[:0]
+	}
+	var lit *ast.Literal
+	if n < len(l.lits) {
+		lit = &l.lits[n]
+	} else {
+		lit = new(ast.Literal)
+	}
+	l.in.Values = append(l.in.Values, p.value(lit))
 }
 
 // comparison holds the nodes of Field op Value, allocated together.
