@@ -43,6 +43,14 @@ func e2eDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Reading the scripts makes them part of what go test's cache checks: a changed script
+	// runs the test again.
+	scripts, _ := filepath.Glob(filepath.Join(dir, "*.*js*"))
+	for _, f := range scripts {
+		if _, err := os.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
 		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
 		cmd.Dir = dir
@@ -129,8 +137,9 @@ func node(t *testing.T, dir, addr string, env []string, args ...string) {
 }
 
 // TestBrowser drives the console in Chromium (ui/e2e/ui.test.mjs): diagnostics, completion,
-// results checked against katafilter eval, explanation, histogram, facets, shared URLs and
-// keyboard-only use.
+// formatting, results checked against katafilter eval, explanation, histogram, facets, shared
+// URLs, keyboard-only use, contrast, and a live tail of a second console on the built-in
+// emulator.
 func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
@@ -139,7 +148,9 @@ func TestBrowser(t *testing.T) {
 	bin := buildBinary(t)
 	count := evalCount(t, bin, browserFilter, testEvents)
 	addr := startUI(t, bin, "--events", testEvents)
-	node(t, dir, addr, []string{"KF_FILTER=" + browserFilter, "KF_COUNT=" + count}, "--test", "--test-reporter=spec", "ui.test.mjs")
+	live := startUI(t, bin, "--generate", "50") // the built-in emulator, for the live tail
+	node(t, dir, addr, []string{"KF_FILTER=" + browserFilter, "KF_COUNT=" + count, "KATAFILTER_UI_LIVE_URL=" + live},
+		"--test", "--test-reporter=spec", "ui.test.mjs")
 }
 
 // TestScreenshots writes the screenshots of docs/ui.md with the same harness:

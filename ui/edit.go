@@ -63,7 +63,8 @@ type diagnostic struct {
 type analysis struct {
 	Tokens      []token      `json:"tokens"`
 	Diagnostics []diagnostic `json:"diagnostics"`
-	// Formatted is the canonical form when the filter parses, else "".
+	// Formatted is the canonical form when the filter parses (a checker's error, such as an
+	// unknown field, does not stop it), else "".
 	Formatted string `json:"formatted"`
 	Errors    int    `json:"errors"`
 }
@@ -88,7 +89,7 @@ func analyse(src string, cfg lang.Config) analysis {
 		a.Diagnostics = append(a.Diagnostics, out)
 	}
 	a.Errors = f.Diagnostics.Count(diag.Error)
-	if text, ok := f.Format(); ok && a.Errors == 0 {
+	if text, diags := lang.Format(src); text != "" && !diags.HasErrors() {
 		a.Formatted = text
 	}
 	return a

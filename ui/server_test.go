@@ -179,11 +179,14 @@ func TestQuery(t *testing.T) {
 }
 
 func TestAnalyze(t *testing.T) {
+	if a := analyse("EventType == ", lang.Config{}); a.Formatted != "" || a.Errors != 1 {
+		t.Errorf("a filter that does not parse: formatted %q, %d errors", a.Formatted, a.Errors)
+	}
 	a := analyse("FileName == 'é' AND EventType == 'proces'", lang.Config{})
 	if len(a.Diagnostics) != 1 || a.Diagnostics[0].span != (span{33, 41}) || a.Diagnostics[0].Fixes[0].Edits[0].span != (span{33, 41}) {
 		t.Errorf("diagnostics in UTF-16 units: %+v", a.Diagnostics)
 	}
-	if a.Tokens[len(a.Tokens)-1].span != (span{33, 41}) || a.Formatted != "" {
+	if a.Tokens[len(a.Tokens)-1].span != (span{33, 41}) || a.Formatted != "FileName == 'é' AND EventType == 'proces'" {
 		t.Errorf("tokens %+v, formatted %q", a.Tokens, a.Formatted)
 	}
 }

@@ -19,9 +19,11 @@ export async function launch() {
     viewport: { width: 1280, height: 800 },
   });
   // The page must work offline: any request to another host is a failure.
-  const origin = new URL(url).origin;
+  const origins = [url, process.env.KATAFILTER_UI_LIVE_URL].filter(Boolean).map((u) => new URL(u).origin + '/');
   const foreign = [];
-  context.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  context.on('request', (r) => {
+    if (!origins.some((o) => r.url().startsWith(o)) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { launch, open, typeFilter } from './harness.mjs';
 
 const FILTER = process.env.KF_FILTER;
+const LIVE = process.env.KATAFILTER_UI_LIVE_URL; // a console on the built-in emulator
 const COUNT = Number(process.env.KF_COUNT);
 let b;
 
 before(async () => { b = await launch(); });
 after(async () => {
+  await b.close();
   assert.deepEqual(b.foreign, [], 'requests to other hosts');
   assert.deepEqual(b.errors, [], 'errors in the page');
-  await b.close();
 });
 
 const text = (sel) => b.page.locator(sel).first().textContent();
@@ -197,4 +198,71 @@ test('keyboard only: type, complete, run, open an event and come back', async ()
   await page.keyboard.press('Escape');
   assert.equal(await page.isHidden('#detail'), true);
   assert.equal(await page.evaluate(() => document.activeElement.dataset.n), n2);
+});
+
+test('Format writes the canonical form (Shift+Alt+F)', async () => {
+  const { page } = b;
+  await open(page);
+  await typeFilter(page, "EventType=='process'   and   not FileName in ('a.exe','b.exe')");
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Alt+F');
+  await page.waitForFunction(() => document.getElementById('filter').value.startsWith('EventType'));
+  assert.equal(await page.inputValue('#filter'), "EventType == 'process' AND NOT FileName in ('a.exe', 'b.exe')");
+});
+
+// contrast is the WCAG contrast ratio of two CSS colours rgb(r, g, b).
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+test('text is readable: every colour of the filter bar and the results has a contrast of 4.5 or more', async () => {
+  const { page } = b;
+  await open(page, '?q=' + encodeURIComponent("EventType == 'process' AND FileName == '*.exe'"));
+  await typeFilter(page, "EventType == 'proces' AND FileName == '*\\\\*.exe' AND FileSize > 10 AND NOT x");
+  await page.keyboard.press('Escape');
+  await page.locator('#problems li').first().waitFor();
+  const pairs = await page.evaluate(() => {
+    const bg = (e) => {
+      for (; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    const sel = '#hl span, #problems li *, #summary, #facet-list span, #tbody td, #thead th, .help, .note, .source, button';
+    return [...document.querySelectorAll(sel)].filter((e) => e.textContent.trim() && e.offsetParent)
+      .map((e) => ({ what: (e.id || e.className || e.tagName) + ': ' + e.textContent.slice(0, 20), fg: getComputedStyle(e).color, bg: bg(e) }));
+  });
+  const kinds = new Set();
+  for (const p of pairs) {
+    kinds.add(p.what.split(':')[0]);
+    assert.ok(contrast(p.fg, p.bg) >= 4.5, `${p.what}: ${p.fg} on ${p.bg} is ${contrast(p.fg, p.bg).toFixed(2)}`);
+  }
+  for (const k of ['t-field', 't-keyword', 't-operator', 't-string', 't-wildcard', 't-escape', 't-number', 'TD', 'TH', 'v', 'c']) {
+    assert.ok([...kinds].some((x) => x === k || x.startsWith(k + ' ')), `no ${k} in ${[...kinds].join(' ')}`);
+  }
+});
+
+test('live tail: new matches appear at the top as they arrive', { skip: !LIVE && 'no KATAFILTER_UI_LIVE_URL' }, async () => {
+  const { page } = b;
+  await page.goto(new URL('?q=' + encodeURIComponent(FILTER) + '&live=1', LIVE).toString());
+  await page.waitForSelector('body[data-ready="1"]');
+  const first = Number(await text('#tbody tr td'));
+  await page.locator('#tbody tr.new').first().waitFor({ timeout: 20000 });
+  const top = Number(await text('#tbody tr td'));
+  assert.ok(top > first, `the newest row is ${top}, was ${first}`);
+  await page.waitForFunction(() => /\(live\)/.test(document.getElementById('count').textContent));
+  assert.match(await text('#count'), new RegExp(`^${top} matching events \\(live\\)`));
+  assert.equal(await text('#tbody tr.new td:nth-child(3)'), 'process');
+  assert.match(await text('#tailnote'), /following/);
+  await page.uncheck('#live');
+  assert.doesNotMatch(page.url(), /live=1/);
 });
