@@ -19,12 +19,39 @@ import (
 // gitBase reads rule files as they were at a git revision, for lint --base: each changed
 // filter is reported (KL0008) with how its matches changed.
 type gitBase struct {
-	rev  string
-	mu   sync.Mutex
-	tops map[string]string // directory -> the top of its work tree
+	rev     string
+	mu      sync.Mutex
+	tops    map[string]string          // directory -> the top of its work tree
+	changed map[string]map[string]bool // top -> the paths (relative, slashes) changed since rev
 }
 
-func newGitBase(rev string) *gitBase { return &gitBase{rev: rev, tops: map[string]string{}} }
+func newGitBase(rev string) *gitBase {
+	return &gitBase{rev: rev, tops: map[string]string{}, changed: map[string]map[string]bool{}}
+}
+
+// changedSince returns the files of the work tree at top that differ from the revision or are
+// not tracked: two git commands for the whole tree, so that an unchanged file costs nothing.
+func (g *gitBase) changedSince(top string) (map[string]bool, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.changed[top]; ok {
+		return c, nil
+	}
+	c := map[string]bool{}
+	for _, args := range [][]string{{"diff", "--name-only", "-z", "--no-renames", g.rev, "--"}, {"ls-files", "-z", "--others", "--exclude-standard"}} {
+		out, err := git(top, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range strings.Split(out, "\x00") {
+			if p != "" {
+				c[p] = true
+			}
+		}
+	}
+	g.changed[top] = c
+	return c, nil
+}
 
 func git(dir string, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
@@ -67,26 +94,33 @@ func (g *gitBase) top(dir string) (string, error) {
 }
 
 // old returns the content of the file at abs as it was at the revision, and false when the
-// file did not exist then.
-func (g *gitBase) old(abs string) (string, bool, error) {
+// file did not exist then; same is set when the file has not changed since.
+func (g *gitBase) old(abs string) (content string, existed, same bool, err error) {
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
 	top, err := g.top(filepath.Dir(real))
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
 	rel, err := filepath.Rel(top, real)
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
+	}
+	changed, err := g.changedSince(top)
+	if err != nil {
+		return "", false, false, err
+	}
+	if !changed[filepath.ToSlash(rel)] {
+		return "", true, true, nil
 	}
 	spec := g.rev + ":" + filepath.ToSlash(rel)
 	if _, err := git(top, "cat-file", "-e", spec); err != nil {
-		return "", false, nil
+		return "", false, false, nil
 	}
 	out, err := git(top, "cat-file", "blob", spec)
-	return out, err == nil, err
+	return out, err == nil, false, err
 }
 
 // changes returns a KL0008 finding for each filter of the file (its sites, in src) that is
@@ -94,8 +128,8 @@ func (g *gitBase) old(abs string) (string, bool, error) {
 // revision are unchanged; the others are paired with the changed filters of the old file in
 // order of appearance.
 func (g *gitBase) changes(j job, src string, lines *ast.LineTable, sites []*rulefile.Site) ([]Finding, error) {
-	oldSrc, existed, err := g.old(j.abs)
-	if err != nil {
+	oldSrc, existed, same, err := g.old(j.abs)
+	if err != nil || same {
 		return nil, err
 	}
 	var oldTexts []string
