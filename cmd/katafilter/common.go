@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/katafilter/katafilter/eventsapi/certs"
+	"github.com/katafilter/katafilter/eventsapi/wire"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/diag"
@@ -111,7 +114,9 @@ func printDiags(env *cmdEnv, w io.Writer, filename, src string, diags diag.List)
 // as NAME=URL ("" when none) or its host.
 type nodeURL struct{ name, url, host string }
 
-// parseNodeURLs reads the --url values of fetch and repl, NAME=URL or URL, each URL once.
+// parseNodeURLs reads the --url values of fetch and repl, NAME=URL or URL, each URL once. A URL
+// may be the server's (https://kata.example:443) or the full events endpoint
+// (https://kata.example:443/kata/events_api/v1/ID/events?...): the server part is kept.
 func parseNodeURLs(urls []string) ([]nodeURL, error) {
 	var out []nodeURL
 	seen := map[string]bool{}
@@ -130,6 +135,12 @@ func parseNodeURLs(urls []string) ([]nodeURL, error) {
 		if p.Scheme != "https" {
 			return nil, fmt.Errorf("--url %q: the events API is served over HTTPS only: write https://HOST:PORT", u)
 		}
+		// The full endpoint URL, as the vendor's pages show it, names the server too: keep
+		// what comes before the endpoint's path.
+		if i := strings.Index(p.Path, wire.EventsPathPrefix); i >= 0 {
+			p.Path, p.RawPath, p.RawQuery, p.Fragment = p.Path[:i], "", "", ""
+			n.url = strings.TrimRight(p.String(), "/")
+		}
 		if seen[n.url] {
 			return nil, fmt.Errorf("--url %s given twice", n.url)
 		}
@@ -138,4 +149,25 @@ func parseNodeURLs(urls []string) ([]nodeURL, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// caPool reads the --cacert files (each node of a deployment may have its own certificate)
+// into one pool; nil when there is none, for the system's roots.
+func caPool(files []string) (*x509.CertPool, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	var all []byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--cacert %s: %w", f, unwrapPath(err))
+		}
+		all = append(append(all, data...), '\n')
+	}
+	pool, err := certs.CertPool(all)
+	if err != nil {
+		return nil, fmt.Errorf("--cacert %s: %w", strings.Join(files, ", "), err)
+	}
+	return pool, nil
 }

@@ -25,7 +25,7 @@ func init() {
 	register(&command{name: "fetch", summary: "fetch events from the KATA events API as JSON lines", run: runFetch})
 }
 
-const fetchSynopsis = `fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE] [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]
+const fetchSynopsis = `fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE]... [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]
 
 Writes the events as JSON lines to stdout: one answer per node, or, with --follow, until
 interrupted (a continued stream's answer may take up to --max-timeout to collect events).
@@ -36,7 +36,8 @@ be repeated for a PCN and its SCNs (NAME=URL names a node).`
 // fetchOptions are fetch's flags.
 type fetchOptions struct {
 	urls                          listFlag
-	id, certFile, keyFile, caFile string
+	id, certFile, keyFile         string
+	caFiles                       listFlag
 	serverName, filter, statePath string
 	maxEvents                     int
 	maxTimeout                    time.Duration
@@ -76,7 +77,7 @@ func parseFetchFlags(env *cmdEnv, args []string) (*fetchOptions, int, bool) {
 	fs.StringVar(&o.id, "id", "", "the external system's `UUID` (required)")
 	fs.StringVar(&o.certFile, "cert", "", "the client certificate `file` (PEM, required)")
 	fs.StringVar(&o.keyFile, "key", "", "the client key `file` (PEM, required)")
-	fs.StringVar(&o.caFile, "cacert", "", "trust the server certificate(s) in this PEM `file` (default: the system's roots)")
+	fs.Var(&o.caFiles, "cacert", "trust the server certificate(s) in this PEM `file` (default: the system's roots); repeatable, e.g. one per node")
 	fs.StringVar(&o.serverName, "server-name", "", "check the server's certificate against this `name` instead of the URL's host")
 	fs.StringVar(&o.filter, "e", "", "the `filter` (checked locally first; sent with the first request, then kept by the server)")
 	fs.IntVar(&o.maxEvents, "max-events", 0, "ask for at most `N` events per answer (default: the server's)")
@@ -160,13 +161,18 @@ func (f *fetcher) setup(cfg lang.Config) (int, bool) {
 		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
 		return 1, false
 	}
+	roots, err := caPool(f.o.caFiles)
+	if err != nil {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
+		return 1, false
+	}
 	for _, t := range f.o.targets {
 		name := t.name
 		if name == "" {
 			name = t.host
 		}
 		c, err := client.New(client.Config{URL: t.url, ExternalSystemID: f.o.id, CertFile: f.o.certFile, KeyFile: f.o.keyFile,
-			CAFile: f.o.caFile, ServerName: f.o.serverName, Lang: cfg, NoLocalCheck: true})
+			RootCAs: roots, ServerName: f.o.serverName, Lang: cfg, NoLocalCheck: true})
 		if err != nil {
 			fmt.Fprintf(f.env.stderr, "katafilter fetch: %v\n", err)
 			return 1, false
@@ -273,6 +279,12 @@ func (f *fetcher) report(err error) int {
 		var bre *client.BadRequestError
 		if errors.As(ne.Err, &bre) && len(bre.Diagnostics) > 0 && f.o.filter != "" {
 			printDiags(f.env, f.env.stderr, filterName, f.o.filter, bre.DiagnosticList())
+		}
+		if errors.As(ne.Err, &bre) && bre.Parameter == "continuation_token" && f.nodes[ne.Node].Token != "" {
+			fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: the refused token is the one the state file %s keeps for %s, saved by a run "+
+				"with another --id, --cert or server. To start a new stream there (from the oldest events the server holds), delete %s "+
+				"or its entry for %s; to continue the saved stream, run with the --id and --cert it was saved with.\n",
+				f.nodes[ne.Node].Name, f.o.statePath, f.urls[ne.Node], f.o.statePath, f.urls[ne.Node])
 		}
 	}
 	return 1

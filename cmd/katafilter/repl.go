@@ -20,7 +20,7 @@ func init() {
 	register(&command{name: "repl", summary: "try filters interactively against the events API", run: runRepl})
 }
 
-const replSynopsis = `repl [--events FILE...] [--url URL --id UUID --cert FILE --key FILE [--cacert FILE]] [flags]
+const replSynopsis = `repl [--events FILE...] [--url URL --id UUID --cert FILE --key FILE [--cacert FILE]...] [flags]
 
 Repl is an interactive shell for filters: type one, see at once whether it is valid (errors are
 shown with carets and nothing is sent), and what it matches, as a table or as JSON. .help lists

@@ -21,10 +21,11 @@ import (
 // query them interactively (repl, ui): the built-in emulator by default, real servers with
 // --url, or files with --events. One implementation, so that both views see the same sources.
 type sourceFlags struct {
-	cmd                   string
-	urls, events          multiString
-	id, cert, key, cacert string
-	generate              float64
+	cmd           string
+	urls, events  multiString
+	id, cert, key string
+	cacert        listFlag
+	generate      float64
 }
 
 // multiString is a flag that may be repeated.
@@ -51,7 +52,7 @@ func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	fs.StringVar(&sf.id, "id", "", "the external system `UUID` (with --url)")
 	fs.StringVar(&sf.cert, "cert", "", "the client certificate `file` (with --url)")
 	fs.StringVar(&sf.key, "key", "", "the client key `file` (with --url)")
-	fs.StringVar(&sf.cacert, "cacert", "", "the CA certificate `file` that signed the server's (with --url)")
+	fs.Var(&sf.cacert, "cacert", "trust the server certificate(s) in this PEM `file` (with --url; repeatable, e.g. one per node)")
 	fs.Var(&sf.events, "events", "a JSON-lines `file` of events (.gz too) to evaluate in process (repeatable; more files may follow)")
 	fs.Float64Var(&sf.generate, "generate", 20, "the built-in emulator's `rate` of generated events per second")
 	return sf
@@ -132,8 +133,12 @@ func readReplEvents(env *cmdEnv, arg string) ([]repl.Event, error) {
 
 // remoteBackend connects to real servers: one client per --url, all with the same identity.
 // As for fetch, --url NAME=URL names a node; several nodes are otherwise named by their host.
-func remoteBackend(urls []string, id, cert, key, cacert string, cfg lang.Config) (repl.Backend, error) {
+func remoteBackend(urls []string, id, cert, key string, cacert []string, cfg lang.Config) (repl.Backend, error) {
 	targets, err := parseNodeURLs(urls)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := caPool(cacert)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +149,7 @@ func remoteBackend(urls []string, id, cert, key, cacert string, cfg lang.Config)
 		if name == "" && len(urls) > 1 {
 			name = t.host
 		}
-		c, err := client.New(client.Config{URL: addr, ExternalSystemID: id, CertFile: cert, KeyFile: key, CAFile: cacert, Lang: cfg})
+		c, err := client.New(client.Config{URL: addr, ExternalSystemID: id, CertFile: cert, KeyFile: key, RootCAs: roots, Lang: cfg})
 		if err != nil {
 			return nil, err
 		}

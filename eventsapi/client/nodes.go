@@ -78,22 +78,46 @@ func (e NodesError) Unwrap() []error {
 // errOnce ends a node's follow loop after its first answer in Once mode.
 var errOnce = errors.New("client: one answer")
 
+// firstAttemptsGrace is how long a node that failed waits for the first attempts of the
+// others before it stops them.
+const firstAttemptsGrace = 10 * time.Second
+
 // FollowNodes follows every node at once with [Client.Follow], each from its own token, and
 // hands each answer to opt.Handle with its node, one at a time. A node that fails (an error
 // that is not retried, or too many retries) stops the others, which end cleanly; the error is
-// then a [NodesError] naming each node that failed. It returns nil when every node is done
-// (Once) or when ctx ended the run.
+// then a [NodesError] naming each node that failed. Before it stops them, a failed node lets
+// the others finish their first attempt (for up to 10 seconds), so that the errors every node
+// gives at once, such as the 401 of each node that has yet to approve the integration, are
+// all reported together. It returns nil when every node is done (Once) or when ctx ended the
+// run.
 func FollowNodes(ctx context.Context, nodes []Node, opt NodesOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex // Handle and OnRetry run one at a time
 	errs := make([]error, len(nodes))
+	firsts := newFirstAttempts(len(nodes))
+	inner := opt
+	inner.Handle = func(ctx context.Context, i int, r *Response) error {
+		firsts.done(i)
+		if opt.Handle != nil {
+			return opt.Handle(ctx, i, r)
+		}
+		return nil
+	}
+	inner.OnRetry = func(i int, err error, d time.Duration) {
+		firsts.done(i)
+		if opt.OnRetry != nil {
+			opt.OnRetry(i, err, d)
+		}
+	}
 	eachNode(nodes, func(i int, n Node) {
-		err := n.Client.Follow(ctx, nodeFollowOptions(i, n, opt, &mu))
+		err := n.Client.Follow(ctx, nodeFollowOptions(i, n, inner, &mu))
+		firsts.done(i)
 		if err == nil || errors.Is(err, errOnce) || (ctx.Err() != nil && isContextErr(err)) {
 			return // done, or stopped: by ctx, or because another node failed
 		}
 		errs[i] = err
+		firsts.wait(ctx, firstAttemptsGrace)
 		cancel()
 	})
 	var failed NodesError
@@ -167,4 +191,35 @@ func eachNode(nodes []Node, fn func(i int, n Node)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// firstAttempts tells when every node has finished its first attempt (an answer, an error that
+// will be retried, or the end of its follow loop).
+type firstAttempts struct {
+	once []sync.Once
+	wg   sync.WaitGroup
+}
+
+func newFirstAttempts(n int) *firstAttempts {
+	f := &firstAttempts{once: make([]sync.Once, n)}
+	f.wg.Add(n)
+	return f
+}
+
+func (f *firstAttempts) done(i int) { f.once[i].Do(f.wg.Done) }
+
+// wait waits until every node has finished its first attempt, ctx ends or grace passes.
+func (f *firstAttempts) wait(ctx context.Context, grace time.Duration) {
+	all := make(chan struct{})
+	go func() {
+		f.wg.Wait()
+		close(all)
+	}()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-all:
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -154,5 +155,39 @@ func TestFetchNodes(t *testing.T) {
 	var net *client.NetworkError
 	if resps[1] != nil || !errors.As(errs[1], &ne) || ne.Name != "down" || !errors.As(errs[1], &net) {
 		t.Errorf("down node: %v %v", resps[1], errs[1])
+	}
+}
+
+// TestFollowNodesNamesEveryRefusal: when no node has approved the integration yet, the error
+// names every node's 401, also that of a node slower to answer than the first to refuse.
+func TestFollowNodesNamesEveryRefusal(t *testing.T) {
+	refuse := func(delay time.Duration) *httptest.Server {
+		s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(delay)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"status":401,"message":"authorization required: the integration request is waiting for the administrator's approval"}`)
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	var nodes []client.Node
+	for i, s := range []*httptest.Server{refuse(0), refuse(300 * time.Millisecond)} {
+		c, err := client.New(client.Config{URL: s.URL, ExternalSystemID: "6f1c1a4e-5c1b-4a6b-9d51-0a4c2a7b3e10", HTTPClient: s.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, client.Node{Name: fmt.Sprint("node", i), Client: c})
+	}
+	err := client.FollowNodes(context.Background(), nodes, client.NodesOptions{Once: true, MaxRetries: 1})
+	var failed client.NodesError
+	if !errors.As(err, &failed) || len(failed) != 2 {
+		t.Fatalf("got %v, want the 401 of both nodes", err)
+	}
+	for i, ne := range failed {
+		var ue *client.UnauthorizedError
+		if ne.Node != i || !errors.As(ne.Err, &ue) {
+			t.Errorf("node %d: %v", i, ne)
+		}
 	}
 }
