@@ -105,8 +105,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// allowed reports whether the request may be served, answering it when not.
+// allowed reports whether the request may be served, answering it when not. A request of the
+// API that a page of another site makes the browser send (Sec-Fetch-Site: cross-site) is
+// refused too, so that no other site can make the console query the events; a link to the
+// page itself may come from anywhere (a shared URL in a chat).
 func (s *Server) allowed(w http.ResponseWriter, r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") && r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		writeError(w, http.StatusForbidden, "requests from the pages of other sites are refused")
+		return false
+	}
 	if s.opt.Token == "" {
 		if !loopbackHost(r.Host) {
 			writeError(w, http.StatusForbidden, "this console answers requests to a loopback address only (127.0.0.1, [::1] or localhost)")

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/katafilter/katafilter/ui"
@@ -68,7 +69,7 @@ func runUI(env *cmdEnv, args []string) int {
 	}
 	defer backend.Close()
 	opt := ui.Options{Backend: backend, Lang: cfg, MaxEvents: *maxEvents}
-	addr := "http://" + ln.Addr().String() + "/"
+	addr := "http://" + browseAddr(ln.Addr().(*net.TCPAddr)) + "/"
 	if !loopback {
 		opt.Token = ui.NewToken()
 		addr += "?token=" + opt.Token
@@ -80,4 +81,15 @@ func runUI(env *cmdEnv, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// browseAddr is the address to open in a browser: the machine's name in place of an
+// unspecified address (0.0.0.0, ::), which a browser elsewhere cannot use.
+func browseAddr(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		if h, err := os.Hostname(); err == nil && h != "" {
+			return net.JoinHostPort(h, strconv.Itoa(a.Port))
+		}
+	}
+	return a.String()
 }
