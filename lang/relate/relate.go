@@ -154,8 +154,14 @@ type errTooMany struct{}
 // difference decides a AND NOT b: each conjunction of its normal form is proved impossible or
 // searched for a witness, which pa and pb (a and b compiled) confirm.
 func (s *solver) difference(a, b ast.Expr, pa, pb *eval.Program) Difference {
-	terms, ok := s.dnf(&ast.Binary{Op: ast.And, X: a, Y: &ast.Not{X: b}}, false)
+	diff := &ast.Binary{Op: ast.And, X: a, Y: &ast.Not{X: b}}
+	terms, ok := s.dnf(diff, false)
 	if !ok {
+		// Too many conjunctions to take one by one: the checker may still see at once that
+		// the whole difference is never true (a chain that pins EventType both ways, say).
+		if check.NeverTrue(nnf(diff, false), s.info, s.checkOptions()) {
+			return Difference{Empty: true}
+		}
 		return Difference{Why: fmt.Sprintf("the difference has more than %d conjunctions in normal form", s.opt.MaxTerms)}
 	}
 	open := 0
@@ -206,37 +212,83 @@ func (s *solver) dnf(x ast.Expr, neg bool) ([][]lit, bool) {
 			}
 		}
 		return out, true
-	case *ast.Compare:
+	case *ast.Compare, *ast.In:
 		if !neg {
 			return [][]lit{{{x: x}}}, true
 		}
-		switch x.Op {
-		case ast.Eq, ast.Ne:
-			// a != b is exactly NOT (a == b).
-			op := ast.Ne
-			if x.Op == ast.Ne {
-				op = ast.Eq
-			}
-			return [][]lit{{{x: &ast.Compare{Field: x.Field, Op: op, Value: x.Value}}}}, true
+		if t := negated(x); t != nil {
+			return [][]lit{t}, true
 		}
 		// NOT (F > 5): F holds no value, or one (for an array, some element) that is ≤ 5. For
 		// an array the second holds of more events than the NOT does; the normal form may be
 		// larger than the difference, never smaller, and only its impossibility is relied on.
-		return [][]lit{{{x: &ast.Compare{Field: x.Field, Op: opposite(x.Op), Value: x.Value}}}, {{absent: x.Field}}}, true
-	case *ast.In:
-		if !neg {
-			return [][]lit{{{x: x}}}, true
-		}
-		// NOT (F in (a, b)) is F != a AND F != b.
-		t := make([]lit, len(x.Values))
-		for i, v := range x.Values {
-			t[i] = lit{x: &ast.Compare{Field: x.Field, Op: ast.Ne, Value: v}}
-		}
-		return [][]lit{t}, true
+		c := x.(*ast.Compare)
+		return [][]lit{{{x: &ast.Compare{Field: c.Field, Op: opposite(c.Op), Value: c.Value}}}, {{absent: c.Field}}}, true
 	}
 	// A node the comparison does not know (none in a filter without errors): unknown, as
 	// a conjunction that can be neither proved impossible nor witnessed.
 	return [][]lit{{{x: x}}}, true
+}
+
+// negated returns NOT x, for a comparison x, as a conjunction of comparisons that means
+// exactly the same: a != b is NOT (a == b), NOT (F in (a, b)) is F != a AND F != b. It
+// returns nil for an ordering comparison, whose negation is also true of a missing field.
+func negated(x ast.Expr) []lit {
+	switch x := x.(type) {
+	case *ast.Compare:
+		switch x.Op {
+		case ast.Eq:
+			return []lit{{x: &ast.Compare{Field: x.Field, Op: ast.Ne, Value: x.Value}}}
+		case ast.Ne:
+			return []lit{{x: &ast.Compare{Field: x.Field, Op: ast.Eq, Value: x.Value}}}
+		}
+	case *ast.In:
+		t := make([]lit, len(x.Values))
+		for i, v := range x.Values {
+			t[i] = lit{x: &ast.Compare{Field: x.Field, Op: ast.Ne, Value: v}}
+		}
+		return t
+	}
+	return nil
+}
+
+// nnf returns x (negated when neg) with NOT pushed down to the comparisons, without
+// distributing AND over OR: NOT of an ordering comparison stays a NOT, which the checker's
+// reasoning leaves out (it can only make the expression look satisfiable, never the reverse).
+func nnf(x ast.Expr, neg bool) ast.Expr {
+	switch x := x.(type) {
+	case *ast.Paren:
+		return nnf(x.X, neg)
+	case *ast.Not:
+		return nnf(x.X, !neg)
+	case *ast.Binary:
+		op := x.Op
+		if neg {
+			op = map[ast.LogicalOp]ast.LogicalOp{ast.And: ast.Or, ast.Or: ast.And}[op]
+		}
+		return &ast.Binary{Op: op, X: nnf(x.X, neg), Y: nnf(x.Y, neg)}
+	case *ast.Compare, *ast.In:
+		if !neg {
+			return x
+		}
+		t := negated(x)
+		if len(t) == 0 { // an ordering comparison, or an in list without values
+			return &ast.Not{X: x}
+		}
+		var out ast.Expr
+		for _, l := range t {
+			if out == nil {
+				out = l.x
+			} else {
+				out = &ast.Binary{Op: ast.And, X: out, Y: l.x}
+			}
+		}
+		return out
+	}
+	if neg {
+		return &ast.Not{X: x}
+	}
+	return x
 }
 
 func opposite(op ast.CmpOp) ast.CmpOp {
@@ -276,7 +328,11 @@ func (s *solver) impossible(t []lit) bool {
 			chain = &ast.Binary{Op: ast.And, X: chain, Y: l.x}
 		}
 	}
-	return chain != nil && check.NeverTrue(chain, s.info, check.Options{Schema: s.opt.Schema, IgnoreCase: s.opt.IgnoreCase})
+	return chain != nil && check.NeverTrue(chain, s.info, s.checkOptions())
+}
+
+func (s *solver) checkOptions() check.Options {
+	return check.Options{Schema: s.opt.Schema, IgnoreCase: s.opt.IgnoreCase}
 }
 
 func (s *solver) key(f *ast.Field) string { return strings.Join(s.info.Path(f), ".") }

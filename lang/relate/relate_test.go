@@ -2,6 +2,8 @@ package relate_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/katafilter/katafilter/lang"
@@ -52,6 +54,17 @@ func TestCompare(t *testing.T) {
 		{"EventType == 'process' AND FileName == 'a*'", "EventType == 'process' AND FileName == '*'", relate.Broader,
 			`{"EventType":"process","FileName":""}`},
 	}
+	// Past the bound on conjunctions, the checker still proves at once what the whole
+	// difference cannot be: OLD pins EventType to process, NOT NEW to anything else.
+	var ors []string
+	for i := range 14 {
+		ors = append(ors, fmt.Sprintf("(FileSize == %d OR FileName == 'x%d')", i, i))
+	}
+	tests = append(tests, struct {
+		old, new string
+		want     relate.Relation
+		witness  string
+	}{"EventType == 'process' AND " + strings.Join(ors, " AND "), "EventType == 'process'", relate.Broader, `{"EventType":"process"}`})
 	for _, tt := range tests {
 		r, err := relate.Compare(side(t, tt.old), side(t, tt.new), relate.Options{})
 		if err != nil {
