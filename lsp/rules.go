@@ -3,6 +3,7 @@ package lsp
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
@@ -24,7 +25,8 @@ type ruleDoc struct {
 	sites   []*rulefile.Site // in the order rulefile finds them
 	byStart []int            // the indexes of sites in file order
 	probs   []rulefile.Problem
-	filters []*lang.Filter // filters[i] analyses sites[i]
+	filters []*lang.Filter       // filters[i] analyses sites[i]
+	perSite [][]rulefile.Finding // perSite[i]: the findings of sites[i] (rulefile.SiteFindings)
 }
 
 // newRuleDoc reads the filters of text. A file that the configuration does not select
@@ -48,14 +50,118 @@ func newRuleDoc(text string, kind rulefile.Kind, ck *rulefile.Checker, selected 
 		}
 	}
 	d.filters = make([]*lang.Filter, len(d.sites))
+	d.perSite = make([][]rulefile.Finding, len(d.sites))
 	for i, s := range d.sites {
-		if f, ok := done[s.Map.Text]; ok {
-			d.filters[i] = f
-			continue
+		f, ok := done[s.Map.Text]
+		if !ok {
+			f = lang.Analyze(s.Map.Text, ck.Lang)
 		}
-		d.filters[i] = lang.Analyze(s.Map.Text, ck.Lang)
+		d.filters[i] = f
+		d.perSite[i] = rulefile.SiteFindings(i, s, f, ck)
 	}
 	return d
+}
+
+// edit returns the document after the bytes [a, b) of its text are replaced by ins, without
+// reading the file again: only when the edit stays inside one filter value, on one line, and
+// deletes and inserts only characters that the value's style reads as they are (no quote or
+// escape of that style, no line break, no blank where the style would drop it). The other
+// filters keep their analyses and findings, moved. ok is false otherwise: the caller reads the
+// file again.
+func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
+	k, _, ok := d.siteAt(a)
+	if !ok || a > b || b > len(d.text) {
+		return nil, false
+	}
+	s := d.sites[k]
+	if !s.Map.Contains(b) {
+		return nil, false
+	}
+	if !utf8.ValidString(ins) || a < len(d.text) && !utf8.RuneStart(d.text[a]) || b < len(d.text) && !utf8.RuneStart(d.text[b]) {
+		return nil, false // a character cut in two
+	}
+	changed := d.text[a:b] + ins
+	special := "\n\r\t"
+	switch {
+	case d.kind == rulefile.JSON || s.Scalar != nil && s.Scalar.Style == '"':
+		special += `"\`
+	case s.Scalar != nil && s.Scalar.Style == '\'':
+		special += "'"
+	case s.Scalar != nil && (s.Scalar.Style == '|' || s.Scalar.Style == '>'):
+	default: // plain: what could end it, start a comment or a flow collection
+		special += ":#,[]{}\"'"
+	}
+	// (The JSON reader maps each byte of a character to the whole character, which a
+	// splice, byte by byte, would not: in JSON only ASCII is typed in place.)
+	if strings.ContainsAny(changed, special) || d.kind == rulefile.JSON && !ascii(ins) || strings.HasSuffix(s.Map.Text, "\n") && b >= s.Map.Span(ast.Span{Start: len(s.Map.Text)}).Start {
+		return nil, false
+	}
+	text := d.text[:a] + ins + d.text[b:]
+	// No blank where a line or the value starts or ends: the style may drop it.
+	blank := func(c byte) bool { return c == ' ' || c == '\t' }
+	ls := strings.LastIndexByte(text[:a], '\n') + 1
+	le := len(text)
+	if i := strings.IndexByte(text[a:], '\n'); i >= 0 {
+		le = a + i
+	}
+	first, last := s.Map.Span(ast.Span{}).Start, s.Map.Span(ast.Span{Start: len(s.Map.Text)}).Start
+	end := a + len(ins)
+	if (a == first || strings.TrimLeft(text[ls:a], " ") == "") && (end >= le || blank(text[a])) ||
+		(b == last || strings.TrimRight(text[end:le], "\r") == "") && (end == 0 || blank(text[end-1])) {
+		return nil, false
+	}
+	if plain := d.kind == rulefile.YAML && s.Scalar != nil && s.Scalar.Style == 0; plain {
+		// A plain scalar ends at ": " or " #", and its first character may be an indicator.
+		near := text[max(ls, a-1):min(le, end+1)]
+		if a == first || strings.Contains(near, ": ") || strings.Contains(near, " #") || strings.HasSuffix(strings.TrimRight(text[:le], "\r"), ":") {
+			return nil, false
+		}
+	}
+	m, ok := s.Map.Splice(a, b, ins)
+	if !ok {
+		return nil, false
+	}
+	delta := len(ins) - (b - a)
+	n := &ruleDoc{text: text, kind: d.kind, ck: d.ck, lines: ast.NewLineTable(text), byStart: d.byStart,
+		sites: make([]*rulefile.Site, len(d.sites)), filters: make([]*lang.Filter, len(d.sites)),
+		perSite: make([][]rulefile.Finding, len(d.sites))}
+	for i, t := range d.sites {
+		switch {
+		case i == k:
+			c := *t.Shifted(0)
+			c.Map, c.End = m, t.End+delta
+			if t.Scalar != nil {
+				sc := *t.Scalar
+				sc.Map, sc.End = m, sc.End+delta
+				c.Scalar = &sc
+			}
+			for j := range c.Samples { // the tests come after the filter
+				if c.Samples[j].Span.Start >= b {
+					c.Samples[j].Span = c.Samples[j].Span.Shift(delta)
+				}
+			}
+			n.sites[i] = &c
+			n.filters[i] = lang.Analyze(m.Text, d.ck.Lang)
+			n.perSite[i] = rulefile.SiteFindings(i, &c, n.filters[i], d.ck)
+		case t.Start >= b:
+			n.sites[i] = t.Shifted(delta)
+			n.filters[i] = d.filters[i]
+			n.perSite[i] = make([]rulefile.Finding, len(d.perSite[i]))
+			for j, f := range d.perSite[i] {
+				n.perSite[i][j] = f.Shifted(delta, i)
+			}
+		default:
+			n.sites[i], n.filters[i], n.perSite[i] = t, d.filters[i], d.perSite[i]
+		}
+	}
+	n.probs = make([]rulefile.Problem, len(d.probs))
+	for i, p := range d.probs {
+		if p.Span.Start >= b {
+			p.Span = p.Span.Shift(delta)
+		}
+		n.probs[i] = p
+	}
+	return n, true
 }
 
 // Text returns the file's text.
@@ -64,7 +170,7 @@ func (d *ruleDoc) Text() string { return d.text }
 // Findings returns what lint reports for the file: its problems, the filters' diagnostics,
 // failed rule tests, with the configured severities and suppressions applied.
 func (d *ruleDoc) Findings() []rulefile.Finding {
-	return rulefile.Findings(d.lines, d.kind, d.sites, d.probs, d.filters, d.ck)
+	return rulefile.Finish(d.lines, d.kind, d.sites, d.probs, d.perSite, d.ck)
 }
 
 // siteAt returns the filter whose value holds byte offset off (its end included) and the
@@ -86,6 +192,15 @@ func (d *ruleDoc) siteAt(off int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return i, s.Map.Offset(off), true
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func quoted(k rulefile.Kind, s *rulefile.Site) bool {

@@ -288,3 +288,69 @@ func TestRuleFileFeatures(t *testing.T) {
 		t.Errorf("no quick fix writes 'a\\\\d' in the double-quoted scalar: %+v", actions)
 	}
 }
+
+// TestRuleDocEdit: typing inside filter values, in every scalar style, takes the fast path
+// when it keeps the file's structure, and the document it makes reads exactly as the file
+// read again: the same filters, the same map from each filter's bytes to the file, the same
+// findings. Edits that could change the structure (a quote, a colon in a plain scalar, a
+// line break) are refused and read the file again.
+func TestRuleDocEdit(t *testing.T) {
+	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("yaml", func(t *testing.T) {
+		ruleDocEdits(t, ck, rulefile.YAML, ruleYAML+strings.Replace(benchRules(20), "rules:", "more:", 1), 1000, 300)
+	})
+	t.Run("json", func(t *testing.T) { ruleDocEdits(t, ck, rulefile.JSON, ruleJSON, 300, 100) })
+}
+
+func ruleDocEdits(t *testing.T, ck *rulefile.Checker, kind rulefile.Kind, text string, wantFast, wantSlow int) {
+	d := newRuleDoc(text, kind, ck, true, nil)
+	inserts := []string{"x", "A", " ", "Ж", "==", "'", `"`, ":", "\\", "\n", "#", ""}
+	fast, slow := 0, 0
+	for i := range 3000 {
+		s := d.sites[i%len(d.sites)]
+		if !s.Map.Exact || s.Map.Text == "" {
+			continue
+		}
+		span := s.Map.Span(ast.Span{Start: i % (len(s.Map.Text) + 1), End: i%(len(s.Map.Text)+1) + i%3})
+		ins := inserts[(i/7)%len(inserts)]
+		next, ok := d.edit(span.Start, span.End, ins)
+		want := text[:span.Start] + ins + text[span.End:]
+		if !ok {
+			slow++
+			if again := newRuleDoc(want, kind, ck, true, d); i%5 == 0 && len(again.sites) == len(d.sites) {
+				text, d = want, again // go on from the file read again, sometimes
+			}
+			continue
+		}
+		fast++
+		if next.text != want {
+			t.Fatalf("text differs")
+		}
+		ref := newRuleDoc(want, kind, ck, true, nil)
+		if len(ref.sites) != len(next.sites) {
+			t.Fatalf("edit %d (%q at %v): %d filters, read again %d", i, ins, span, len(next.sites), len(ref.sites))
+		}
+		for j, rs := range ref.sites {
+			ns := next.sites[j]
+			if ns.Map.Text != rs.Map.Text || ns.Start != rs.Start || ns.End != rs.End {
+				t.Fatalf("edit %d (%q at %v): filter %d is %q [%d,%d), read again %q [%d,%d)", i, ins, span, j,
+					ns.Map.Text, ns.Start, ns.End, rs.Map.Text, rs.Start, rs.End)
+			}
+			for o := 0; o <= len(rs.Map.Text); o++ {
+				if a, b := ns.Map.Span(ast.Span{Start: o, End: o + 1}), rs.Map.Span(ast.Span{Start: o, End: o + 1}); a != b {
+					t.Fatalf("edit %d: filter %d byte %d maps to %v, read again %v", i, j, o, a, b)
+				}
+			}
+		}
+		if g, w := fmt.Sprint(next.Findings()), fmt.Sprint(ref.Findings()); g != w {
+			t.Fatalf("edit %d (%q at %v): findings differ:\n%s\nread again:\n%s", i, ins, span, g, w)
+		}
+		text, d = want, next
+	}
+	if fast < wantFast || slow < wantSlow {
+		t.Errorf("%d edits took the fast path, %d read the file again", fast, slow)
+	}
+}

@@ -35,7 +35,7 @@ func applyChanges(text string, changes []contentChange) string {
 // [ide.Document.Edit]).
 func (old *snapshot) edit(version int32, changes []contentChange) *snapshot {
 	if old.kfl == nil {
-		return newSnapshot(old.uri, version, applyChanges(old.doc.Text(), changes), old.info, old)
+		return old.editRules(version, changes)
 	}
 	d := old.kfl
 	for _, c := range changes {
@@ -129,4 +129,23 @@ func init() {
 		}
 		return nil, nil
 	}})
+}
+
+// editRules applies content changes to a YAML or JSON rule file: a change inside a filter
+// value that keeps the file's structure is applied to the document as it is (see
+// [ruleDoc.edit]); any other reads the file again.
+func (old *snapshot) editRules(version int32, changes []contentChange) *snapshot {
+	d, m := old.rules, old.m
+	for i, c := range changes {
+		if c.Range == nil || !old.info.selected {
+			return newSnapshot(old.uri, version, applyChanges(d.Text(), changes[i:]), old.info, old)
+		}
+		sp := m.span(*c.Range)
+		next, ok := d.edit(sp.Start, sp.End, c.Text)
+		if !ok {
+			return newSnapshot(old.uri, version, applyChanges(d.Text(), changes[i:]), old.info, old)
+		}
+		d, m = next, newMapper(next.text)
+	}
+	return &snapshot{uri: old.uri, version: version, info: old.info, doc: d, rules: d, m: m}
 }

@@ -108,19 +108,62 @@ func Check(src string, lines *ast.LineTable, k Kind, c *Checker) ([]*Site, []Fin
 // the failed rule tests, with the configured severities (a code turned off is dropped) and
 // the suppression comments applied (and checked themselves).
 func Findings(lines *ast.LineTable, k Kind, sites []*Site, probs []Problem, filters []*lang.Filter, c *Checker) []Finding {
+	perSite := make([][]Finding, len(sites))
+	for i, s := range sites {
+		perSite[i] = SiteFindings(i, s, filters[i], c)
+	}
+	return Finish(lines, k, sites, probs, perSite, c)
+}
+
+// SiteFindings returns the findings of filter i of a file, before the configured severities
+// and the suppressions apply: its diagnostics moved into the file, its failed rule tests and
+// missing tests. They depend on the filter and its place only, so that an editor may keep
+// them while other filters change (moving them with [Finding.Shifted]).
+func SiteFindings(i int, s *Site, f *lang.Filter, c *Checker) []Finding {
+	var out []Finding
+	for _, d := range f.Diagnostics {
+		out = append(out, Finding{Diagnostic: MapDiagnostic(d, s.Map), Site: i, Filter: s.Map.Text})
+	}
+	out = append(out, runTests(s, f, i)...)
+	if len(s.Samples) == 0 && (c.RequireTests || s.TestsTypo != "") {
+		out = append(out, missingTests(s, i, c.RequireTests))
+	}
+	return out
+}
+
+// Shifted returns the finding moved by delta bytes in the file, for the site at index site.
+func (f Finding) Shifted(delta, site int) Finding {
+	f.Site = site
+	if delta == 0 {
+		return f
+	}
+	f.Span = f.Span.Shift(delta)
+	if len(f.Fixes) > 0 {
+		fixes := make([]diag.Fix, len(f.Fixes))
+		for i, fx := range f.Fixes {
+			edits := make([]diag.Edit, len(fx.Edits))
+			for k, e := range fx.Edits {
+				edits[k] = diag.Edit{Span: e.Span.Shift(delta), NewText: e.NewText}
+			}
+			fixes[i] = diag.Fix{Title: fx.Title, Edits: edits, Safe: fx.Safe}
+		}
+		f.Fixes = fixes
+	}
+	return f
+}
+
+// Finish completes the findings of a file from those of its sites (perSite[i], see
+// [SiteFindings]): it adds the problems of the file, applies the configured severities (a code
+// turned off is dropped) and the suppression comments (checked themselves), and sorts them by
+// position.
+func Finish(lines *ast.LineTable, k Kind, sites []*Site, probs []Problem, perSite [][]Finding, c *Checker) []Finding {
 	var findings []Finding
 	for _, p := range probs {
 		findings = append(findings, Finding{Diagnostic: diag.Diagnostic{Span: p.Span, Severity: DefaultSeverity(p.Code),
 			Code: p.Code, Message: p.Message}, Site: -1})
 	}
-	for i, s := range sites {
-		for _, d := range filters[i].Diagnostics {
-			findings = append(findings, Finding{Diagnostic: MapDiagnostic(d, s.Map), Site: i, Filter: s.Map.Text})
-		}
-		findings = append(findings, runTests(s, filters[i], i)...)
-		if len(s.Samples) == 0 && (c.RequireTests || s.TestsTypo != "") {
-			findings = append(findings, missingTests(s, i, c.RequireTests))
-		}
+	for _, fs := range perSite {
+		findings = append(findings, fs...)
 	}
 	// Configured severities; then the suppressions, which may be reported themselves.
 	kept := findings[:0]

@@ -12,10 +12,10 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/katafilter/katafilter/lang/ast"
-	"github.com/katafilter/katafilter/lang/schema"
 	"github.com/katafilter/katafilter/lang/diag"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/schema"
 )
 
 // Kind is the kind of a linted file.
@@ -75,6 +75,28 @@ func attachTests(direct, below []*Site, samples []Sample, typo string) {
 			s.TestsTypo = typo
 		}
 	}
+}
+
+// Shifted returns the site moved by delta bytes in the file (the text before it changed
+// length), sharing what did not move.
+func (s *Site) Shifted(delta int) *Site {
+	c := *s
+	c.Map = s.Map.Shifted(delta)
+	c.Start += delta
+	c.End += delta
+	if s.Scalar != nil {
+		sc := *s.Scalar
+		sc.Map, sc.Start, sc.End = c.Map, sc.Start+delta, sc.End+delta
+		c.Scalar = &sc
+	}
+	if len(s.Samples) > 0 {
+		c.Samples = make([]Sample, len(s.Samples))
+		for i, smp := range s.Samples {
+			smp.Span = smp.Span.Shift(delta)
+			c.Samples[i] = smp
+		}
+	}
+	return &c
 }
 
 // Sample is one event of a rule test.

@@ -19,6 +19,7 @@ type TextMap struct {
 	// identity maps Text, which sits verbatim at offset base of the file, without tables.
 	identity bool
 	base     int
+	shift    int // added to src and srcEnd: the text before the filter grew by shift bytes
 	// Exact is false when the decoded text could not be traced through the file (a scalar
 	// style the scanner does not follow): then every byte maps to the scalar's first character.
 	Exact bool
@@ -80,14 +81,58 @@ func (m *TextMap) from(i int) int {
 	if m.identity {
 		return m.base + i
 	}
-	return m.src[i]
+	return m.src[i] + m.shift
 }
 
 func (m *TextMap) to(i int) int {
 	if m.identity {
 		return m.base + i + 1
 	}
-	return m.srcEnd[i]
+	return m.srcEnd[i] + m.shift
+}
+
+// Shifted returns the map of the same text moved by delta bytes in the file, sharing its
+// tables.
+func (m *TextMap) Shifted(delta int) *TextMap {
+	c := *m
+	c.base += delta
+	c.shift += delta
+	return &c
+}
+
+// Splice returns the map after the file bytes [a, b) are replaced by ins, bytes that the
+// scalar reads verbatim (no escape, quote, line break or blank that its style would read
+// otherwise: the caller makes sure). a and b must fall on the edges of decoded characters
+// (not inside an escape, not in the indentation of a line); ok is false otherwise.
+func (m *TextMap) Splice(a, b int, ins string) (*TextMap, bool) {
+	n := m.len()
+	if !m.Exact || n == 0 || a > b {
+		return nil, false
+	}
+	ka, kb := m.Offset(a), m.Offset(b)
+	edge := func(k, off int) bool { return k < n && m.from(k) == off || k == n && m.to(n-1) == off }
+	// The bytes just before a must be a decoded character's, or blanks that the style drops
+	// (at the end of a line) could become text.
+	if !edge(ka, a) || !edge(kb, b) || ka > 0 && m.to(ka-1) != a {
+		return nil, false
+	}
+	for k := ka; k < kb; k++ { // what is deleted must be as verbatim as what is inserted
+		if m.to(k)-m.from(k) != 1 {
+			return nil, false
+		}
+	}
+	delta := len(ins) - (b - a)
+	out := &TextMap{Text: m.Text[:ka] + ins + m.Text[kb:], Exact: true, src: make([]int, 0, n+delta), srcEnd: make([]int, 0, n+delta)}
+	for k := range ka {
+		out.src, out.srcEnd = append(out.src, m.from(k)), append(out.srcEnd, m.to(k))
+	}
+	for i := range len(ins) {
+		out.src, out.srcEnd = append(out.src, a+i), append(out.srcEnd, a+i+1)
+	}
+	for k := kb; k < n; k++ {
+		out.src, out.srcEnd = append(out.src, m.from(k)+delta), append(out.srcEnd, m.to(k)+delta)
+	}
+	return out, true
 }
 
 // identityMap maps text that sits verbatim at offset off in the file (without a table).
