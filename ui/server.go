@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -159,9 +160,17 @@ func IsLoopback(addr string) bool {
 	return loopbackHost(addr)
 }
 
+// writeJSON answers v as JSON with its length, so that the browser has the whole answer with
+// its last byte (no chunked encoding to end).
 func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(v)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

@@ -8,6 +8,7 @@ const filter = $('filter'), hl = $('hl'), list = $('completions'), tip = $('tool
 const PAGE = 50;
 
 // Latencies (ms) from a request to the rendered result, read by the browser benchmark.
+performance.setResourceTimingBufferSize(100000);
 window.kfLatency = { analyze: [], complete: [], request: [] };
 
 const state = { id: '', columns: [], count: 0, complete: true, page: 0, facet: 'HostName', live: false, open: 0, filter: '' };

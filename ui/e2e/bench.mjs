@@ -57,6 +57,12 @@ const paced = await page.evaluate(async () => {
   return out;
 });
 const lat = await page.evaluate(() => window.kfLatency);
+// The browser's own timing of the same requests: from the fetch to the first byte of the
+// answer (the server's share and the network's), and to its last byte.
+const timing = await page.evaluate(() => {
+  const es = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/edit'));
+  return { first: es.map((e) => e.responseStart - e.startTime), last: es.map((e) => e.responseEnd - e.startTime) };
+});
 await b.close();
 
 const q = (xs, p) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
@@ -64,6 +70,8 @@ const line = (name, xs) => `${name.padEnd(34)} n=${String(xs.length).padStart(4)
 console.log(line('diagnostics + colours (rendered)', lat.analyze));
 console.log(line('completion list (rendered)', lat.complete));
 console.log(line('  of which the request (answer parsed)', lat.request));
+console.log(line('  fetch to the first byte of the answer', timing.first));
+console.log(line('  fetch to the last byte of the answer', timing.last));
 console.log(line('anchor: GET /api/info round trip', anchor));
 console.log(line('anchor, one every 80 ms', paced));
 console.log(`median ratio to the paced anchor: diagnostics ${(q(lat.analyze, 0.5) / q(paced, 0.5)).toFixed(1)}x, completion ${(q(lat.complete, 0.5) / q(paced, 0.5)).toFixed(1)}x`);
