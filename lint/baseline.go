@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/katafilter/katafilter/internal/fileutil"
-	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // Baseline is a record of accepted findings, so that a repository can adopt the lint and fail
@@ -43,7 +43,7 @@ type baselineKey struct {
 // the file itself (an unreadable file, a bad suppression) the text of the line it is on, so
 // that no identity is empty: an empty one would accept any such finding of the file.
 func keyOf(f *File, d Finding) baselineKey {
-	text := canonicalText(d.Filter)
+	text := rulefile.CanonicalText(d.Filter)
 	if d.Filter == "" {
 		text = "line: " + strings.Join(strings.Fields(f.Lines.Line(d.Start.Line)), " ")
 		if text == "line: " {
@@ -51,15 +51,6 @@ func keyOf(f *File, d Finding) baselineKey {
 		}
 	}
 	return baselineKey{file: d.File, code: d.Code, text: text}
-}
-
-// canonicalText is the filter's canonical form, or its words joined by single spaces when it
-// does not parse.
-func canonicalText(filter string) string {
-	if s, diags := lang.Format(filter); s != "" && !diags.HasErrors() {
-		return s
-	}
-	return strings.Join(strings.Fields(filter), " ")
 }
 
 // NewBaseline records the findings of a run.

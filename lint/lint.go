@@ -207,10 +207,10 @@ func Run(opts Options) (*Result, error) {
 	}
 	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(a.display, b.display) })
 
-	var since *gitBase
+	var since *rulefile.Since
 	if opts.Base != "" {
-		since = newGitBase(opts.Base)
-		if err := since.check(dirOf(paths[0])); err != nil {
+		since = rulefile.NewSince(opts.Base)
+		if err := since.Check(dirOf(paths[0])); err != nil {
 			return nil, err
 		}
 	}
@@ -299,7 +299,7 @@ func dirOf(p string) string {
 
 // lintFile lints one file, fixing it first when asked, and reports how its filters changed
 // since the revision of base (nil: not asked).
-func lintFile(j job, fix bool, base *gitBase) (*File, error) {
+func lintFile(j job, fix bool, base *rulefile.Since) (*File, error) {
 	data, err := os.ReadFile(j.abs)
 	if err != nil {
 		return nil, err
@@ -332,7 +332,7 @@ func lintFile(j job, fix bool, base *gitBase) (*File, error) {
 			Start: out.Lines.Position(f.Span.Start), End: out.Lines.Position(f.Span.End)}
 	}
 	if base != nil {
-		changes, err := base.changes(j, src, out.Lines, sites)
+		changes, err := sinceFindings(base, j, out.Lines, sites)
 		if err != nil {
 			return nil, err
 		}
