@@ -134,8 +134,10 @@ func Start(ctx context.Context, opt Options) (*Instance, error) {
 			return fail(err)
 		}
 	}
+	// One generator for the events made at start and those that follow, so that they
+	// describe one network: the processes that later events name are those started earlier.
+	g := gen.New(opt.Seed^0x5eed, 0, nil)
 	if opt.Preload > 0 {
-		g := gen.New(opt.Seed^0x5eed, 0, nil)
 		evs := make([][]byte, opt.Preload)
 		for i := range evs {
 			evs[i] = g.Next()
@@ -154,7 +156,7 @@ func Start(ctx context.Context, opt Options) (*Instance, error) {
 	inst.done = make(chan error, 1)
 	go func() { inst.done <- srv.Serve(sctx, ln) }()
 	if opt.Generate > 0 {
-		go srv.Generate(sctx, opt.Generate, opt.Seed)
+		go srv.GenerateWith(sctx, opt.Generate, g)
 	}
 	inst.client, err = inst.NewClient(opt.Lang)
 	if err != nil {

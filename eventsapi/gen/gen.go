@@ -54,6 +54,7 @@ type Generator struct {
 	queue []event // the rest of a story or of a background step, emitted in order
 	n     int64   // events emitted
 	steps int     // steps taken
+	epoch uint16  // tells apart the UniquePids of generators started at different times
 	plot  []int   // the stories still to tell in this round, as indexes
 }
 
@@ -78,6 +79,13 @@ func NewWith(opt Options) *Generator {
 		opt.Now = time.Now
 	}
 	g := &Generator{r: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), opt: opt}
+	// A restarted generator (a server restarted with the same seed) starts its processes
+	// anew, as a rebooted host does: their UniquePids must differ from the earlier ones.
+	start := opt.Start
+	if start.IsZero() {
+		start = opt.Now()
+	}
+	g.epoch = uint16(start.Unix() ^ start.Unix()>>16)
 	for i := range opt.Hosts {
 		g.hosts = append(g.hosts, g.newHost(i))
 	}

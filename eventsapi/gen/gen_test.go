@@ -423,7 +423,7 @@ func ExampleNewWith() {
 		fmt.Println(time.UnixMicro(ev.Timestamp).UTC().Format("15:04:05.0"), ev.EventType, ev.HostName, ev.OsFamily, ev.UniquePid)
 	}
 	// Output:
-	// 08:00:00.0 process srv-db-05 Linux 0005000000000005
-	// 08:00:00.1 registry WS-FIN-002 Windows 0002000000000007
-	// 08:00:00.2 process WS-HR-001 Windows 000100000000000A
+	// 08:00:00.0 process srv-db-05 Linux 0005C36400000005
+	// 08:00:00.1 registry WS-FIN-002 Windows 0002C36400000007
+	// 08:00:00.2 process WS-HR-001 Windows 0001C3640000000A
 }

@@ -136,7 +136,7 @@ func (g *Generator) start(h *host, parent *proc, image, cmdline, user string) *p
 		h.nextPid = 4 * (100 + g.r.IntN(100))
 	}
 	p := &proc{
-		unique:  fmt.Sprintf("%04X%012X", h.index+1, h.seq),
+		unique:  fmt.Sprintf("%04X%04X%08X", h.index+1, g.epoch, h.seq),
 		pid:     h.nextPid,
 		image:   image,
 		cmdline: cmdline,

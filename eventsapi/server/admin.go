@@ -178,6 +178,12 @@ func (s *Server) LoadFile(path string) (loaded bool, n int, err error) {
 // Generate adds synthetic events of all 16 types at rate events per second until ctx is done
 // or the server is closed.
 func (s *Server) Generate(ctx context.Context, rate float64, seed uint64) error {
+	return s.GenerateWith(ctx, rate, gen.New(seed, 0, nil))
+}
+
+// GenerateWith is Generate with the events of g, which it uses alone from then on (a caller
+// that added g's first events itself continues the same network: the same processes).
+func (s *Server) GenerateWith(ctx context.Context, rate float64, g *gen.Generator) error {
 	if rate <= 0 {
 		return fmt.Errorf("server: the generation rate must be positive, not %g", rate)
 	}
@@ -186,7 +192,6 @@ func (s *Server) Generate(ctx context.Context, rate float64, seed uint64) error 
 		return err
 	}
 	defer done()
-	g := gen.New(seed, 0, nil)
 	const tick = 100 * time.Millisecond
 	t := time.NewTicker(tick)
 	defer t.Stop()
