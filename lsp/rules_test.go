@@ -3,6 +3,7 @@ package lsp
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/katafilter/katafilter/internal/testenv"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lint"
 	"github.com/katafilter/katafilter/rulefile"
@@ -352,5 +354,34 @@ func ruleDocEdits(t *testing.T, ck *rulefile.Checker, kind rulefile.Kind, text s
 	}
 	if fast < wantFast || slow < wantSlow {
 		t.Errorf("%d edits took the fast path, %d read the file again", fast, slow)
+	}
+}
+
+// TestHoverSinceHead: in a rule file of a git work tree, the hover on a filter says how the
+// editor's version changed the rule's matches since the last commit, as lint --base HEAD does.
+func TestHoverSinceHead(t *testing.T) {
+	gitBin := testenv.LookPath(t, "git", "apt-get install git")
+	dir := t.TempDir()
+	committed := "rules:\n  - filter: EventType == 'process' AND FileSize > 1000\n  - filter: EventType == 'module'\n"
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(committed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "rules.yaml"}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "rules"}} {
+		if out, err := exec.Command(gitBin, append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	c := startServer(t)
+	c.initialize(nil)
+	u := fileURI(filepath.Join(dir, "rules.yaml"))
+	c.openAs(u, "yaml", "rules:\n  - filter: EventType == 'process' AND FileSize > 100\n  - filter: EventType == 'module'\n")
+	var h *protocol.Hover
+	c.must("textDocument/hover", pos(u, 1, 50), &h)
+	if h == nil || !strings.Contains(h.Contents.Value, `**changed since HEAD: broader: it matches every event it matched before, and more, such as {"EventType":"process","FileSize":101}**`) {
+		t.Errorf("hover on the changed filter: %+v", h)
+	}
+	c.must("textDocument/hover", pos(u, 2, 14), &h)
+	if h == nil || strings.Contains(h.Contents.Value, "since HEAD") {
+		t.Errorf("hover on the unchanged filter: %+v", h)
 	}
 }
