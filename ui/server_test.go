@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
@@ -210,4 +211,36 @@ func BenchmarkEdit(b *testing.B) {
 			b.Fatal(w.Body)
 		}
 	}
+}
+
+// FuzzOffsets: converting a byte offset at the start of a character to UTF-16 units and back
+// gives it again, for any text, and the analysis of any text answers spans within it.
+func FuzzOffsets(f *testing.F) {
+	for _, s := range []string{"", "EventType == 'é😀'", "a\xffb", "HostName == '\u2028' AND", "x in ('𝔸', '\\*')"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		u := newUnits(src)
+		prev := -1
+		for off := 0; off <= len(src); off++ {
+			if off < len(src) && !utf8.RuneStart(src[off]) {
+				continue
+			}
+			cu := u.at(off)
+			if cu <= prev && off > 0 {
+				t.Fatalf("at(%d) = %d, not after %d", off, cu, prev)
+			}
+			prev = cu
+			if back := bytesAt(src, cu); back != off && utf8.ValidString(src) {
+				t.Fatalf("bytesAt(at(%d)) = %d", off, back)
+			}
+		}
+		n := u.at(len(src))
+		a := analyse(src, lang.Config{})
+		for _, d := range a.Diagnostics {
+			if d.Start < 0 || d.Start > d.End || d.End > n {
+				t.Fatalf("diagnostic span %v outside 0..%d", d.span, n)
+			}
+		}
+	})
 }
