@@ -68,6 +68,7 @@ func TestAction(t *testing.T) {
 		{"warning level", map[string]string{"fail-level": "warning", "paths": "rules", "sarif-file": "out/k.sarif"},
 			map[string]string{"rules/b.kfl": "EventType == 'process' AND FileName in ('a', 'a')\n", "out/.keep": ""}, "1"},
 		{"usage error", map[string]string{"args": "--no-such-flag"}, map[string]string{"rules/b.kfl": "EventType == 'process'\n"}, "2"},
+		{"base", map[string]string{"base": "HEAD"}, map[string]string{"rules/b.kfl": "EventType == 'process'\n"}, "0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			work := t.TempDir()
@@ -77,6 +78,20 @@ func TestAction(t *testing.T) {
 					t.Fatal(err)
 				}
 				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.inputs["base"] != "" {
+				// A repository whose last commit had FileSize > 1000; the work tree has > 100.
+				if err := os.WriteFile(filepath.Join(work, "rules/b.kfl"), []byte("EventType == 'process' AND FileSize > 1000\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x"}} {
+					if out, err := exec.Command("git", append([]string{"-C", work}, args...)...).CombinedOutput(); err != nil {
+						t.Fatalf("git %v: %v\n%s", args, err, out)
+					}
+				}
+				if err := os.WriteFile(filepath.Join(work, "rules/b.kfl"), []byte("EventType == 'process' AND FileSize > 100\n"), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -171,6 +186,9 @@ func TestAction(t *testing.T) {
 			}
 			if tt.wantCode == "1" && !strings.Contains(string(sarif), `"ruleId"`) {
 				t.Errorf("no results in the SARIF log")
+			}
+			if tt.inputs["base"] != "" && !strings.Contains(string(sarif), "changed since HEAD: broader") {
+				t.Errorf("the SARIF log does not say how the rule changed:\n%s", sarif)
 			}
 		})
 	}
