@@ -148,9 +148,6 @@ type solver struct {
 	opt  Options
 }
 
-// errTooMany stops the normal form at the bound.
-type errTooMany struct{}
-
 // difference decides a AND NOT b: each conjunction of its normal form is proved impossible or
 // searched for a witness, which pa and pb (a and b compiled) confirm.
 func (s *solver) difference(a, b ast.Expr, pa, pb *eval.Program) Difference {
