@@ -148,6 +148,18 @@ function showList(its) {
   list.hidden = false;
   filter.setAttribute('aria-expanded', 'true');
   filter.setAttribute('aria-activedescendant', 'c-0');
+  showDoc();
+}
+
+// showDoc shows the documentation of the chosen completion (a field's description and type,
+// an operator's meaning) under the list.
+function showDoc() {
+  const d = $('compdoc'), it = items[active];
+  if (!it || !it.doc) { d.hidden = true; return; }
+  d.textContent = it.doc;
+  d.style.left = list.style.left;
+  d.style.top = (list.offsetTop + list.offsetHeight + 2) + 'px';
+  d.hidden = false;
 }
 
 // closeList closes the list and drops the answers still on their way.
@@ -158,6 +170,7 @@ function closeList() {
 
 function hideList() {
   list.hidden = true;
+  $('compdoc').hidden = true;
   items = []; active = -1;
   filter.setAttribute('aria-expanded', 'false');
   filter.removeAttribute('aria-activedescendant');
@@ -170,6 +183,7 @@ function move(d) {
   const li = $('c-' + active);
   filter.setAttribute('aria-activedescendant', li.id);
   li.scrollIntoView({ block: 'nearest' });
+  showDoc();
 }
 
 // accept inserts item i. When the text changed since the list was computed (keys typed faster

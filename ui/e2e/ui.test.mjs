@@ -61,6 +61,7 @@ test('completion as you type: the list is announced and Tab accepts', async () =
   assert.equal(await page.getAttribute('#filter', 'aria-activedescendant'), 'c-0');
   assert.equal(await page.getAttribute('#c-0', 'aria-selected'), 'true');
   assert.match(await text('#c-0'), /FileName/);
+  assert.match(await text('#compdoc'), /\S/, 'the chosen field is described under the list');
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#filter'), 'FileName');
   assert.equal(await page.getAttribute('#filter', 'aria-expanded'), 'false');
