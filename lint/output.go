@@ -305,6 +305,7 @@ func writeJUnit(w io.Writer, r *Result) error {
 		File      string   `xml:"file,attr"`
 		Line      int      `xml:"line,attr,omitempty"`
 		Failure   *failure `xml:"failure,omitempty"`
+		SystemOut string   `xml:"system-out,omitempty"`
 	}
 	// errors counts test cases that could not run (JUnit's errors, as opposed to failures):
 	// a linted file always runs, so it is 0, written because the common JUnit schema (the
@@ -335,11 +336,16 @@ func writeJUnit(w io.Writer, r *Result) error {
 			if d.Explanation != "" {
 				body += d.Explanation
 			}
-			s.Testcases = append(s.Testcases, testcase{
-				Name: fmt.Sprintf("%d:%d %s", d.Start.Line, d.Start.Column, d.Code), Classname: "katafilter.lint",
-				File: f.Path, Line: d.Start.Line,
-				Failure: &failure{Message: d.Message, Type: d.Severity.String(), Body: body},
-			})
+			tc := testcase{Name: fmt.Sprintf("%d:%d %s", d.Start.Line, d.Start.Column, d.Code), Classname: "katafilter.lint",
+				File: f.Path, Line: d.Start.Line}
+			if d.Severity == diag.Info {
+				// An info (how a rule changed, with --base) is news, not a failure.
+				tc.SystemOut = body
+				s.Testcases = append(s.Testcases, tc)
+				continue
+			}
+			tc.Failure = &failure{Message: d.Message, Type: d.Severity.String(), Body: body}
+			s.Testcases = append(s.Testcases, tc)
 			s.Failures++
 		}
 		s.Tests = len(s.Testcases)
