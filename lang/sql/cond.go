@@ -149,7 +149,7 @@ func (t *translator) strs(path string, pats []ast.Pattern) string {
 		case anyStr:
 			return t.nonEmpty(col)
 		case len(exact) == len(sp):
-			return t.hasAny(col, exact)
+			return t.notNull(t.hasAny(col, exact))
 		}
 		return t.existsTyped([]string{col}, []string{"x"}, func(x []string) string { return t.strPreds(x[0], sp) })
 	}
@@ -213,7 +213,7 @@ func (t *translator) nonEmpty(col string) string {
 	if t.d == ClickHouse {
 		return "notEmpty(" + col + ")"
 	}
-	return "cardinality(" + col + ") > 0"
+	return "coalesce(cardinality(" + col + ") > 0, FALSE)"
 }
 
 // hasAny: the array column holds one of the strings.
@@ -242,8 +242,8 @@ func (t *translator) exists(cols, vars []string, pred string) string {
 // existsTyped is exists over the typed columns cols, with pred writing the test of the
 // elements named as given. On PostgreSQL, where a subquery per row is slow, the first element
 // is tested in place and the subquery runs only for a field with several values:
-// (cardinality(c) > 0 AND pred(c[1])) OR (cardinality(c) > 1 AND EXISTS (...)). c[1] is never
-// NULL where the cardinality is checked first, so the whole is never NULL.
+// coalesce(cardinality(c) > 0 AND pred(c[1]) OR cardinality(c) > 1 AND EXISTS (...), FALSE):
+// NULL, for a NULL (empty) column, becomes false.
 func (t *translator) existsTyped(cols, vars []string, pred func(elems []string) string) string {
 	if t.d == ClickHouse {
 		return t.exists(cols, vars, pred(vars))
@@ -253,7 +253,16 @@ func (t *translator) existsTyped(cols, vars []string, pred func(elems []string) 
 		first[i] = c + "[1]"
 	}
 	card := "cardinality(" + cols[0] + ")"
-	return "(" + card + " > 0 AND " + t.paren(pred(first)) + " OR " + card + " > 1 AND " + t.exists(cols, vars, pred(vars)) + ")"
+	return t.notNull(card + " > 0 AND " + t.paren(pred(first)) + " OR " + card + " > 1 AND " + t.exists(cols, vars, pred(vars)))
+}
+
+// notNull makes a test of PostgreSQL's typed columns, which are NULL for an absent field,
+// false there instead of NULL.
+func (t *translator) notNull(s string) string {
+	if t.d == ClickHouse {
+		return s
+	}
+	return "coalesce(" + s + ", FALSE)"
 }
 
 // numbers translates "some number at path compares with one of ns by op". A number is kept

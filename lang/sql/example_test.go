@@ -34,6 +34,6 @@ func ExampleLayout_Count() {
 	fmt.Println(q.SQL)
 	fmt.Printf("%q\n", q.Args)
 	// Output:
-	// SELECT count(*) FROM "events" WHERE (cardinality(s_UserName) > 0 AND s_UserName[1] LIKE $1 ESCAPE '\' OR cardinality(s_UserName) > 1 AND EXISTS (SELECT 1 FROM unnest(s_UserName) AS u(x) WHERE x LIKE $2 ESCAPE '\'))
+	// SELECT count(*) FROM "events" WHERE coalesce(cardinality(s_UserName) > 0 AND s_UserName[1] LIKE $1 ESCAPE '\' OR cardinality(s_UserName) > 1 AND EXISTS (SELECT 1 FROM unnest(s_UserName) AS u(x) WHERE x LIKE $2 ESCAPE '\'), FALSE)
 	// ["CORP\\\\%" "CORP\\\\%"]
 }

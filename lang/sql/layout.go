@@ -125,10 +125,12 @@ func (l Layout) table() string {
 func (l Layout) Name() string { return l.Dialect.quoteTable(l.table()) }
 
 func columns() []column {
-	strs := column{ch: "Array(String)", pg: "text[] NOT NULL DEFAULT '{}'"}
-	nums := column{ch: "Array(Int64)", pg: "bigint[] NOT NULL DEFAULT '{}'"}
-	adjs := column{ch: "Array(Int8)", pg: "smallint[] NOT NULL DEFAULT '{}'"}
-	bools := column{ch: "Array(UInt8)", pg: "boolean[] NOT NULL DEFAULT '{}'"}
+	// On PostgreSQL an array column is NULL rather than empty (see array); the translator
+	// reads NULL as empty.
+	strs := column{ch: "Array(String)", pg: "text[]"}
+	nums := column{ch: "Array(Int64)", pg: "bigint[]"}
+	adjs := column{ch: "Array(Int8)", pg: "smallint[]"}
+	bools := column{ch: "Array(UInt8)", pg: "boolean[]"}
 	with := func(c column, name string) column { c.name = name; return c }
 	cols := []column{
 		{colID, "String", "text NOT NULL PRIMARY KEY"},
