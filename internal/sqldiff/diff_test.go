@@ -109,7 +109,9 @@ func TestDifferential(t *testing.T) {
 	}
 	phase("loaded")
 	cs := cases(t, evs, nFilters, 1)
-	coverage(t, cs)
+	if nFilters >= 2000 { // not for a shorter run while debugging
+		coverage(t, cs)
+	}
 	matched := 0
 	for _, c := range cs {
 		if len(c.want) > 0 {
