@@ -158,3 +158,21 @@ func completions(src string, at int, cfg lang.Config) []completion {
 	}
 	return out
 }
+
+// hover answers what the editor's hover says of the word at offset at: a field's type and
+// description, an operator's meaning, what a string matches.
+func (s *Server) hover(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	at, ok := cursor(w, q.Get("at"))
+	if !ok {
+		return
+	}
+	src := q.Get("q")
+	h, found := ide.HoverAt(src, bytesAt(src, at), s.opt.Lang)
+	if !found {
+		writeJSON(w, map[string]any{})
+		return
+	}
+	u := newUnits(src)
+	writeJSON(w, map[string]any{"text": h.Text, "s": u.at(h.Span.Start), "e": u.at(h.Span.End)})
+}

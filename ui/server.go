@@ -50,6 +50,7 @@ type Options struct {
 //	/api/analyze?q=F           colour tokens, diagnostics with fixes, canonical form
 //	/api/complete?q=F&at=N     completions at offset N
 //	/api/edit?q=F[&at=N]       both at once: what one keystroke needs
+//	/api/hover?q=F&at=N        the editor's hover text for the word at offset N
 //	/api/query?q=F             run F: a result id, its columns and number of matches
 //	/api/rows?id=&from=&n=     a page of the result's rows, newest first
 //	/api/histogram?id=&buckets= the matches counted over time
@@ -78,6 +79,7 @@ func New(opt Options) *Server {
 	s.mux.HandleFunc("GET /api/analyze", s.analyze)
 	s.mux.HandleFunc("GET /api/complete", s.complete)
 	s.mux.HandleFunc("GET /api/edit", s.edit)
+	s.mux.HandleFunc("GET /api/hover", s.hover)
 	s.mux.HandleFunc("GET /api/query", s.query)
 	s.mux.HandleFunc("GET /api/rows", s.rows)
 	s.mux.HandleFunc("GET /api/histogram", s.histogram)

@@ -71,6 +71,7 @@ function piece(str, s, e, tokens, diags, spans) {
   if (ds.length) cls.push('d-' + diags[ds[0]].severity);
   if (!cls.length) return str;
   const span = el('span', { class: cls.join(' ') }, str);
+  span.dataset.s = s;
   if (ds.length) span.dataset.d = ds.join(' ');
   return span;
 }
@@ -233,7 +234,33 @@ function hover(ev) {
       }
     }
   }
+  for (const span of hl.querySelectorAll('.t-field, .t-operator, .t-string, .t-keyword')) {
+    for (const r of span.getClientRects()) {
+      if (ev.clientX >= r.left && ev.clientX <= r.right && ev.clientY >= r.top && ev.clientY <= r.bottom) {
+        hoverWord(+span.dataset.s, r);
+        return;
+      }
+    }
+  }
   hideTipSoon();
+}
+
+// hoverWord shows what the editor's hover says of the word at offset at.
+let hovered = -1;
+async function hoverWord(at, rect) {
+  clearTimeout(tipTimer);
+  if (hovered === at && !tip.hidden) return;
+  hovered = at;
+  const text = filter.value;
+  let h;
+  try { h = await api('api/hover', { q: text, at }); } catch (e) { return; }
+  if (hovered !== at || filter.value !== text || !h.text) return;
+  // The hover's text marks code with backquotes, as in the editor.
+  tip.replaceChildren(el('p', { class: 'hover' }, ...h.text.split('`').map((t, i) => (i % 2 ? el('code', {}, t) : t))));
+  const box = $('editor').getBoundingClientRect();
+  tip.style.left = Math.max(0, rect.left - box.left) + 'px';
+  tip.style.top = (rect.bottom - box.top + 6) + 'px';
+  tip.hidden = false;
 }
 
 function showTip(ds, rect) {
@@ -248,6 +275,7 @@ function showTip(ds, rect) {
 }
 
 function hideTipSoon() {
+  hovered = -1;
   clearTimeout(tipTimer);
   tipTimer = setTimeout(() => { tip.hidden = true; }, 300);
 }

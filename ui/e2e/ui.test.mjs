@@ -47,7 +47,12 @@ test('a filter with a mistake shows the diagnostic at its characters, with the m
   await page.locator('#tooltip button.fix').first().click();
   assert.equal(await page.inputValue('#filter'), "EventType == 'process' AND FileName == 'cmd.exe'");
   await page.locator('#hl .d-error').waitFor({ state: 'detached' });
-  // Colours come from the token classes of semantic tokens.
+  // A field under the mouse: the editor's hover, its type and description.
+  const field = page.locator('#hl .t-field', { hasText: 'FileName' });
+  const fb = await field.boundingBox();
+  await page.mouse.move(fb.x + fb.width / 2, fb.y + fb.height / 2);
+  await page.waitForFunction(() => document.getElementById('tooltip').textContent.includes('FileName: string field'));
+    // Colours come from the token classes of semantic tokens.
   assert.equal(await text('#hl .t-field'), 'EventType');
   assert.equal(await text('#hl .t-keyword'), 'AND');
 });
