@@ -176,7 +176,15 @@ func TestQuery(t *testing.T) {
 	if q.Error == "" || q.ID != "" {
 		t.Errorf("a filter with an error ran: %+v", q)
 	}
-	for _, target := range []string{"/api/rows?id=nope", "/api/event?id=" + id + "&n=11", "/api/complete?q=a&at=-1"} {
+	var hv struct {
+		Text string
+		S, E int
+	}
+	decode(t, get(t, s, "/api/hover?at=21&q="+url.QueryEscape("HostName == 'é' AND FileName == 'a'"), nil), &hv)
+	if !strings.HasPrefix(hv.Text, "`FileName`: string field") || hv.S != 20 || hv.E != 28 {
+		t.Errorf("hover: %+v", hv)
+	}
+	for _, target := range []string{"/api/rows?id=nope", "/api/hover?q=a&at=x", "/api/edit?q=a&at=-2", "/api/event?id=" + id + "&n=11", "/api/complete?q=a&at=-1"} {
 		if w := get(t, s, target, nil); w.Code < 400 {
 			t.Errorf("%s: status %d", target, w.Code)
 		}
