@@ -29,7 +29,7 @@ await page.screenshot({ path: join(out, 'completion.png'), clip: { x: 0, y: 0, w
 // 3. Results: the table, the histogram and a facet.
 await open(page, '?q=' + encodeURIComponent("EventType == 'process' AND FileName == '*.exe'") + '&facet=FileName');
 await page.mouse.move(0, 0);
-await page.screenshot({ path: join(out, 'results.png') });
+await page.screenshot({ path: join(out, 'results.png'), clip: { x: 0, y: 0, width: 1100, height: 600 } });
 
 // 4. One event: its JSON and why it does not match a refined filter.
 await page.locator('#tbody tr').first().click();
@@ -37,6 +37,6 @@ await page.locator('#why li').first().waitFor();
 await page.fill('#why-filter', "EventType == 'process' AND FileName == '*.exe' AND HostName in ('WS-01', 'WS-02')");
 await page.press('#why-filter', 'Enter');
 await page.waitForFunction(() => document.getElementById('why-verdict').textContent.includes('does not match'));
-await page.screenshot({ path: join(out, 'explain.png') });
+await page.screenshot({ path: join(out, 'explain.png'), clip: { x: 0, y: 0, width: 1100, height: 480 } });
 await b.close();
 console.log('screenshots written to', out);
