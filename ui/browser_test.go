@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"context"
 	"flag"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -182,4 +185,42 @@ func TestLatency(t *testing.T) {
 	bin := buildBinary(t)
 	addr := startUI(t, bin, "--events", testEvents)
 	node(t, dir, addr, nil, "bench.mjs")
+}
+
+// TestToken starts the binary with --require-token: the printed address carries the token and
+// sets the cookie that the page's requests then carry; any request without it is refused.
+func TestToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	addr := startUI(t, bin, "--require-token", "--events", testEvents)
+	u, err := url.Parse(addr)
+	if err != nil || u.Query().Get("token") == "" {
+		t.Fatalf("address %q has no token", addr)
+	}
+	status := func(c *http.Client, target string) int {
+		t.Helper()
+		resp, err := c.Get(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	base := u.Scheme + "://" + u.Host
+	plain := &http.Client{}
+	for _, target := range []string{base + "/", base + "/api/info", base + "/?token=wrong"} {
+		if got := status(plain, target); got != http.StatusUnauthorized {
+			t.Errorf("%s without the token: status %d, want 401", target, got)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	if got := status(browser, addr); got != http.StatusOK {
+		t.Fatalf("the printed address: status %d", got)
+	}
+	if got := status(browser, base+"/api/query?q="+url.QueryEscape(browserFilter)); got != http.StatusOK {
+		t.Errorf("with the cookie the address set: status %d", got)
+	}
 }

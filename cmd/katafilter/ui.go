@@ -26,13 +26,15 @@ clause by clause; paging and a live tail; the filter and options kept in the pag
 ` + sourceSynopsis + `
 
 Any address other than a loopback one needs --allow-remote: the console then requires a token,
-printed at start as part of the address, on every request.`
+printed at start as part of the address, on every request (--require-token asks for it on
+loopback too).`
 
 func runUI(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "ui", uiSynopsis)
 	src := addSourceFlags(fs, "ui")
 	listen := fs.String("listen", "127.0.0.1:8080", "the `address` to serve on (port 0: any free port)")
 	remote := fs.Bool("allow-remote", false, "allow a --listen address that is not loopback, protected by a token")
+	needToken := fs.Bool("require-token", false, "require the token on loopback too (other users of this machine can reach loopback)")
 	maxEvents := fs.Int("max", ui.DefaultMaxEvents, "the most `events` a query holds (max_events of its request)")
 	lf := addLangFlags(fs, true)
 	rest, code, ok := parseArgs(env, fs, args)
@@ -70,7 +72,7 @@ func runUI(env *cmdEnv, args []string) int {
 	defer backend.Close()
 	opt := ui.Options{Backend: backend, Lang: cfg, MaxEvents: *maxEvents}
 	addr := "http://" + browseAddr(ln.Addr().(*net.TCPAddr)) + "/"
-	if !loopback {
+	if !loopback || *needToken {
 		opt.Token = ui.NewToken()
 		addr += "?token=" + opt.Token
 	}
