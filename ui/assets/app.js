@@ -43,7 +43,7 @@ function el(tag, attrs, ...kids) {
 // a space after the text.
 function render() {
   const text = filter.value;
-  const a = analysis && analysis.text === text ? analysis : null;
+  const a = analysis && (analysis.text === text ? analysis : shifted(analysis, text));
   const tokens = a ? a.tokens : [], diags = a ? a.diagnostics : [];
   const cuts = new Set([0, text.length]);
   const spans = diags.map((d) => ({ s: d.s, e: d.e > d.s ? d.e : d.s + 1 }));
@@ -60,6 +60,20 @@ function render() {
   frag.append('\n'); // keeps the height of a last empty line
   hl.replaceChildren(frag);
   filter.style.height = hl.offsetHeight + 'px';
+}
+
+// shifted carries the last analysis over to the text as typed since, until its own answer
+// arrives, so that the colours do not blink at each key: what lies before the edit stays, what
+// lies after it moves with it, what it touched is dropped.
+function shifted(a, text) {
+  const old = a.text;
+  let p = 0;
+  while (p < old.length && p < text.length && old[p] === text[p]) p++;
+  let q = 0;
+  while (q < old.length - p && q < text.length - p && old[old.length - 1 - q] === text[text.length - 1 - q]) q++;
+  const d = text.length - old.length, end = old.length - q;
+  const move = (x) => (x.e < p || (x.e === p && x.s < p) ? x : x.s >= end && x.s > p ? { ...x, s: x.s + d, e: x.e + d } : null);
+  return { tokens: a.tokens.map(move).filter(Boolean), diagnostics: a.diagnostics.map(move).filter(Boolean) };
 }
 
 function piece(str, s, e, tokens, diags, spans) {
