@@ -72,11 +72,25 @@ func Extract(src string, lines *ast.LineTable, k Kind, keys map[string]bool) ([]
 	case KFL:
 		return kflSites(src), nil
 	case YAML:
-		return yamlSites(src, lines, keys)
+		sites, probs := yamlSites(src, lines, keys)
+		return sites, append(probs, notUTF8(src)...)
 	case JSON:
-		return jsonSites(src, lines, keys)
+		sites, probs := jsonSites(src, lines, keys)
+		return sites, append(probs, notUTF8(src)...)
 	}
 	return nil, nil
+}
+
+// notUTF8 reports the first bytes of a YAML or JSON file that are not UTF-8. Their parsers
+// read such bytes as U+FFFD, so the checker would never see them in a filter (in a .kfl file,
+// it does: KF0111 on the string constant).
+func notUTF8(src string) []Problem {
+	bad, ok := ast.FirstInvalidUTF8(src)
+	if !ok {
+		return nil
+	}
+	return []Problem{{Span: bad, Code: diag.InvalidUTF8, Message: "the file holds " + ast.NameBytes(src[bad.Start:bad.End]) +
+		", which is not UTF-8: YAML and JSON are read as UTF-8, and a filter holding such bytes could never match an event"}}
 }
 
 // Finding is one problem of a rule file, as lint reports it and the language server shows it.

@@ -297,3 +297,29 @@ func TestPlainScalarTabs(t *testing.T) {
 		}
 	}
 }
+
+// TestNotUTF8: a YAML or JSON rule file with bytes that are not UTF-8 is reported at them
+// (KF0111), since its parser would hand the filter U+FFFD instead.
+func TestNotUTF8(t *testing.T) {
+	for _, tt := range []struct {
+		kind Kind
+		src  string
+	}{
+		{YAML, "filter: \"FileName == '\xc0\xaf'\"\n"},
+		{JSON, "{\"filter\": \"FileName == '\xc0\xaf'\"}\n"},
+	} {
+		_, probs := Extract(tt.src, ast.NewLineTable(tt.src), tt.kind, map[string]bool{"filter": true})
+		var got []string
+		for _, p := range probs {
+			got = append(got, fmt.Sprintf("%v %s %s", p.Span, p.Code, p.Message))
+		}
+		at := strings.Index(tt.src, "\xc0")
+		want := fmt.Sprintf("%v KF0111 the file holds the bytes 0xC0 0xAF, which is not UTF-8: YAML and JSON are read as UTF-8, and a filter holding such bytes could never match an event", ast.Span{Start: at, End: at + 2})
+		if strings.Join(got, "\n") != want {
+			t.Errorf("%v: got\n%s\nwant\n%s", tt.kind, strings.Join(got, "\n"), want)
+		}
+	}
+	if _, probs := Extract("filter: \"UserName == 'Иван'\"\n", ast.NewLineTable("filter: \"UserName == 'Иван'\"\n"), YAML, map[string]bool{"filter": true}); len(probs) > 0 {
+		t.Errorf("UTF-8 reported: %v", probs)
+	}
+}

@@ -1,6 +1,7 @@
 package ast
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -240,5 +241,43 @@ func QuotePattern(p Pattern) string {
 		}
 	}
 	b.WriteByte('\'')
+	return b.String()
+}
+
+// FirstInvalidUTF8 returns the span of the first sequence of s that is not UTF-8 (a bad byte
+// and the continuation bytes after it), and false when s is all UTF-8.
+func FirstInvalidUTF8(s string) (Span, bool) {
+	if utf8.ValidString(s) {
+		return Span{}, false
+	}
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	end := i + 1
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	return Span{Start: i, End: end}, true
+}
+
+// NameBytes names the bytes of s for a message: "the byte 0xC0", "the bytes 0xC0 0xAF".
+func NameBytes(s string) string {
+	var b strings.Builder
+	if len(s) > 1 {
+		b.WriteString("the bytes ")
+	} else {
+		b.WriteString("the byte ")
+	}
+	for i := 0; i < len(s); i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "0x%02X", s[i])
+	}
 	return b.String()
 }

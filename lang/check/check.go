@@ -328,44 +328,16 @@ func cleanName(n string) string {
 // U+FFFD, so the constant could never match. The span is the first bad sequence (the whole
 // constant when it was written in double quotes, whose Raw is a rewriting).
 func (c *checker) invalidUTF8(v *ast.Literal) {
-	if utf8.ValidString(v.Raw) {
+	bad, ok := ast.FirstInvalidUTF8(v.Raw)
+	if !ok {
 		return
 	}
-	i := 0
-	for i < len(v.Raw) {
-		r, n := utf8.DecodeRuneInString(v.Raw[i:])
-		if r == utf8.RuneError && n <= 1 {
-			break
-		}
-		i += n
-	}
-	end := i + 1
-	for end < len(v.Raw) && !utf8.RuneStart(v.Raw[end]) {
-		end++
-	}
-	sp := ast.Span{Start: v.LitSpan.Start + i, End: v.LitSpan.Start + end}
+	sp := bad.Shift(v.LitSpan.Start)
 	if v.DoubleQuoted {
 		sp = v.LitSpan
 	}
 	c.report(sp, diag.Error, diag.InvalidUTF8,
-		"string constant holds %s, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match", hexBytes(v.Raw[i:end]))
-}
-
-// hexBytes names the bytes of s: "the byte 0xC0", "the bytes 0xC0 0xAF".
-func hexBytes(s string) string {
-	var b strings.Builder
-	if len(s) > 1 {
-		b.WriteString("the bytes ")
-	} else {
-		b.WriteString("the byte ")
-	}
-	for i := 0; i < len(s); i++ {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "0x%02X", s[i])
-	}
-	return b.String()
+		"string constant holds %s, which is not UTF-8: events decode such bytes to U+FFFD, so it can never match", ast.NameBytes(v.Raw[bad.Start:bad.End]))
 }
 
 // literal decodes a constant and reports bad escapes.
