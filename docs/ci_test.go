@@ -1,0 +1,47 @@
+package docs
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// ciNames is how README.md names each package that .ci/run installs.
+var ciNames = map[string]string{
+	"curl": "curl", "gzip": "gzip", "git": "git", "pre-commit": "pre-commit", "vim": "Vim",
+	"neovim": "Neovim", "emacs-nox": "Emacs", "elpa-eglot": "Eglot", "npm": "npm",
+	"nodejs": "Node.js", "chromium": "Chromium", "postgresql": "PostgreSQL",
+	"clickhouse-server": "ClickHouse", "clickhouse-client": "ClickHouse",
+}
+
+// TestReadmeDescribesCI checks that README.md's account of .ci/run names every package that
+// .ci/run installs, so that the two cannot drift apart. A package new to .ci/run goes into
+// README.md and into ciNames.
+func TestReadmeDescribesCI(t *testing.T) {
+	run, err := os.ReadFile("../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(readme), "`.ci/run` is what CI runs")
+	if i < 0 {
+		t.Fatal("README.md no longer describes .ci/run (\"`.ci/run` is what CI runs ...\")")
+	}
+	para, _, _ := strings.Cut(string(readme[i:]), "\n\n")
+	for _, m := range regexp.MustCompile(`\+=\(([^)]*)\)`).FindAllStringSubmatch(string(run), -1) {
+		for _, pkg := range strings.Fields(m[1]) {
+			name, ok := ciNames[pkg]
+			if !ok {
+				t.Errorf(".ci/run installs %s, which ciNames does not know: say it in README.md and add it here", pkg)
+				continue
+			}
+			if !strings.Contains(para, name) {
+				t.Errorf(".ci/run installs %s, and README.md's account of .ci/run does not say %s", pkg, name)
+			}
+		}
+	}
+}
