@@ -34,6 +34,7 @@ type result struct {
 	columns []string
 	stream  repl.Backend
 	shared  bool // stream is the server's one backend: take turns on it
+	nodes   bool // the source has several nodes: rows say which one returned each event
 
 	op sync.Mutex // one request on the stream at a time
 
@@ -135,6 +136,9 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		s.opt.Backend.ResetToken()
 		s.shared.Unlock()
 	}
+	if nb, ok := res.stream.(interface{ NodeNames() []string }); ok {
+		res.nodes = len(nb.NodeNames()) > 1
+	}
 	start := time.Now()
 	ans, err := s.fetch(r.Context(), res)
 	if err != nil {
@@ -157,6 +161,7 @@ func (s *Server) summary(res *result, ans *repl.Answer, took time.Duration) map[
 		"complete": res.complete,
 		"ms":       took.Milliseconds(),
 		"live":     res.stream.Live(),
+		"nodes":    res.nodes,
 	}
 	if ans != nil && ans.Err != nil {
 		out["warning"] = ans.Err.Error()

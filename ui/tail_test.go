@@ -137,3 +137,42 @@ func TestTailFiles(t *testing.T) {
 		t.Errorf("tail of files:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestNodes: with several nodes (a PCN and its SCNs), the result says so and each row names
+// the node that returned its event.
+func TestNodes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	inst, err := embedded.Start(ctx, embedded.Options{Events: [][]byte{event(1, "process"), event(2, "module")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	var nodes []repl.APINode
+	for _, name := range []string{"pcn", "scn1"} {
+		c, err := inst.NewClient(lang.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, repl.APINode{Name: name, Client: c})
+	}
+	s := New(Options{Backend: repl.NewAPIBackend("two nodes", nodes, nil)})
+	var q struct {
+		ID    string
+		Count int
+		Nodes bool
+	}
+	decode(t, get(t, s, "/api/query?q="+url.QueryEscape("EventType == 'process'"), nil), &q)
+	if q.Count != 2 || !q.Nodes {
+		t.Fatalf("query: %+v", q)
+	}
+	var rows struct{ Rows []row }
+	decode(t, get(t, s, "/api/rows?id="+q.ID, nil), &rows)
+	var names []string
+	for _, r := range rows.Rows {
+		names = append(names, r.Node)
+	}
+	if strings.Join(names, ",") != "scn1,pcn" {
+		t.Errorf("rows' nodes %v, want scn1,pcn (newest first)", names)
+	}
+}

@@ -317,7 +317,7 @@ async function query(text) {
     $('summary').replaceChildren(el('span', { class: 'error-text' }, r.error));
     return;
   }
-  Object.assign(state, { id: r.id, columns: r.columns, count: r.count, complete: r.complete });
+  Object.assign(state, { id: r.id, columns: r.columns, count: r.count, complete: r.complete, nodes: r.nodes });
   summary(r);
   $('pictures').hidden = false; $('results').hidden = false;
   await Promise.all([rows(), histogram(), facet()]);
@@ -335,7 +335,8 @@ function summary(r) {
 async function rows() {
   const r = await api('api/rows', { id: state.id, from: state.page * PAGE, n: PAGE });
   state.count = r.count;
-  $('thead').replaceChildren(el('th', { scope: 'col' }, '#'), ...state.columns.map((c) => el('th', { scope: 'col' }, c === 'Timestamp' ? 'Timestamp (UTC)' : c)));
+  $('thead').replaceChildren(...[el('th', { scope: 'col' }, '#'), state.nodes ? el('th', { scope: 'col' }, 'Node') : null,
+    ...state.columns.map((c) => el('th', { scope: 'col' }, c === 'Timestamp' ? 'Timestamp (UTC)' : c))].filter(Boolean));
   $('tbody').replaceChildren(...r.rows.map((row) => rowEl(row)));
   pager();
 }
@@ -343,7 +344,7 @@ async function rows() {
 function rowEl(row, fresh) {
   const tr = el('tr', { tabindex: '0', 'data-n': row.n, class: (fresh ? 'new' : '') + (row.n === state.open ? ' open' : ''),
     'aria-label': `event ${row.n}` },
-  el('td', {}, String(row.n)), ...row.cells.map((c) => el('td', { title: c }, c)));
+  el('td', {}, String(row.n)), state.nodes ? el('td', {}, row.node) : null, ...row.cells.map((c) => el('td', { title: c }, c)));
   tr.addEventListener('click', () => openEvent(row.n));
   tr.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); openEvent(row.n); }
