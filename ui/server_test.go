@@ -252,3 +252,40 @@ func FuzzOffsets(f *testing.F) {
 		}
 	})
 }
+
+// TestMore: a query holds MaxEvents matches; more continues the stream after them, until the
+// source has no more.
+func TestMore(t *testing.T) {
+	s := testServer(t, "")
+	s.opt.MaxEvents = 6
+	var q struct {
+		ID       string
+		Count    int
+		Complete bool
+	}
+	decode(t, get(t, s, "/api/query?q="+url.QueryEscape("EventType == 'process'"), nil), &q)
+	if q.Count != 6 || q.Complete {
+		t.Fatalf("query: %+v", q)
+	}
+	for _, want := range []int{12, 15} {
+		decode(t, get(t, s, "/api/more?id="+q.ID, nil), &q)
+		if q.Count != want {
+			t.Fatalf("more: %+v, want %d", q, want)
+		}
+	}
+	if !q.Complete {
+		t.Errorf("after the last match: %+v", q)
+	}
+	var rows struct{ Rows []row }
+	decode(t, get(t, s, "/api/rows?id="+q.ID+"&n=100", nil), &rows)
+	seen := map[string]bool{}
+	for _, r := range rows.Rows {
+		if seen[r.Cells[0]] {
+			t.Errorf("event at %s twice", r.Cells[0])
+		}
+		seen[r.Cells[0]] = true
+	}
+	if len(seen) != 15 {
+		t.Errorf("%d distinct events, want 15", len(seen))
+	}
+}
