@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
 )
 
@@ -66,4 +67,28 @@ func ExampleNeedsMore() {
 	// true
 	// true
 	// false
+}
+
+// Events printed as the REPL's table outside a session, as katafilter hunt --format table does.
+func ExampleTableWriter() {
+	prog, diags := lang.Compile("UserName == '*admin*'", lang.Config{})
+	if prog == nil {
+		panic(diags)
+	}
+	w := repl.NewTableWriter(repl.Options{Out: os.Stdout, Format: repl.Table}, prog)
+	for _, line := range []string{
+		`{"EventType":"logon","HostName":"DC-01","Timestamp":1764000000000000,"UserName":"CORP\\admin"}`,
+		`{"EventType":"logon","HostName":"WS-02","Timestamp":1764000001500000,"UserName":"CORP\\carol.admin"}`,
+	} {
+		e, err := repl.NewEvent([]byte(line))
+		if err != nil {
+			panic(err)
+		}
+		w.Write(e)
+	}
+	w.Flush()
+	// Output:
+	// #  Timestamp (UTC)          EventType  HostName  UserName
+	// 1  2025-11-24 16:00:00.000  logon      DC-01     CORP\admin
+	// 2  2025-11-24 16:00:01.500  logon      WS-02     CORP\carol.admin
 }

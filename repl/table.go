@@ -365,3 +365,20 @@ func sanitize(s string) string {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// TableWriter prints events as the REPL prints them, for commands that show events outside a
+// session (hunt): a table aligned when flushed (or JSON, JSON lines, as opt.Format says) with
+// the columns of the REPL for prog: time, type, host and the fields the filter reads.
+type TableWriter struct{ p *printer }
+
+// NewTableWriter returns a writer to opt.Out in opt.Format, with opt.Color and opt.Width;
+// the other options do not matter.
+func NewTableWriter(opt Options, prog *eval.Program) *TableWriter {
+	return &TableWriter{p: New(opt).newPrinter(prog)}
+}
+
+// Write prints or collects one event.
+func (t *TableWriter) Write(e Event) { t.p.event(e) }
+
+// Flush prints the collected table.
+func (t *TableWriter) Flush() { t.p.flush() }

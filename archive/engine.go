@@ -1,0 +1,116 @@
+package archive
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/katafilter/katafilter/lang/sql"
+)
+
+// insert stores rows of the layout in one statement: a native batch for ClickHouse
+// ([sql.Layout.InsertStatement]); for PostgreSQL, COPY into a temporary table and one INSERT
+// from it that skips the events already present, in one transaction. It returns how many rows
+// were stored, or -1 when the database does not say (ClickHouse).
+func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if db.ch != nil {
+		b, err := db.ch.PrepareBatch(ctx, layout.InsertStatement())
+		if err != nil {
+			return 0, db.wrap(err)
+		}
+		defer b.Close()
+		for i := range rows[0] {
+			if err := b.Column(i).Append(column(rows, i)); err != nil {
+				return 0, db.wrap(err)
+			}
+		}
+		return -1, db.wrap(b.Send())
+	}
+	// The layout's columns are unquoted in its SQL, so PostgreSQL folds them to lower case;
+	// COPY quotes the names it is given.
+	columns := layout.Columns()
+	for i, c := range columns {
+		columns[i] = strings.ToLower(c)
+	}
+	var stored int64
+	err := pgx.BeginFunc(ctx, db.pg, func(tx pgx.Tx) error {
+		const tmp = "kf_load"
+		if _, err := tx.Exec(ctx, "CREATE TEMPORARY TABLE "+tmp+" (LIKE "+layout.Name()+" INCLUDING DEFAULTS) ON COMMIT DROP"); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, columns, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		cols := strings.Join(columns, ", ")
+		tag, err := tx.Exec(ctx, "INSERT INTO "+layout.Name()+" ("+cols+") SELECT "+cols+" FROM "+tmp+" ON CONFLICT DO NOTHING")
+		stored = tag.RowsAffected()
+		return err
+	})
+	return stored, db.wrap(err)
+}
+
+// query runs a query and calls visit with each row's values, scanned into dest.
+func (db *DB) query(ctx context.Context, sql string, args []any, dest []any, visit func() error) error {
+	if db.ch != nil {
+		rows, err := db.ch.Query(ctx, sql, args...)
+		if err != nil {
+			return db.wrap(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return db.wrap(err)
+			}
+			if err := visit(); err != nil {
+				return err
+			}
+		}
+		return db.wrap(rows.Err())
+	}
+	rows, err := db.pg.Query(ctx, sql, args...)
+	if err != nil {
+		return db.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return db.wrap(err)
+		}
+		if err := visit(); err != nil {
+			return err
+		}
+	}
+	return db.wrap(rows.Err())
+}
+
+// column gathers column i of rows into one slice of its type, for a columnar append (much
+// cheaper than a row at a time, which the driver converts value by value).
+func column(rows [][]any, i int) any {
+	switch rows[0][i].(type) {
+	case string:
+		return gather[string](rows, i)
+	case int64:
+		return gather[int64](rows, i)
+	case []string:
+		return gather[[]string](rows, i)
+	case []int64:
+		return gather[[]int64](rows, i)
+	case []int8:
+		return gather[[]int8](rows, i)
+	case []uint8:
+		return gather[[]uint8](rows, i)
+	}
+	return gather[any](rows, i)
+}
+
+func gather[T any](rows [][]any, i int) []T {
+	out := make([]T, len(rows))
+	for j, r := range rows {
+		out[j] = r[i].(T)
+	}
+	return out
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/katafilter/katafilter/archive"
+	"github.com/katafilter/katafilter/archive/archivetest"
+	"github.com/katafilter/katafilter/lang/kfl"
+)
+
+// These tests run the real binary (katafilter archive, hunt) against the real databases:
+// ClickHouse and PostgreSQL as .ci/run starts them (see archivetest), each test in a table of
+// its own, dropped at the end.
+
+var workloadDir = filepath.Join(repoRoot, "testdata", "workload")
+
+// workloadCounts reads testdata/workload/counts-4k.txt and queries.kfl: each filter with its
+// independently computed number of matches.
+func workloadCounts(t *testing.T) []struct {
+	filter string
+	count  int
+} {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join(workloadDir, "queries.kfl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLine := map[int]string{}
+	for _, e := range kfl.Split(string(text)) {
+		byLine[e.Line] = e.Text
+	}
+	counts, err := os.ReadFile(filepath.Join(workloadDir, "counts-4k.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []struct {
+		filter string
+		count  int
+	}
+	for _, l := range strings.Split(string(counts), "\n") {
+		a, b, ok := strings.Cut(l, ":")
+		line, err1 := strconv.Atoi(strings.TrimSpace(a))
+		n, err2 := strconv.Atoi(strings.TrimSpace(b))
+		if strings.HasPrefix(l, "#") || !ok || err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, struct {
+			filter string
+			count  int
+		}{byLine[line], n})
+	}
+	if len(out) != 10 {
+		t.Fatalf("counts-4k.txt: %d counts", len(out))
+	}
+	return out
+}
+
+// TestArchiveAndHunt loads the workload slice into each database, twice (the second load
+// stores nothing), and hunts the ten shared filters there: the counts are the independently
+// computed ones, and the events printed are eval's, byte for byte and in the same order.
+func TestArchiveAndHunt(t *testing.T) {
+	events := filepath.Join(workloadDir, "events-4k.jsonl.gz")
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			_, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events)
+			if code != 0 || !strings.Contains(stderr, "loaded 4000 events into "+table) || !strings.Contains(stderr, "0 already present, 0 malformed lines skipped") {
+				t.Fatalf("archive: exit %d\n%s", code, stderr)
+			}
+			// Again, from standard input, in batches of 300: nothing new.
+			f, err := os.Open(events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			_, stderr, code = runStdin(t, nil, f, "archive", "--db", url, "--table", table, "--batch", "300")
+			if code != 0 || !strings.Contains(stderr, "loaded 0 events into "+table) || !strings.Contains(stderr, "4000 already present") {
+				t.Fatalf("archive again: exit %d\n%s", code, stderr)
+			}
+			for _, q := range workloadCounts(t) {
+				out, stderr, code := run1(t, nil, "hunt", "--db", url, "--table", table, "--count", "-e", q.filter)
+				if code != 0 || strings.TrimSpace(out) != strconv.Itoa(q.count) {
+					t.Errorf("hunt --count -e %q: exit %d, %q, want %d\n%s", q.filter, code, out, q.count, stderr)
+				}
+				want, _, _ := run1(t, nil, "eval", "-e", q.filter, events)
+				got, stderr, code := run1(t, nil, "hunt", "--db", url, "--table", table, "-e", q.filter)
+				if code != 0 || got != want {
+					t.Errorf("hunt -e %q: exit %d, %d bytes, want eval's %d bytes\n%s", q.filter, code, len(got), len(want), stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestHuntBounds: --since, --until, --limit, --ignore-case, a filter file and --format table.
+func TestHuntBounds(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := range 10 {
+		lines = append(lines, fmt.Sprintf(`{"EventType":"process","HostName":"WS-%02d","FileName":"PowerShell.exe","Timestamp":%d}`, i, time.Date(2026, 12, 1, i, 0, 0, 0, time.UTC).UnixMicro()))
+	}
+	events := filepath.Join(dir, "events.jsonl")
+	os.WriteFile(events, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	kflFile := filepath.Join(dir, "rule.kfl")
+	os.WriteFile(kflFile, []byte("# one rule\nEventType == 'process'\n    AND FileName == 'powershell.exe'\n"), 0o644)
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events); code != 0 {
+				t.Fatalf("archive: %s", stderr)
+			}
+			hunt := func(args ...string) string {
+				t.Helper()
+				out, stderr, code := run1(t, nil, append([]string{"hunt", "--db", url, "--table", table}, args...)...)
+				if code != 0 {
+					t.Fatalf("hunt %v: exit %d\n%s", args, code, stderr)
+				}
+				return out
+			}
+			for _, tc := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"--count", "-e", "FileName == 'powershell.exe'"}, "0\n"},
+				{[]string{"--count", "--ignore-case", "-e", "FileName == 'powershell.exe'"}, "10\n"},
+				{[]string{"--count", "--ignore-case", kflFile}, "10\n"},
+				{[]string{"--count", "--since", "2026-12-01T03:00:00Z", "--until", "2026-12-01T05:00:00+00:00", "-e", "EventType == 'process'"}, "2\n"},
+				{[]string{"--count", "--since", "2026-12-01", "--until", "2026-12-02", "-e", "EventType == 'process'"}, "10\n"},
+				{[]string{"--count", "--since", "-1h", "-e", "EventType == 'process'"}, "0\n"},
+				{[]string{"--limit", "2", "--since", "2026-12-01T08:00:00Z", "-e", "EventType == 'process'"}, lines[8] + "\n" + lines[9] + "\n"},
+				{[]string{"--limit", "1", "-e", "HostName == 'WS-0[5]'"}, ""},
+				{[]string{"--limit", "1", "-e", "HostName == 'WS-0?' AND NOT HostName in ('WS-00', 'WS-01')"}, lines[2] + "\n"},
+				{[]string{"--format", "table", "--limit", "2", "-e", "HostName == 'WS-0?'"},
+					"#  Timestamp (UTC)          EventType  HostName\n1  2026-12-01 00:00:00.000  process    WS-00\n2  2026-12-01 01:00:00.000  process    WS-01\n"},
+			} {
+				if got := hunt(tc.args...); got != tc.want {
+					t.Errorf("hunt %q:\n%s\nwant:\n%s", tc.args, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestArchiveMalformed: malformed lines are reported as file:line: message and skipped, the
+// others loaded; gzip input is recognised whatever the file's name.
+func TestArchiveMalformed(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte("{\"EventType\":\"file\",\"Timestamp\":1}\n\n{\"EventType\":\n[1,2]\n{\"EventType\":\"file\",\"Timestamp\":2}\n"))
+	zw.Close()
+	events := filepath.Join(dir, "events.txt")
+	os.WriteFile(events, b.Bytes(), 0o644)
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			_, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events, filepath.Join(dir, "missing.jsonl"))
+			for _, want := range []string{
+				events + ":3: malformed JSON: unexpected end of JSON input",
+				events + ":4: not a JSON object",
+				"missing.jsonl: no such file or directory",
+				"loaded 2 events into " + table,
+				"2 malformed lines skipped",
+			} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if n := total(t, db, table); n != 2 {
+				t.Errorf("%d events in the table, want 2", n)
+			}
+		})
+	}
+}
+
+func total(t *testing.T, db *archive.DB, table string) int64 {
+	t.Helper()
+	n, err := db.Total(context.Background(), table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestArchiveKilledAndRestarted kills a load (SIGKILL) once the test sees some of its batches
+// committed, and runs it again: each event is in the table once.
+func TestArchiveKilledAndRestarted(t *testing.T) {
+	dir := t.TempDir()
+	events := filepath.Join(dir, "events.jsonl")
+	f, err := os.Create(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	const n = 6000
+	for i := range n {
+		fmt.Fprintf(w, `{"EventType":"process","HostName":"WS-%d","Timestamp":%d}`+"\n", i%97, 1764000000000000+int64(i))
+	}
+	w.Flush()
+	f.Close()
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			cmd := exec.Command("katafilter", "archive", "--db", url, "--table", table, "--batch", "100", events)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until some batches are committed, then kill the load where it is.
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				if c, err := db.Total(context.Background(), table); err == nil && c > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("no batch committed in 60 s:\n%s", stderr.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+			partial := total(t, db, table)
+			if partial >= n {
+				t.Logf("the load finished before it was killed (%d events)", partial)
+			}
+			_, errOut, code := run1(t, nil, "archive", "--db", url, "--table", table, "--batch", "100", events)
+			if code != 0 {
+				t.Fatalf("archive again: exit %d\n%s", code, errOut)
+			}
+			if got := total(t, db, table); got != n {
+				t.Errorf("%d events in the table after the restart, want %d (%d before it)", got, n, partial)
+			}
+			if !strings.Contains(errOut, fmt.Sprintf("%d already present", partial)) {
+				t.Errorf("the summary does not count the %d events already present:\n%s", partial, errOut)
+			}
+			out, _, _ := run1(t, nil, "hunt", "--db", url, "--table", table, "--count", "-e", "HostName == 'WS-5'")
+			if want := fmt.Sprint(n/97+1) + "\n"; out != want {
+				t.Errorf("hunt --count: %q, want %q", out, want)
+			}
+		})
+	}
+}
