@@ -55,27 +55,26 @@ func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int6
 
 // query runs a query and calls visit with each row's values, scanned into dest.
 func (db *DB) query(ctx context.Context, sql string, args []any, dest []any, visit func() error) error {
+	var rows interface {
+		Next() bool
+		Scan(dest ...any) error
+		Err() error
+	}
 	if db.ch != nil {
-		rows, err := db.ch.Query(ctx, sql, args...)
+		r, err := db.ch.Query(ctx, sql, args...)
 		if err != nil {
 			return db.wrap(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				return db.wrap(err)
-			}
-			if err := visit(); err != nil {
-				return err
-			}
+		defer r.Close()
+		rows = r
+	} else {
+		r, err := db.pg.Query(ctx, sql, args...)
+		if err != nil {
+			return db.wrap(err)
 		}
-		return db.wrap(rows.Err())
+		defer r.Close()
+		rows = r
 	}
-	rows, err := db.pg.Query(ctx, sql, args...)
-	if err != nil {
-		return db.wrap(err)
-	}
-	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return db.wrap(err)

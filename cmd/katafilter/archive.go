@@ -111,7 +111,7 @@ func runArchive(env *cmdEnv, args []string) int {
 	if isTerminal(env) {
 		done := make(chan struct{})
 		defer close(done)
-		go loadProgress(env, &read, done)
+		go archiveProgress(env, &read, done)
 	}
 	skipped, failed := 0, false
 	for _, arg := range files {
@@ -166,9 +166,9 @@ func loadFile(ctx context.Context, env *cmdEnv, ld *archive.Loader, arg string, 
 	return r.Skipped(), false, r.Err()
 }
 
-// loadProgress redraws one status line on stderr every second: the events read and the rate
+// archiveProgress redraws one status line on stderr every second: the events read and the rate
 // over the last ten seconds, until done is closed.
-func loadProgress(env *cmdEnv, read *atomic.Int64, done <-chan struct{}) {
+func archiveProgress(env *cmdEnv, read *atomic.Int64, done <-chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	w := rateWindow{span: 10 * time.Second}
