@@ -261,3 +261,32 @@ func TestArchiveKilledAndRestarted(t *testing.T) {
 		})
 	}
 }
+
+// TestReplArchive runs the REPL over an archive (repl --db), script on standard input: each
+// run of a filter shows the next page of its matches, in time order.
+func TestReplArchive(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := range 8 {
+		lines = append(lines, fmt.Sprintf(`{"EventType":"process","HostName":"WS-%02d","Timestamp":%d}`, i, 1764000000000000+int64(i)))
+	}
+	events := filepath.Join(dir, "events.jsonl")
+	os.WriteFile(events, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events); code != 0 {
+				t.Fatalf("archive: %s", stderr)
+			}
+			script := "HostName == 'WS-0?' AND NOT HostName == 'WS-00'\nHostName == 'WS-0?' AND NOT HostName == 'WS-00'\nEventType == 'proces'\n"
+			out, stderr, code := runStdin(t, nil, strings.NewReader(script), "repl", "--db", url, "--table", table, "--format", "jsonl", "--limit", "3")
+			if want := strings.Join(lines[1:7], "\n") + "\n"; out != want {
+				t.Errorf("repl --db printed\n%s\nwant\n%s\nstderr:\n%s", out, want, stderr)
+			}
+			if code != 1 || !strings.Contains(stderr, "'proces' is not a known value of EventType") {
+				t.Errorf("exit %d, want 1 for the filter with an error:\n%s", code, stderr)
+			}
+		})
+	}
+}

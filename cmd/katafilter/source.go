@@ -19,13 +19,15 @@ import (
 
 // sourceFlags are the flags that say where events come from, shared by the subcommands that
 // query them interactively (repl, ui): the built-in emulator by default, real servers with
-// --url, or files with --events. One implementation, so that both views see the same sources.
+// --url, files with --events, or an archive with --db. One implementation, so that both views
+// see the same sources.
 type sourceFlags struct {
 	cmd           string
 	urls, events  multiString
 	id, cert, key string
 	cacert        listFlag
 	generate      float64
+	archive       *archiveFlags
 }
 
 // multiString is a flag that may be repeated.
@@ -44,7 +46,9 @@ const sourceSynopsis = `Where the events come from:
                events and reached through the real client over loopback TLS
   --url ...    a real KATA server (--url may be repeated: a PCN and its SCNs), authenticated by
                --id, --cert and --key as for "katafilter fetch"
-  --events     JSON-lines files of events (.gz too), evaluated in process`
+  --events     JSON-lines files of events (.gz too), evaluated in process
+  --db URL     an archive in ClickHouse or PostgreSQL (see "katafilter archive --help"), in the
+               table --table; filters run in the database, as "katafilter hunt" runs them`
 
 func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	sf := &sourceFlags{cmd: cmd}
@@ -55,6 +59,7 @@ func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	fs.Var(&sf.cacert, "cacert", "trust the server certificate(s) in this PEM `file` (with --url; repeatable, e.g. one per node)")
 	fs.Var(&sf.events, "events", "a JSON-lines `file` of events (.gz too) to evaluate in process (repeatable; more files may follow)")
 	fs.Float64Var(&sf.generate, "generate", 20, "the built-in emulator's `rate` of generated events per second")
+	sf.archive = addArchiveFlags(fs, "the database `URL` of an archive (clickhouse://... or postgres://...)")
 	return sf
 }
 
@@ -70,8 +75,13 @@ func (sf *sourceFlags) check(env *cmdEnv, rest []string) (int, bool) {
 	if sf.generate < 0 {
 		return usageError(env, sf.cmd, "--generate must not be negative"), false
 	}
-	if len(sf.urls) > 0 && len(sf.events) > 0 {
-		return usageError(env, sf.cmd, "--url and --events exclude each other"), false
+	if n := btoi(len(sf.urls) > 0) + btoi(len(sf.events) > 0) + btoi(sf.archive.db != ""); n > 1 {
+		return usageError(env, sf.cmd, "--url, --events and --db exclude each other"), false
+	}
+	if sf.archive.db != "" {
+		if code, ok := sf.archive.check(env, sf.cmd); !ok {
+			return code, false
+		}
 	}
 	if len(sf.urls) > 0 && (sf.id == "" || sf.cert == "" || sf.key == "") {
 		return usageError(env, sf.cmd, "--url needs --id, --cert and --key"), false
@@ -82,6 +92,12 @@ func (sf *sourceFlags) check(env *cmdEnv, rest []string) (int, bool) {
 // open starts or connects to the source. The caller closes the backend.
 func (sf *sourceFlags) open(ctx context.Context, env *cmdEnv, cfg lang.Config) (repl.Backend, error) {
 	switch {
+	case sf.archive.db != "":
+		db, err := sf.archive.open(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		return repl.NewArchiveBackend(db, sf.archive.table, cfg), nil
 	case len(sf.events) > 0:
 		return loadEvents(env, sf.events)
 	case len(sf.urls) > 0:
@@ -190,3 +206,10 @@ func embeddedBackend(ctx context.Context, rate float64, cfg lang.Config) (repl.B
 // embeddedPreload is how many generated events the built-in emulator holds before the first
 // query, so that there is something to find at once.
 const embeddedPreload = 2000
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
