@@ -39,6 +39,11 @@ test('a filter with a mistake shows the diagnostic at its characters, with the m
   });
   assert.equal(before, 'EventType == ');
   assert.match(await text('#problems li'), /KF0400 at 14-21 'proces' is not a known value of EventType/);
+  // Enter does not send a filter with an error.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('summary').textContent.includes('nothing was sent'));
+  assert.equal(await page.isHidden('#results'), true);
   // The mouse rests on the underlined characters (the textarea above them takes the events).
   const box = await bad.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
