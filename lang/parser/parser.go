@@ -85,8 +85,10 @@ type parser struct {
 	diags    diag.List
 	nerr     int // syntax errors recorded, those beyond MaxErrors included
 	firstErr int // offset of the first syntax error, -1 before it
-	lastErr  int // offset of the last syntax error reported
-	dropped  int // syntax errors beyond MaxErrors
+	lastErr  int // offset of the last token the parser stumbled on (errorExpected)
+	// lastSymbol is the offset of the last && || or ! reported (see logicalSymbol).
+	lastSymbol int
+	dropped    int // syntax errors beyond MaxErrors
 	// quiet is set after a syntax error until the parser has read a whole term again, or an
 	// AND or OR other than the one it stumbled on: errors found meanwhile would follow from
 	// the first (go/parser's rule against cascades).
@@ -100,7 +102,7 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
-	p := &parser{src: src, firstErr: -1, lastErr: -1}
+	p := &parser{src: src, firstErr: -1, lastErr: -1, lastSymbol: -1}
 	p.next()
 	return p
 }

@@ -18,6 +18,7 @@ func (p *parser) errorExpected(c Context) {
 	if c.Depth == 0 {
 		c.Depth = p.depth
 	}
+	p.lastErr = p.start
 	if p.tok == tEOF && !p.eofSet {
 		p.eof, p.eofSet = c, true
 	}
@@ -50,8 +51,12 @@ func (p *parser) errorExpected(c Context) {
 		Message: fmt.Sprintf("expected %s, found %s", c.Describe(), found)})
 }
 
-// logicalSymbol reports && || or ! (the current token) written for the keyword word.
+// logicalSymbol reports && || or ! (the current token) written for the keyword word, once.
 func (p *parser) logicalSymbol(word string) {
+	if p.start == p.lastSymbol {
+		return // reported where the parser stumbled on it, and now read as meant
+	}
+	p.lastSymbol = p.start
 	sp := p.span()
 	tok := p.text()
 	text := word
@@ -78,7 +83,6 @@ func (p *parser) tooDeep(msg string) {
 // report records the syntax error d, unless MaxErrors are recorded already.
 func (p *parser) report(d diag.Diagnostic) {
 	p.nerr++
-	p.lastErr = d.Span.Start
 	if p.firstErr < 0 {
 		p.firstErr = d.Span.Start
 	}
