@@ -189,6 +189,6 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &documentDiagnosticReport{Kind: "full", Items: lspDiagnostics(snap, snap.findings())}, nil
+		return snap.pullReport()
 	}})
 }

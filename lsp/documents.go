@@ -47,6 +47,7 @@ type snapshot struct {
 	kfl     *ide.Document // doc, for a .kfl file
 	rules   *ruleDoc      // doc, for a YAML or JSON file
 	m       *mapper
+	diags   *encodedDiags // a .kfl file's diagnostics, encoded part by part when first pulled
 }
 
 func newSnapshot(uri protocol.DocumentURI, version int32, text string, info docInfo, prev *snapshot) *snapshot {
@@ -59,6 +60,7 @@ func newSnapshot(uri protocol.DocumentURI, version int32, text string, info docI
 		snap.kfl = ide.NewDocument(text, info.ck.Lang, pd)
 		snap.doc = snap.kfl
 		snap.m = &mapper{src: snap.kfl}
+		snap.diags = &encodedDiags{}
 		return snap
 	}
 	snap.m = newMapper(text)

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -383,5 +384,40 @@ func TestHoverSinceHead(t *testing.T) {
 	c.must("textDocument/hover", pos(u, 2, 14), &h)
 	if h == nil || strings.Contains(h.Contents.Value, "since HEAD") {
 		t.Errorf("hover on the unchanged filter: %+v", h)
+	}
+}
+
+// TestPullAfterEdits: after edits anywhere in a large .kfl document (lines added and removed,
+// filters broken and mended), the pulled diagnostics, encoded part by part and partly kept
+// from the versions before, are those of the same text opened afresh.
+func TestPullAfterEdits(t *testing.T) {
+	c := startServer(t)
+	c.initialize(nil)
+	text := benchDocument(400)
+	const u = "file:///edits/a.kfl"
+	c.openAs(u, "katafilter", text)
+	c.pull(u)
+	m := newMapper(text)
+	edits := []struct {
+		off, del int
+		ins      string
+	}{{100, 0, "x"}, {5000, 3, ""}, {9000, 0, "\nEventType == 'proces'\n"}, {20, 40, ""}, {15000, 0, "\n\n"}, {12000, 1, "#"}}
+	for i, e := range edits {
+		off := min(e.off, len(text))
+		end := min(off+e.del, len(text))
+		r := m.rng(ast.Span{Start: off, End: end})
+		c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": u, "version": i + 2},
+			"contentChanges": []any{map[string]any{"range": r, "text": e.ins}}})
+		text = text[:off] + e.ins + text[end:]
+		m = newMapper(text)
+		got := c.pull(u)
+		fresh := fmt.Sprintf("file:///edits/fresh%d.kfl", i)
+		c.openAs(fresh, "katafilter", text)
+		want := c.pull(fresh)
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if g, w := string(gj), string(wj); g != w || len(want) == 0 {
+			t.Fatalf("edit %d: pulled %d diagnostics, afresh %d:\n%s\n%s", i, len(got), len(want), g, w)
+		}
 	}
 }

@@ -45,7 +45,8 @@ func (old *snapshot) edit(version int32, changes []contentChange) *snapshot {
 		}
 		d = d.Edit((&mapper{src: d}).span(*c.Range), c.Text)
 	}
-	return &snapshot{uri: old.uri, version: version, info: old.info, doc: d, kfl: d, m: &mapper{src: d}}
+	return &snapshot{uri: old.uri, version: version, info: old.info, doc: d, kfl: d, m: &mapper{src: d},
+		diags: old.diags.next()}
 }
 
 // lookup decodes params into p and returns the snapshot of the document td names.

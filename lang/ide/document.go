@@ -173,6 +173,31 @@ func (d *Document) EachDiagnosed(f func(e kfl.Entry, fl *lang.Filter)) {
 	}
 }
 
+// Part is a run of the document's filters that the versions of the document share as long
+// as edits do not touch it: the same Key, the same text and filters. Line and Offset are where
+// it starts in this version.
+type Part struct {
+	Key          any
+	Line, Offset int
+}
+
+// Parts returns the document's parts, in order.
+func (d *Document) Parts() []Part {
+	out := make([]Part, len(d.chunks))
+	for k, c := range d.chunks {
+		out[k] = Part{Key: c, Line: d.line[k], Offset: d.start[k]}
+	}
+	return out
+}
+
+// EachDiagnosedIn is [Document.EachDiagnosed] for the filters of part k only.
+func (d *Document) EachDiagnosedIn(k int, f func(e kfl.Entry, fl *lang.Filter)) {
+	c := d.chunks[k]
+	for _, j := range c.diagnosed(d.cfg) {
+		f(d.entry(k, j), c.filter(j, d.cfg))
+	}
+}
+
 // Contains reports whether the text holds s (which must not hold a line break), chunk by
 // chunk, remembering the answer of each chunk.
 func (d *Document) Contains(s string) bool {
