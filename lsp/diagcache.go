@@ -61,7 +61,11 @@ func (snap *snapshot) pullReport() (json.RawMessage, error) {
 		enc.parts.Store(&parts)
 	})
 	parts := *enc.parts.Load()
-	out := []byte(`{"kind":"full","items":[`)
+	size := 32
+	for _, b := range parts {
+		size += len(b) + 1
+	}
+	out := append(make([]byte, 0, size), `{"kind":"full","items":[`...)
 	first := true
 	for _, p := range d.Parts() {
 		b := parts[partKey{p.Key, p.Line}]

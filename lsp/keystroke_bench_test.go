@@ -1,6 +1,8 @@
 package lsp
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"slices"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/katafilter/katafilter/rulefile"
 )
 
 // benchRules returns a YAML rule file of n rules, each with a name, a filter in one of the
@@ -112,4 +116,56 @@ func keystrokes(b *testing.B, langID, text string, line, col int, typed string) 
 	b.ReportMetric(pct(pull, 0.99), "diagnostic-p99-ms")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n/1024, "KiB/keystroke")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/keystroke")
+}
+
+// BenchmarkKeystrokeServer is the server's share of a keystroke, without the connection and
+// the client: the didChange applied to the document, a completion at the cursor and the
+// pulled diagnostics encoded. Its B/op and allocs/op are the server's allocations per
+// keystroke:
+//
+//	go test ./lsp -run '^$' -bench KeystrokeServer -benchtime 500x -benchmem
+func BenchmarkKeystrokeServer(b *testing.B) {
+	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(b.TempDir()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	typed := "EventType == 'process' AND FileName == 'x' AND "
+	for _, d := range []struct {
+		name string
+		kind rulefile.Kind
+		text string
+		line int
+		col  int
+	}{
+		{"kfl-50", rulefile.KFL, benchDocument(50), 0, 0},
+		{"kfl-5000", rulefile.KFL, benchDocument(5000), 0, 0},
+		{"kfl-50000", rulefile.KFL, benchDocument(50000), 0, 0},
+		{"yaml-2000", rulefile.YAML, benchRules(2000), 0, 12},
+	} {
+		prefix := "EventType == 'process' AND FileName"
+		if d.kind == rulefile.YAML {
+			prefix = "    filter: EventType == 'process'"
+		}
+		line := keystrokeLine(d.text, prefix)
+		b.Run(d.name, func(b *testing.B) {
+			const uri = "file:///bench/doc"
+			snap := newSnapshot(uri, 1, d.text, docInfo{kind: d.kind, selected: true, ck: ck}, nil)
+			if _, err := snap.pullReport(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				at := protocol.Position{Line: uint32(line), Character: uint32(d.col + i)}
+				snap = snap.edit(int32(i+2), []contentChange{{Range: &protocol.Range{Start: at, End: at}, Text: typed[i%len(typed) : i%len(typed)+1]}})
+				at.Character++
+				params, _ := json.Marshal(protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: at})
+				if _, err := completion(context.Background(), nil, view{uri: snap}, params); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := snap.pullReport(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
