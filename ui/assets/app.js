@@ -59,6 +59,7 @@ function render() {
   if (past.length) frag.append(piece(' ', text.length, text.length + 1, [], diags, spans));
   frag.append('\n'); // keeps the height of a last empty line
   hl.replaceChildren(frag);
+  hl.dataset.fresh = a === analysis ? '1' : '0'; // the colours are those of this very text
   filter.style.height = hl.offsetHeight + 'px';
 }
 

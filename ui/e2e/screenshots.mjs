@@ -13,6 +13,7 @@ await page.setViewportSize({ width: 1100, height: 720 });
 await open(page);
 await typeFilter(page, "EventType == 'proces' AND FileName == '*powershell*'");
 await page.keyboard.press('Escape');
+await page.locator('#hl[data-fresh="1"]').waitFor();
 const bad = page.locator('#hl .d-error');
 await bad.waitFor();
 const box = await bad.boundingBox();

@@ -24,8 +24,8 @@ test('a filter with a mistake shows the diagnostic at its characters, with the m
   await open(page);
   const src = "EventType == 'proces' AND FileName == 'cmd.exe'";
   await typeFilter(page, src);
+  await page.locator('#hl[data-fresh="1"]').waitFor();
   const bad = page.locator('#hl .d-error');
-  await bad.first().waitFor();
   assert.equal(await bad.count(), 1);
   assert.equal(await bad.textContent(), "'proces'");
   // The underlined characters are exactly those of the value: what precedes them is the text
@@ -51,7 +51,8 @@ test('a filter with a mistake shows the diagnostic at its characters, with the m
   assert.match(await text('#tooltip'), /error\[KF0400\]/);
   await page.locator('#tooltip button.fix').first().click();
   assert.equal(await page.inputValue('#filter'), "EventType == 'process' AND FileName == 'cmd.exe'");
-  await page.locator('#hl .d-error').waitFor({ state: 'detached' });
+  await page.locator('#hl[data-fresh="1"]').waitFor();
+  assert.equal(await page.locator('#hl .d-error').count(), 0);
   // A field under the mouse: the editor's hover, its type and description.
   const field = page.locator('#hl .t-field', { hasText: 'FileName' });
   const fb = await field.boundingBox();
@@ -239,6 +240,7 @@ test('text is readable: every colour of the filter bar and the results has a con
   await open(page, '?q=' + encodeURIComponent("EventType == 'process' AND FileName == '*.exe'"));
   await typeFilter(page, "EventType == 'proces' AND FileName == '*\\\\*.exe' AND FileSize > 10 AND NOT x");
   await page.keyboard.press('Escape');
+  await page.locator('#hl[data-fresh="1"]').waitFor();
   await page.locator('#problems li').first().waitFor();
   const pairs = await page.evaluate(() => {
     const bg = (e) => {
