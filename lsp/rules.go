@@ -97,7 +97,9 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 		return nil, false
 	}
 	text := d.text[:a] + ins + d.text[b:]
-	// No blank where a line or the value starts or ends: the style may drop it.
+	// No blank where the style may drop it: at the start of a line of the value, at the start
+	// and end of a plain scalar, at the end of a line of a plain or quoted one (a block
+	// keeps its trailing blanks, a quoted scalar its blanks inside the quotes).
 	blank := func(c byte) bool { return c == ' ' || c == '\t' }
 	ls := strings.LastIndexByte(text[:a], '\n') + 1
 	le := len(text)
@@ -106,11 +108,14 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	}
 	first, last := s.Map.Span(ast.Span{}).Start, s.Map.Span(ast.Span{Start: len(s.Map.Text)}).Start
 	end := a + len(ins)
-	if (a == first || strings.TrimLeft(text[ls:a], " ") == "") && (end >= le || blank(text[a])) ||
-		(b == last || strings.TrimRight(text[end:le], "\r") == "") && (end == 0 || blank(text[end-1])) {
+	plain := d.kind == rulefile.YAML && s.Scalar != nil && s.Scalar.Style == 0
+	block := s.Scalar != nil && (s.Scalar.Style == '|' || s.Scalar.Style == '>')
+	atStart := plain && a == first || strings.TrimLeft(text[ls:a], " ") == ""
+	atEnd := plain && b == last || !block && strings.TrimRight(text[end:le], "\r") == ""
+	if atStart && (end >= le || blank(text[a])) || atEnd && (end == 0 || blank(text[end-1])) {
 		return nil, false
 	}
-	if plain := d.kind == rulefile.YAML && s.Scalar != nil && s.Scalar.Style == 0; plain {
+	if plain {
 		// A plain scalar ends at ": " or " #", and its first character may be an indicator.
 		near := text[max(ls, a-1):min(le, end+1)]
 		if a == first || strings.Contains(near, ": ") || strings.Contains(near, " #") || strings.HasSuffix(strings.TrimRight(text[:le], "\r"), ":") {

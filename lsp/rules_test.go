@@ -421,3 +421,40 @@ func TestPullAfterEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleDocEditTyping: typing a filter at the end of a value, spaces included, stays on the
+// fast path in the styles that keep the spaces; a plain scalar, which drops a trailing space,
+// reads the file again for it and for the character after it.
+func TestRuleDocEditTyping(t *testing.T) {
+	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, text string
+		slowSpaces bool
+	}{
+		{"double", "a:\n  filter: \"EventType == 'process'\"\n", false},
+		{"single", "a:\n  filter: 'EventType == ''process'''\n", false},
+		{"literal", "a:\n  filter: |\n    EventType == 'process'\nb: 1\n", false},
+		{"plain", "a:\n  filter: EventType == 'process'\nb: 1\n", true},
+	} {
+		d := newRuleDoc(tt.text, rulefile.YAML, ck, true, nil)
+		s := d.sites[0]
+		at := s.Map.Span(ast.Span{Start: len(strings.TrimRight(s.Map.Text, "\n"))}).Start
+		prev := 'x'
+		for _, ch := range " AND Pid > 1" {
+			next, ok := d.edit(at, at, string(ch))
+			if !ok && (ch != ' ' && prev != ' ' || !tt.slowSpaces) {
+				t.Fatalf("%s: typing %q at the end read the file again", tt.name, ch)
+			}
+			if !ok {
+				next = newRuleDoc(d.text[:at]+string(ch)+d.text[at:], rulefile.YAML, ck, true, d)
+			}
+			d, at, prev = next, at+1, ch
+		}
+		if got := strings.TrimRight(d.sites[0].Map.Text, "\n"); got != "EventType == 'process' AND Pid > 1" {
+			t.Errorf("%s: typed %q", tt.name, got)
+		}
+	}
+}
