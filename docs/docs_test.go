@@ -168,6 +168,8 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	statSources(root)
+	unlock := lockMachineWide(t)
+	defer unlock()
 	for _, f := range docFiles(t) {
 		name := strings.TrimPrefix(filepath.ToSlash(f), "../")
 		t.Run(name, func(t *testing.T) {
@@ -361,4 +363,19 @@ func statSources(root string) {
 		}
 		return nil
 	})
+}
+
+// lockMachineWide keeps two runs of TestDocs on one machine (two working trees, two go test
+// processes) from running at once: the documents start servers on the fixed port the user
+// documentation shows (127.0.0.1:8443).
+func lockMachineWide(t *testing.T) (unlock func()) {
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "katafilter-docs-test.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	return func() { f.Close() } // closing releases the lock
 }
