@@ -78,6 +78,12 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// Exec runs a statement that returns no rows, such as the statements of
+// [sql.Layout.DistributedStatements].
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	return db.exec(ctx, query, args...)
+}
+
 // exec runs a statement that returns no rows.
 func (db *DB) exec(ctx context.Context, query string, args ...any) error {
 	var err error

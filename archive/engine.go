@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/katafilter/katafilter/lang/sql"
@@ -18,6 +19,10 @@ func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int6
 		return 0, nil
 	}
 	if db.ch != nil {
+		// Through a Distributed table, the INSERT returns once every shard has the rows (by
+		// default it would queue them and send them later), so that a committed batch is
+		// committed everywhere. The setting changes nothing for another engine.
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"insert_distributed_sync": 1}))
 		b, err := db.ch.PrepareBatch(ctx, layout.InsertStatement())
 		if err != nil {
 			return 0, db.wrap(err)

@@ -1,0 +1,135 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/katafilter/katafilter/archive"
+	"github.com/katafilter/katafilter/archive/archivetest"
+	"github.com/katafilter/katafilter/internal/testenv"
+	"github.com/katafilter/katafilter/internal/workload"
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/sql"
+)
+
+// distributedCluster is the cluster of .ci/clickhouse-cluster.xml: two shards on this one
+// server, each with a database of its own (its replica's default_database).
+const distributedCluster = "katafilter_two_shards"
+
+var shardDatabases = []string{"katafilter_shard1", "katafilter_shard2"}
+
+// TestDistributed shows the scale-out rather than claiming it: a Distributed table over two
+// shards (docs/hunt.md's recipe), loaded through it twice, answers the ten shared queries as
+// one node does, with the events spread over both shards and each stored once.
+func TestDistributed(t *testing.T) {
+	ctx := context.Background()
+	db := archivetest.Open(t, sql.ClickHouse)
+	local := archivetest.Table(t, db) // the single node, and the name of each shard's table
+	dist := archivetest.Table(t, db)
+	for _, shard := range shardDatabases {
+		if err := db.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+shard); err != nil {
+			t.Fatal(err)
+		}
+		name := shard + "." + local
+		t.Cleanup(func() { db.DropTable(context.Background(), name) })
+		for _, stmt := range db.Layout(name).CreateStatements() {
+			if err := db.Exec(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// An empty database in the Distributed engine: each shard reads its own default_database.
+	_, top := db.Layout(dist).DistributedStatements(distributedCluster, "."+local)
+	for _, stmt := range top {
+		if err := db.Exec(ctx, stmt); err != nil {
+			if strings.Contains(err.Error(), distributedCluster) {
+				testenv.Missing(t, "the ClickHouse cluster %s: %v (.ci/run installs .ci/clickhouse-cluster.xml)", distributedCluster, err)
+			}
+			t.Fatal(err)
+		}
+	}
+
+	set, err := workload.Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := set.EventLines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(table string) archive.LoadStats {
+		t.Helper()
+		ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: 1500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if err := ld.Add(ctx, e, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := ld.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return ld.Stats()
+	}
+	n := int64(len(events))
+	if st := load(dist); st.Loaded != n || st.Present != 0 {
+		t.Fatalf("through the Distributed table: %+v, want %d loaded", st, n)
+	}
+	if st := load(dist); st.Loaded != 0 || st.Present != n {
+		t.Fatalf("again through the Distributed table: %+v, want %d present", st, n)
+	}
+	load(local)
+	var onShards int64
+	for _, shard := range shardDatabases {
+		c, err := db.Total(ctx, shard+"."+local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c == 0 || c == n {
+			t.Errorf("%s holds %d of the %d events: the rows are not spread over the shards", shard, c, n)
+		}
+		onShards += c
+	}
+	if onShards != n {
+		t.Errorf("the shards hold %d events, want %d", onShards, n)
+	}
+
+	text, err := set.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := set.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range kfl.Split(string(text)) {
+		q := archive.Query{Filter: lang.Analyze(e.Text, lang.Config{})}
+		one, err1 := db.Count(ctx, local, q)
+		two, err2 := db.Count(ctx, dist, q)
+		if err1 != nil || err2 != nil || one != two || one != int64(counts[e.Line]) {
+			t.Errorf("%s: one node %d (%v), Distributed %d (%v), want %d", e.Text, one, err1, two, err2, counts[e.Line])
+		}
+		if a, b := huntAll(t, db, local, q), huntAll(t, db, dist, q); !bytes.Equal(a, b) {
+			t.Errorf("%s: the Distributed table's events differ from one node's", e.Text)
+		}
+	}
+}
+
+// huntAll returns the events of a hunt, one per line.
+func huntAll(t *testing.T, db *archive.DB, table string, q archive.Query) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := db.Hunt(context.Background(), table, q, func(raw []byte) error {
+		out.Write(raw)
+		out.WriteByte('\n')
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
