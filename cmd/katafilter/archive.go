@@ -42,14 +42,16 @@ database refuses, 2 on a usage error.`
 
 // archiveFlags are the flags that name an archive: the database and the table.
 type archiveFlags struct {
+	flag      string // the database flag's name
 	db, table string
 }
 
+// addArchiveFlags declares the flags: dbFlag (db, or archive for fetch) and --table.
 func addArchiveFlags(fs interface {
 	StringVar(*string, string, string, string)
-}, dbUsage string) *archiveFlags {
-	af := &archiveFlags{}
-	fs.StringVar(&af.db, "db", "", dbUsage)
+}, dbFlag, dbUsage string) *archiveFlags {
+	af := &archiveFlags{flag: dbFlag}
+	fs.StringVar(&af.db, dbFlag, "", dbUsage)
 	fs.StringVar(&af.table, "table", archive.DefaultTable, "the `table` of the events")
 	return af
 }
@@ -57,7 +59,7 @@ func addArchiveFlags(fs interface {
 // check reports a usage error in the flags: the URL is required, the table name restricted.
 func (af *archiveFlags) check(env *cmdEnv, cmd string) (int, bool) {
 	if af.db == "" {
-		return usageError(env, cmd, "the database is missing: give it with --db URL"), false
+		return usageError(env, cmd, "the database is missing: give it with --%s URL", af.flag), false
 	}
 	if err := archive.CheckTableName(af.table); err != nil {
 		return usageError(env, cmd, "--table: %v", err), false
@@ -72,7 +74,7 @@ func (af *archiveFlags) open(ctx context.Context, env *cmdEnv) (*archive.DB, err
 
 func runArchive(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "archive", archiveSynopsis)
-	af := addArchiveFlags(fs, "the database `URL` (clickhouse://... or postgres://...; required)")
+	af := addArchiveFlags(fs, "db", "the database `URL` (clickhouse://... or postgres://...; required)")
 	batch := fs.Int("batch", archive.DefaultBatch, "commit the events in batches of `N`")
 	files, code, ok := parseArgs(env, fs, args)
 	if !ok {

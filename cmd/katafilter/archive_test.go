@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
+	"github.com/katafilter/katafilter/internal/testenv"
 	"github.com/katafilter/katafilter/lang/kfl"
 )
 
@@ -286,6 +288,74 @@ func TestReplArchive(t *testing.T) {
 			}
 			if code != 1 || !strings.Contains(stderr, "'proces' is not a known value of EventType") {
 				t.Errorf("exit %d, want 1 for the filter with an error:\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+// TestFetchArchiveKilledAndRestarted streams the events API into an archive (fetch
+// --archive), kills fetch (SIGKILL) once the test sees answers committed, restarts it with
+// the same --state, and at the end each event is in the archive once: the token is saved only
+// after the answer's events are committed, and an event fetched again is not stored twice.
+func TestFetchArchiveKilledAndRestarted(t *testing.T) {
+	testenv.LookPath(t, "curl", "Debian: apt-get install curl; the test ingests events with it")
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
+			dir := t.TempDir()
+			p := startServe(t, dir, "--approve-all")
+			me := newIdent(t)
+			ingest(t, p, 0, 40, "process")
+			state := filepath.Join(t.TempDir(), "state.json")
+			args := append(fetchArgs(me, filepath.Join(dir, "server.crt"), p.url), "--max-events", "4", "--max-timeout", "1s",
+				"--state", state, "--archive", url, "--table", table)
+			follow := func(until int64, kill bool) {
+				t.Helper()
+				cmd := exec.Command("katafilter", append(args, "--follow")...)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				deadline := time.Now().Add(90 * time.Second)
+				for {
+					if c, err := db.Total(context.Background(), table); err == nil && c >= until {
+						break
+					}
+					if time.Now().After(deadline) {
+						cmd.Process.Kill()
+						cmd.Wait()
+						t.Fatalf("fetch --archive did not store %d events in 90 s:\n%s", until, stderr.String())
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				if kill {
+					cmd.Process.Kill()
+				} else {
+					cmd.Process.Signal(syscall.SIGTERM)
+				}
+				cmd.Wait()
+			}
+			follow(8, true) // killed after two answers or more
+			follow(40, false)
+			if n := total(t, db, table); n != 40 {
+				t.Fatalf("%d events in the archive, want 40", n)
+			}
+			// More events, fetched one answer per run, without --follow.
+			ingest(t, p, 40, 44, "process")
+			args = append(args, "--max-timeout", "0s")
+			for range 20 {
+				if total(t, db, table) == 44 {
+					break
+				}
+				if _, stderr, code := run1(t, nil, args...); code != 0 {
+					t.Fatalf("fetch --archive: exit %d\n%s", code, stderr)
+				}
+			}
+			out, _, _ := run1(t, nil, "hunt", "--db", url, "--table", table, "--count", "-e", "EventType == 'process'")
+			if n := total(t, db, table); n != 44 || out != "44\n" {
+				t.Errorf("%d events in the archive, %q process events, want 44 of each", n, out)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,8 +17,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/eventsapi/client"
 	"github.com/katafilter/katafilter/eventsapi/wire"
+	"github.com/katafilter/katafilter/internal/words"
 	"github.com/katafilter/katafilter/lang"
 )
 
@@ -25,13 +28,18 @@ func init() {
 	register(&command{name: "fetch", summary: "fetch events from the KATA events API as JSON lines", run: runFetch})
 }
 
-const fetchSynopsis = `fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE]... [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node]
+const fetchSynopsis = `fetch --url URL --id UUID --cert FILE --key FILE [--cacert FILE]... [-e FILTER] [--max-events N] [--max-timeout 60s] [--state FILE] [--follow] [--tag-node] [--archive URL [--table NAME]]
 
 Writes the events as JSON lines to stdout: one answer per node, or, with --follow, until
 interrupted (a continued stream's answer may take up to --max-timeout to collect events).
 With --state, the continuation token of each node is saved (atomically) after that answer's
 events are written: a crash repeats at most the last answer and never skips one. --url may
-be repeated for a PCN and its SCNs (NAME=URL names a node).`
+be repeated for a PCN and its SCNs (NAME=URL names a node).
+
+With --archive, the events go into the table of an archive in ClickHouse or PostgreSQL
+instead of stdout (as "katafilter archive" loads them; see its --help for the URLs): each
+answer is committed before its token is saved, and an event already there is not stored
+twice, so a fetch killed and restarted with the same --state leaves each event once.`
 
 // fetchOptions are fetch's flags.
 type fetchOptions struct {
@@ -45,6 +53,7 @@ type fetchOptions struct {
 	targets                       []nodeURL // the --url values read
 	follow, tagNode               bool
 	lang                          *langFlags
+	archive                       *archiveFlags
 }
 
 func runFetch(env *cmdEnv, args []string) int {
@@ -66,7 +75,42 @@ func runFetch(env *cmdEnv, args []string) int {
 	if code, ok := f.setup(cfg); !ok {
 		return code
 	}
+	if o.archive.db != "" {
+		db, err := f.openArchive()
+		if err != nil {
+			fmt.Fprintf(env.stderr, "katafilter fetch: %v\n", err)
+			return 1
+		}
+		defer db.Close()
+		defer f.archiveSummary(db)
+	}
 	return f.run()
+}
+
+// openArchive connects to the --archive database and makes the loader that each answer's
+// events go through.
+func (f *fetcher) openArchive() (*archive.DB, error) {
+	ctx := context.Background()
+	db, err := f.o.archive.open(ctx, f.env)
+	if err != nil {
+		return nil, err
+	}
+	// One commit per answer (handle flushes), whatever its size.
+	f.ld, err = db.NewLoader(ctx, f.o.archive.table, archive.LoadOptions{Batch: math.MaxInt, Skipped: func(where string, err error) {
+		fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: %v; not stored\n", where, err)
+	}})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// archiveSummary says what went into the archive.
+func (f *fetcher) archiveSummary(db *archive.DB) {
+	st := f.ld.Stats()
+	fmt.Fprintf(f.env.stderr, "katafilter fetch: stored %s into %s of %s, %d already present\n",
+		words.Plural(int(st.Loaded), "event"), f.o.archive.table, db, st.Present)
 }
 
 // parseFetchFlags parses fetch's flags and checks that they make sense together.
@@ -86,12 +130,18 @@ func parseFetchFlags(env *cmdEnv, args []string) (*fetchOptions, int, bool) {
 	fs.BoolVar(&o.follow, "follow", false, "keep long-polling until interrupted")
 	fs.BoolVar(&o.tagNode, "tag-node", false, "add a \"_node\" member naming the node to each event")
 	o.lang = addLangFlags(fs, true)
+	o.archive = addArchiveFlags(fs, "archive", "store the events in the archive at this database `URL` (clickhouse://... or postgres://...) instead of printing them")
 	if code, ok := parseFlags(env, fs, args); !ok {
 		return nil, code, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "katafilter fetch: unexpected argument %q\n", fs.Arg(0))
 		return nil, 2, false
+	}
+	if o.archive.db != "" {
+		if code, ok := o.archive.check(env, "fetch"); !ok {
+			return nil, code, false
+		}
 	}
 	fs.Visit(func(f *flag.Flag) { o.maxEventsSet = o.maxEventsSet || f.Name == "max-events" })
 	if problem := o.usageProblem(); problem != "" {
@@ -153,6 +203,7 @@ type fetcher struct {
 	nodes []client.Node // each with the token it starts from
 	count []atomic.Int64
 	total atomic.Int64
+	ld    *archive.Loader // with --archive: where the events go
 }
 
 // setup loads the state and makes a client per node; on failure it returns the exit status.
@@ -231,12 +282,15 @@ func (f *fetcher) run() int {
 	return f.report(client.FollowNodes(ctx, f.nodes, opt))
 }
 
-// handle writes an answer's events, then saves its token: a crash in between repeats the
-// answer on the next run rather than losing it.
-func (f *fetcher) handle(_ context.Context, i int, r *client.Response) error {
+// handle writes an answer's events (or commits them into the archive), then saves its
+// token: a crash in between repeats the answer on the next run rather than losing it.
+func (f *fetcher) handle(ctx context.Context, i int, r *client.Response) error {
 	name := f.nodes[i].Name
 	if r.Missed > 0 {
 		fmt.Fprintf(f.env.stderr, "katafilter fetch: %s: %d events expired on the server before they could be fetched (the stream has a gap)\n", name, r.Missed)
+	}
+	if f.ld != nil {
+		return f.store(ctx, i, r)
 	}
 	for _, e := range r.Events {
 		if f.o.tagNode {
@@ -252,6 +306,28 @@ func (f *fetcher) handle(_ context.Context, i int, r *client.Response) error {
 	if err != nil {
 		return fmt.Errorf("writing events: %w", err)
 	}
+	return f.advance(i, r)
+}
+
+// store commits an answer's events into the archive, then saves its token.
+func (f *fetcher) store(ctx context.Context, i int, r *client.Response) error {
+	name := f.nodes[i].Name
+	for k, e := range r.Events {
+		if f.o.tagNode {
+			e = tagEvent(e, name)
+		}
+		if err := f.ld.Add(ctx, e, fmt.Sprintf("%s: event %d of an answer", name, k+1)); err != nil {
+			return err
+		}
+	}
+	if err := f.ld.Flush(ctx); err != nil {
+		return err
+	}
+	return f.advance(i, r)
+}
+
+// advance counts an answer whose events are safe and saves its node's token.
+func (f *fetcher) advance(i int, r *client.Response) error {
 	f.count[i].Add(int64(len(r.Events)))
 	f.total.Add(int64(len(r.Events)))
 	if f.o.statePath == "" {

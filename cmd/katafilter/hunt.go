@@ -41,7 +41,7 @@ a file cannot be read or the database refuses, 2 on a usage error.`
 
 func runHunt(env *cmdEnv, args []string) int {
 	fs := newFlags(env, "hunt", huntSynopsis)
-	af := addArchiveFlags(fs, "the database `URL` (clickhouse://... or postgres://...; required)")
+	af := addArchiveFlags(fs, "db", "the database `URL` (clickhouse://... or postgres://...; required)")
 	filter := addFilterFlag(fs, "the `filter` to run (or give a FILE.kfl)")
 	since := fs.String("since", "", "only events at or after this `time` (see above)")
 	until := fs.String("until", "", "only events before this `time` (see above)")

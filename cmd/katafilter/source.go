@@ -59,7 +59,7 @@ func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	fs.Var(&sf.cacert, "cacert", "trust the server certificate(s) in this PEM `file` (with --url; repeatable, e.g. one per node)")
 	fs.Var(&sf.events, "events", "a JSON-lines `file` of events (.gz too) to evaluate in process (repeatable; more files may follow)")
 	fs.Float64Var(&sf.generate, "generate", 20, "the built-in emulator's `rate` of generated events per second")
-	sf.archive = addArchiveFlags(fs, "the database `URL` of an archive (clickhouse://... or postgres://...)")
+	sf.archive = addArchiveFlags(fs, "db", "the database `URL` of an archive (clickhouse://... or postgres://...)")
 	return sf
 }
 
