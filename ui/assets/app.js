@@ -150,7 +150,12 @@ async function complete() {
   window.kfLatency.complete.push(performance.now() - t0);
 }
 
+// MAXLIST is the most completions the list shows: the best ones come first, and typing more
+// narrows the rest (a list of every field would cost each keystroke hundreds of elements).
+const MAXLIST = 40;
+
 function showList(its) {
+  its = its.slice(0, MAXLIST);
   items = its;
   active = its.length ? 0 : -1;
   if (!its.length) { hideList(); return; }
