@@ -13,9 +13,10 @@ import (
 // katafilter hunt does. Its token is the position after the last event returned, so that a
 // repeated query pages through the matches in time order.
 type archiveBackend struct {
-	db    *archive.DB
-	table string
-	cfg   lang.Config
+	db     *archive.DB
+	table  string
+	cfg    lang.Config
+	stream bool // opened by Stream: Close leaves the database open
 
 	mu     sync.Mutex
 	cursor archive.Cursor
@@ -90,4 +91,16 @@ func (b *archiveBackend) Status(ctx context.Context) []string {
 // Live is false: a query reads what the archive holds; a tail ends at the last event.
 func (b *archiveBackend) Live() bool { return false }
 
-func (b *archiveBackend) Close() error { return b.db.Close() }
+// Close closes the database, unless b is a stream of another backend.
+func (b *archiveBackend) Close() error {
+	if b.stream {
+		return nil
+	}
+	return b.db.Close()
+}
+
+// Stream returns a backend over the same archive with a cursor of its own; closing it leaves
+// the database open.
+func (b *archiveBackend) Stream() Backend {
+	return &archiveBackend{db: b.db, table: b.table, cfg: b.cfg, stream: true}
+}
