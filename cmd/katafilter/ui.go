@@ -16,7 +16,7 @@ func init() {
 	register(&command{name: "ui", summary: "a web console: filters with completion, results, histogram and facets in a browser", run: runUI})
 }
 
-const uiSynopsis = `ui [--listen 127.0.0.1:8080] [--events FILE... | --url URL --id UUID --cert FILE --key FILE [--cacert FILE]...] [flags]
+const uiSynopsis = `ui [--listen 127.0.0.1:8080] [--events FILE... | --url URL --id UUID --cert FILE --key FILE [--cacert FILE]... | --db URL] [flags]
 
 Ui serves a web console on loopback and prints the address to open: a filter bar with
 completion, diagnostics, fixes and formatting as in an editor; the matching events as a table,
