@@ -18,6 +18,7 @@ require (
 	go.lsp.dev/protocol v0.12.0
 	go.lsp.dev/uri v1.0.1
 	golang.org/x/term v0.48.0
+	golang.org/x/tools v0.48.0
 )
 
 require (
@@ -44,5 +45,4 @@ require (
 	golang.org/x/sync v0.23.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
-	golang.org/x/tools v0.48.0 // indirect
 )

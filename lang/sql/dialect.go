@@ -92,7 +92,7 @@ func (d Dialect) literal(v any) (string, error) {
 		if d == ClickHouse {
 			return "[" + strings.Join(parts, ", ") + "]", nil
 		}
-		return "ARRAY[" + strings.Join(parts, ", ") + "]::text[]", nil
+		return "ARRAY[" + strings.Join(parts, ", ") + "]", nil // the SQL casts it
 	case []int64:
 		parts := make([]string, len(x))
 		for i, n := range x {
@@ -101,7 +101,7 @@ func (d Dialect) literal(v any) (string, error) {
 		if d == ClickHouse {
 			return "[" + strings.Join(parts, ", ") + "]", nil
 		}
-		return "ARRAY[" + strings.Join(parts, ", ") + "]::bigint[]", nil
+		return "ARRAY[" + strings.Join(parts, ", ") + "]", nil
 	}
 	return "", fmt.Errorf("sql: no literal for an argument of type %T", v)
 }

@@ -1,0 +1,84 @@
+package sql
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestNumber: a JSON number becomes the pair that orders it against integers as the evaluator
+// does.
+func TestNumber(t *testing.T) {
+	for _, tt := range []struct {
+		s   string
+		n   int64
+		adj int8
+	}{
+		{"0", 0, 0}, {"-0", 0, 0}, {"-0.0", 0, 0}, {"42", 42, 0}, {"-42", -42, 0},
+		{"1e3", 1000, 0}, {"1000.000", 1000, 0}, {"1.0e1", 10, 0}, {"1.5", 1, 1}, {"-1.5", -2, 1},
+		{"999.999", 999, 1}, {"1e-400", 0, 1}, {"-1e-400", -1, 1},
+		{"9007199254740993", 9007199254740993, 0},
+		{"9223372036854775807", math.MaxInt64, 0}, {"9223372036854775808", math.MaxInt64, 1},
+		{"18446744073709551616", math.MaxInt64, 1}, {"1e400", math.MaxInt64, 1},
+		{"-9223372036854775808", math.MinInt64, 0}, {"-9223372036854775809", math.MinInt64, -1},
+		{"-1e400", math.MinInt64, -1}, {"-9223372036854775807.5", math.MinInt64, 1},
+		{"123456789012345678901234567890e-20", 1234567890, 1},
+	} {
+		n, adj := number(tt.s)
+		if n != tt.n || adj != tt.adj {
+			t.Errorf("number(%s) = (%d, %d), want (%d, %d)", tt.s, n, adj, tt.n, tt.adj)
+		}
+	}
+}
+
+// TestFold: characters that fold together under simple folding have one folded form.
+func TestFold(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""}, {"abc", "ABC"}, {"ABC-1_%", "ABC-1_%"}, {"ſtephan", "STEPHAN"}, {"\u212aelvin", "KELVIN"},
+		{"straße", "STRAßE"}, {"STRASSE", "STRASSE"}, {"иванов", "ИВАНОВ"}, {"σςΣ", "ΣΣΣ"},
+		{"İı", "İı"}, {"a\xffb", "A\uFFFDB"}, {"a\x00b", "A\x00B"},
+	} {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRow: the identity ignores white space, the time is the one integer Timestamp, and values
+// land in their typed or generic columns.
+func TestRow(t *testing.T) {
+	l := Layout{Dialect: ClickHouse}
+	a, err := l.Row([]byte(`{"EventType":"process","Timestamp":5,"FileName":["a","b"],"X":{"Y":true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Row([]byte(" {\"EventType\" : \"process\",\n\"Timestamp\":5, \"FileName\":[\"a\", \"b\"], \"X\":{\"Y\":true}} "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != b.ID || len(a.ID) != 32 || a.Timestamp != 5 {
+		t.Errorf("rows %s/%d and %s/%d", a.ID, a.Timestamp, b.ID, b.Timestamp)
+	}
+	col := func(r Row, name string) any { return r.Values[slices.Index(l.Columns(), name)] }
+	if got := col(a, "s_FileName"); !slices.Equal(got.([]string), []string{"a", "b"}) {
+		t.Errorf("s_FileName = %v", got)
+	}
+	if got := col(a, colBoolPath); !slices.Equal(got.([]string), []string{"X.Y"}) {
+		t.Errorf("%s = %v", colBoolPath, got)
+	}
+	for raw, ts := range map[string]int64{`{"Timestamp":1.5}`: 0, `{"Timestamp":[1,2]}`: 0, `{"Timestamp":"7"}`: 0, `{}`: 0, `[{"Timestamp":9}]`: 9} {
+		r, err := l.Row([]byte(raw))
+		if err != nil || r.Timestamp != ts {
+			t.Errorf("Row(%s): Timestamp %d, %v; want %d", raw, r.Timestamp, err, ts)
+		}
+	}
+	if _, err := l.Row([]byte(`{"a":1} x`)); err == nil {
+		t.Error("Row accepted bytes that are not one JSON value")
+	}
+	if _, err := (Layout{Dialect: Postgres}).Row([]byte(`{"FileName":"a\u0000b"}`)); err != ErrNUL {
+		t.Errorf("PostgreSQL row with U+0000: %v, want ErrNUL", err)
+	}
+	if len(l.Columns()) != len(a.Values) {
+		t.Errorf("%d columns, %d values", len(l.Columns()), len(a.Values))
+	}
+}
