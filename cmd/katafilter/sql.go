@@ -113,4 +113,3 @@ var sqlBuilders = map[string]func(sql.Layout, *lang.Filter, sql.QueryOptions) (s
 	"select": sql.Layout.Select,
 	"count":  sql.Layout.Count,
 }
-
