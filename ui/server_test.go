@@ -289,3 +289,24 @@ func TestMore(t *testing.T) {
 		t.Errorf("%d distinct events, want 15", len(seen))
 	}
 }
+
+// FuzzAPI: the filter bar's requests survive any text and offset: an answer, never a panic.
+func FuzzAPI(f *testing.F) {
+	for _, s := range []string{"", "EventType == 'proces' AND", "in(HostName, 'a'", "x == '\\\\", "NOT NOT (((", "é😀 == 1"} {
+		f.Add(s, 3)
+	}
+	s := testServer(&testing.T{}, "")
+	f.Fuzz(func(t *testing.T, src string, at int) {
+		q := url.QueryEscape(src)
+		for _, target := range []string{
+			fmt.Sprintf("/api/edit?q=%s&at=%d", q, at),
+			fmt.Sprintf("/api/hover?q=%s&at=%d", q, at),
+			"/api/analyze?q=" + q,
+			"/api/query?q=" + q,
+		} {
+			if w := get(t, s, target, nil); w.Code != 200 && w.Code != 400 {
+				t.Fatalf("%s: status %d: %s", target, w.Code, w.Body)
+			}
+		}
+	})
+}
