@@ -20,6 +20,11 @@
 //     lacks, or a value of another kind than the field's): g_spath, g_s and g_sf (strings with
 //     their paths, and folded), g_npath, g_n, g_na (numbers), g_bpath, g_b (booleans).
 //
+// The typed columns follow the built-in schema (lang/schema/fields.json), not a --schema
+// extension, so that every program reads a table alike; a field a filter names through an
+// extension is read from the generic columns. A release whose built-in schema gains a field
+// changes the layout: a table made before must be reloaded.
+//
 // Every value of the event is in exactly one place, so a comparison reads one array. The
 // values come from the evaluator's own decoding ([eval.Decode]: the last of duplicate keys
 // wins, invalid UTF-8 is U+FFFD, numbers are exact) walked as the evaluator walks paths:
