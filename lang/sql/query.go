@@ -36,16 +36,26 @@ func (l Layout) Select(f *lang.Filter, opts QueryOptions) (Query, error) {
 	if err != nil {
 		return Query{}, err
 	}
-	var b strings.Builder
-	b.WriteString("SELECT " + colID + ", " + colTS + ", " + colRaw + " FROM " + l.Name() + " WHERE " + where.SQL)
-	b.WriteString(" ORDER BY " + colTS + ", " + colID)
-	if l.Dialect == ClickHouse {
-		b.WriteString(" LIMIT 1 BY " + colID) // a duplicate not merged away yet
-	}
+	order := " ORDER BY " + colTS + ", " + colID
+	limit := ""
 	if opts.Limit > 0 {
-		b.WriteString(" LIMIT " + strconv.Itoa(opts.Limit))
+		limit = " LIMIT " + strconv.Itoa(opts.Limit)
 	}
-	where.SQL = b.String()
+	cols := colID + ", " + colTS + ", " + colRaw
+	if l.Dialect == Postgres {
+		where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + where.SQL + order + limit
+		return where, nil
+	}
+	// ClickHouse: one row per id (a duplicate not merged away yet). With a limit, the events
+	// are chosen first by (ts, id) alone and their raw bytes read after, for those only: read
+	// with the condition, the bytes of every matching event would be read and sorted.
+	dedup := " LIMIT 1 BY " + colID
+	if limit == "" {
+		where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup
+		return where, nil
+	}
+	where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE (" + colTS + ", " + colID + ") IN (SELECT " +
+		colTS + ", " + colID + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup + limit + ")" + order + dedup + limit
 	return where, nil
 }
 
