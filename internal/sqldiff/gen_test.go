@@ -242,6 +242,14 @@ func (g *gen) str(s string) string {
 			ps = append(ps, piece{wild: '?'})
 		}
 	case 7:
+		if g.r.IntN(2) == 0 { // a prefix and as many ? as the characters left
+			i := cut()
+			ps = []piece{{text: string(rs[:i])}}
+			for range len(rs) - i + g.r.IntN(2) {
+				ps = append(ps, piece{wild: '?'})
+			}
+			break
+		}
 		ps = []piece{{wild: '*'}}
 		if g.r.IntN(2) == 0 {
 			ps = nil // the empty string

@@ -2,7 +2,9 @@ package sql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang/ast"
 )
@@ -40,6 +42,7 @@ const (
 	shapePrefix          // text*
 	shapeSuffix          // *text
 	shapeContains        // *text*
+	shapePrefixN         // text followed by n ? (n >= 1): the text and exactly n more characters
 	shapeGeneral
 )
 
@@ -72,6 +75,8 @@ func (p strPattern) shape() (int, string) {
 		return shapeSuffix, p.segs[1].Text
 	case is(ast.Star, ast.Text, ast.Star):
 		return shapeContains, p.segs[1].Text
+	case len(k) >= 2 && k[0] == ast.Text && !slices.ContainsFunc(k[1:], func(s ast.SegKind) bool { return s != ast.Quest }):
+		return shapePrefixN, p.segs[0].Text
 	}
 	return shapeGeneral, ""
 }
@@ -202,6 +207,8 @@ func (t *translator) strPred(x string, p strPattern) string {
 		return "endsWith(" + x + ", " + t.arg(text) + ")"
 	case shapeContains:
 		return "position(" + x + ", " + t.arg(text) + ") > 0"
+	case shapePrefixN: // lengthUTF8 counts characters, as the values are UTF-8
+		return "startsWith(" + x + ", " + t.arg(text) + ") AND lengthUTF8(" + x + ") = " + t.arg(int64(utf8.RuneCountInString(text)+len(p.segs)-1))
 	}
 	return "match(" + x + ", " + t.arg(p.regex()) + ")"
 }
