@@ -48,14 +48,18 @@ func (l Layout) Select(f *lang.Filter, opts QueryOptions) (Query, error) {
 	}
 	// ClickHouse: one row per id (a duplicate not merged away yet). With a limit, the events
 	// are chosen first by (ts, id) alone and their raw bytes read after, for those only: read
-	// with the condition, the bytes of every matching event would be read and sorted.
+	// with the condition, the bytes of every matching event would be read and sorted. On a
+	// Distributed table the subquery runs on each shard over its local table
+	// (distributed_product_mode 'local'): each shard's first events, which the server then
+	// merges, as the copies of an event are on one shard. (GLOBAL IN is several times slower.)
 	dedup := " LIMIT 1 BY " + colID
 	if limit == "" {
 		where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup
 		return where, nil
 	}
 	where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE (" + colTS + ", " + colID + ") IN (SELECT " +
-		colTS + ", " + colID + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup + limit + ")" + order + dedup + limit
+		colTS + ", " + colID + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup + limit + ")" + order + dedup + limit +
+		" SETTINGS distributed_product_mode = 'local'"
 	return where, nil
 }
 
