@@ -10,7 +10,8 @@
 // (1,000,000 by default), each repetition with its Timestamp moved later so that every event
 // is distinct. For each database: the load rate (events/s, through the same loader as
 // katafilter archive, into a fresh table), then for each filter the time of a count and of the
-// first page of 100 events, medians of R runs. The anchor is katafilter eval --count's engine
+// first page of 100 events, medians of R runs, and for PostgreSQL the same again without the
+// layout's index on (ts, id). The anchor is katafilter eval --count's engine
 // (lang/stream over the same events as JSON lines in memory, on all cores), median of R runs.
 // The URLs default to $KATAFILTER_TEST_CLICKHOUSE and $KATAFILTER_TEST_POSTGRES, then to the
 // local servers as .ci/run sets them up; "none" leaves a database out. Every count must equal
@@ -26,6 +27,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/katafilter/katafilter/archive"
@@ -46,7 +48,7 @@ type query struct {
 	filter *lang.Filter
 	evalMs float64
 	count  int64
-	dbs    map[sql.Dialect]*dbFigures
+	dbs    map[string]*dbFigures // by dialect, and dialect+noIndex
 }
 
 // dbFigures are the measures of one filter on one database.
@@ -58,6 +60,7 @@ type dbFigures struct {
 // loadFigure is the load of the events into one database.
 type loadFigure struct {
 	dialect sql.Dialect
+	noIndex bool // measured again without the layout's indexes
 	rate    float64
 	seconds float64
 	stats   archive.LoadStats
@@ -149,7 +152,7 @@ func parseQueries(text []byte) ([]*query, error) {
 		if err := f.Diagnostics.Err(); err != nil {
 			return nil, fmt.Errorf("queries.kfl:%d: %v", e.Line, err)
 		}
-		out = append(out, &query{line: e.Line, text: e.Text, filter: f, dbs: map[sql.Dialect]*dbFigures{}})
+		out = append(out, &query{line: e.Line, text: e.Text, filter: f, dbs: map[string]*dbFigures{}})
 	}
 	return out, nil
 }
@@ -219,6 +222,42 @@ func measureDB(url, table string, events [][]byte, queries []*query, runs int, s
 	if err := db.Optimize(ctx, table); err != nil {
 		return lf, err
 	}
+	if err := measureQueries(ctx, db, table, queries, runs, lf.dialect.String()); err != nil {
+		return lf, err
+	}
+	// The layout's indexes (PostgreSQL's on (ts, id)): the queries again without them.
+	indexes := indexNames(db.Layout(table).CreateStatements())
+	if len(indexes) == 0 {
+		return lf, nil
+	}
+	for _, ix := range indexes {
+		if err := db.Exec(ctx, "DROP INDEX "+ix); err != nil {
+			return lf, err
+		}
+	}
+	if err := measureQueries(ctx, db, table, queries, runs, lf.dialect.String()+noIndex); err != nil {
+		return lf, err
+	}
+	lf.noIndex = true
+	return lf, db.EnsureTable(ctx, table) // the indexes back
+}
+
+// noIndex marks the figures of a database measured without the layout's indexes.
+const noIndex = " without index"
+
+// indexNames returns the names of the indexes that the statements create.
+func indexNames(stmts []string) []string {
+	var out []string
+	for _, st := range stmts {
+		if rest, ok := strings.CutPrefix(st, "CREATE INDEX IF NOT EXISTS "); ok {
+			out = append(out, strings.Fields(rest)[0])
+		}
+	}
+	return out
+}
+
+// measureQueries times the count and the first page of each query, figures kept as key.
+func measureQueries(ctx context.Context, db *archive.DB, table string, queries []*query, runs int, key string) error {
 	for _, q := range queries {
 		f := &dbFigures{}
 		var counts, pages []float64
@@ -227,20 +266,20 @@ func measureDB(url, table string, events [][]byte, queries []*query, runs int, s
 			c, err := db.Count(ctx, table, archive.Query{Filter: q.filter})
 			counts = append(counts, ms(time.Since(t0)))
 			if err != nil {
-				return lf, fmt.Errorf("line %d: %v", q.line, err)
+				return fmt.Errorf("line %d: %v", q.line, err)
 			}
 			f.count = c
 			t0 = time.Now()
 			_, err = db.Hunt(ctx, table, archive.Query{Filter: q.filter, Limit: 100}, func([]byte) error { return nil })
 			pages = append(pages, ms(time.Since(t0)))
 			if err != nil {
-				return lf, fmt.Errorf("line %d: %v", q.line, err)
+				return fmt.Errorf("line %d: %v", q.line, err)
 			}
 		}
 		f.countMs, f.pageMs = median(counts), median(pages)
-		q.dbs[lf.dialect] = f
+		q.dbs[key] = f
 	}
-	return lf, nil
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -23,16 +23,22 @@ func printTables(w io.Writer, n int, source string, runs int, took time.Duration
 	}
 	fmt.Fprintln(w)
 	head := []string{"line", "filter", "matches", "eval --count ms"}
+	var keys []string
 	for _, l := range loads {
 		name := dialectNames[l.dialect]
 		head = append(head, "**"+name+" count ms**", name+" first 100 ms", "eval ÷ "+name)
+		keys = append(keys, l.dialect.String())
+		if l.noIndex {
+			head = append(head, name+noIndex+" count ms", name+noIndex+" first 100 ms", "eval ÷ "+name+noIndex)
+			keys = append(keys, l.dialect.String()+noIndex)
+		}
 	}
 	fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
 	fmt.Fprintln(w, strings.Repeat("|---", len(head))+"|")
 	for _, q := range queries {
 		row := []string{fmt.Sprint(q.line), "`" + strings.ReplaceAll(q.text, "|", `\|`) + "`", fmt.Sprint(q.count), fmt.Sprintf("%.0f", q.evalMs)}
-		for _, l := range loads {
-			f := q.dbs[l.dialect]
+		for _, k := range keys {
+			f := q.dbs[k]
 			if f == nil {
 				row = append(row, "", "", "")
 				continue
