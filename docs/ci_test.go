@@ -45,3 +45,36 @@ func TestReadmeDescribesCI(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeSetUp checks that README.md's "Set up" section gives a fresh machine exactly two
+// commands: the REPL against the built-in server, and the tests, as .ci/run runs them.
+func TestReadmeSetUp(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "\n## Set up\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Set up" section`)
+	}
+	section, _, _ := strings.Cut(rest, "\n## ")
+	blocks, err := parseBlocks(section)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range blocks {
+		got = append(got, strings.TrimSpace(b.text))
+	}
+	want := []string{"go run ./cmd/katafilter repl", "go test ./..."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("README.md's set-up commands are %q, want exactly %q", got, want)
+	}
+	run, err := os.ReadFile("../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^go test \./\.\.\.$`).Match(run) {
+		t.Error(".ci/run does not run README's test command, go test ./...")
+	}
+}
