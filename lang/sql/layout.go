@@ -39,13 +39,19 @@ type typedField struct {
 	twin string
 }
 
+// fieldKey finds a typed field: its path and the kind of its values.
+type fieldKey struct {
+	path string
+	kind kind
+}
+
 // The typed fields: every field of the built-in schema, by path. They are the same for every
 // layout, so that a table written by one program is read by another.
 var typedFields = sync.OnceValue(func() (t struct {
 	list   []typedField
-	byPath map[string]map[kind]int
+	byPath map[fieldKey]int
 }) {
-	t.byPath = map[string]map[kind]int{}
+	t.byPath = map[fieldKey]int{}
 	used := map[string]bool{}
 	for _, f := range schema.Default().Fields() {
 		var k kind
@@ -58,10 +64,7 @@ var typedFields = sync.OnceValue(func() (t struct {
 			continue
 		}
 		path := strings.Join(f.Path, ".")
-		if t.byPath[path] == nil {
-			t.byPath[path] = map[kind]int{}
-		}
-		if _, dup := t.byPath[path][k]; dup {
+		if _, dup := t.byPath[fieldKey{path, k}]; dup {
 			continue
 		}
 		base := strings.Join(f.Path, "_")
@@ -76,7 +79,7 @@ var typedFields = sync.OnceValue(func() (t struct {
 		} else {
 			tf.col, tf.twin = "n_"+name, "a_"+name
 		}
-		t.byPath[path][k] = len(t.list)
+		t.byPath[fieldKey{path, k}] = len(t.list)
 		t.list = append(t.list, tf)
 	}
 	return t
@@ -85,7 +88,7 @@ var typedFields = sync.OnceValue(func() (t struct {
 // typed returns the typed field of path for values of kind k.
 func typed(path string, k kind) (typedField, bool) {
 	t := typedFields()
-	i, ok := t.byPath[path][k]
+	i, ok := t.byPath[fieldKey{path, k}]
 	if !ok {
 		return typedField{}, false
 	}

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/katafilter/katafilter/lang/eval"
 )
@@ -51,17 +53,16 @@ func (l Layout) Row(raw []byte) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	id, err := sc.id(raw)
+	if err != nil {
 		return Row{}, err
 	}
-	sum := sha256.Sum256(compact.Bytes())
-	r := Row{ID: hex.EncodeToString(sum[:16])}
-
-	var leaves []leaf
-	flatten(v, nil, &leaves)
+	r := Row{ID: id}
+	sc.leaves = flatten(v, "", sc.leaves[:0])
 	nts := 0
-	for _, lf := range leaves {
+	for _, lf := range sc.leaves {
 		if lf.path == "Timestamp" && lf.kind == kindNumber {
 			nts++
 			if lf.adj == 0 {
@@ -75,28 +76,103 @@ func (l Layout) Row(raw []byte) (Row, error) {
 	if nts != 1 {
 		r.Timestamp = 0 // none, or several: no time
 	}
-	r.Values = l.values(r, raw, leaves)
+	r.Values = l.values(r, raw, sc)
 	return r, nil
 }
 
-// values lays the leaves out in columns.
-func (l Layout) values(r Row, raw []byte, leaves []leaf) []any {
+// scratch is the memory Row works in and leaves behind: nothing of it is in the row.
+type scratch struct {
+	compact bytes.Buffer
+	leaves  []leaf
+	field   []int32 // the typed field of each leaf, or -1
+	count   []int32 // the number of leaves of each typed field
+	end     []int32 // where the values of each typed field end in their backing array
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// release empties sc (dropping its references to the event's strings) and returns it to the pool.
+func (sc *scratch) release() {
+	clear(sc.leaves)
+	sc.leaves = sc.leaves[:0]
+	scratchPool.Put(sc)
+}
+
+// id is the identity of the event raw (see [Row.ID]).
+func (sc *scratch) id(raw []byte) (string, error) {
+	sc.compact.Reset()
+	if err := json.Compact(&sc.compact, raw); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(sc.compact.Bytes())
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// The values of the empty array columns on ClickHouse, made once: most of the columns are
+// empty in any event, and making an `any` of a slice allocates.
+var (
+	noStrings any = []string{}
+	noInt64s  any = []int64{}
+	noInt8s   any = []int8{}
+	noUint8s  any = []uint8{}
+)
+
+// values lays the leaves out in columns. The values of all typed fields of one kind share one
+// backing array, each column a full slice of it.
+func (l Layout) values(r Row, raw []byte, sc *scratch) []any {
 	pg := l.Dialect == Postgres
 	t := typedFields()
-	strs := make([][]string, len(t.list))
-	nums := make([][]int64, len(t.list))
-	adjs := make([][]int8, len(t.list))
-	var gsp, gs, gnp, gbp []string
-	var gn []int64
-	var gna []int8
-	var gb []bool
-	for _, lf := range leaves {
-		if f, ok := t.byPath[lf.path][lf.kind]; ok {
+	n := len(t.list)
+	sc.field = slices.Grow(sc.field[:0], len(sc.leaves))[:len(sc.leaves)]
+	sc.count = slices.Grow(sc.count[:0], n)[:n]
+	sc.end = slices.Grow(sc.end[:0], n)[:n]
+	clear(sc.count)
+	var nstr, nnum, gstr, gnum, gbool int
+	for i, lf := range sc.leaves {
+		f, ok := t.byPath[fieldKey{lf.path, lf.kind}]
+		switch {
+		case ok:
+			sc.count[f]++
 			if lf.kind == kindString {
-				strs[f] = append(strs[f], lf.s)
+				nstr++
 			} else {
-				nums[f] = append(nums[f], lf.n)
-				adjs[f] = append(adjs[f], lf.adj)
+				nnum++
+			}
+		case lf.kind == kindString:
+			f = -1
+			gstr++
+		case lf.kind == kindNumber:
+			f = -1
+			gnum++
+		default:
+			f = -1
+			gbool++
+		}
+		sc.field[i] = int32(f)
+	}
+	// Where each typed field's values begin, then, after placing them, end.
+	var soff, noff int32
+	for i, f := range t.list {
+		if f.kind == kindString {
+			sc.end[i], soff = soff, soff+sc.count[i]
+		} else {
+			sc.end[i], noff = noff, noff+sc.count[i]
+		}
+	}
+	strs := make([]string, nstr)
+	nums := make([]int64, nnum)
+	adjs := make([]int8, nnum)
+	gsp, gs := make([]string, 0, gstr), make([]string, 0, gstr)
+	gnp, gn, gna := make([]string, 0, gnum), make([]int64, 0, gnum), make([]int8, 0, gnum)
+	gbp, gb := make([]string, 0, gbool), make([]bool, 0, gbool)
+	for i, lf := range sc.leaves {
+		if f := sc.field[i]; f >= 0 {
+			at := sc.end[f]
+			sc.end[f]++
+			if lf.kind == kindString {
+				strs[at] = lf.s
+			} else {
+				nums[at], adjs[at] = lf.n, lf.adj
 			}
 			continue
 		}
@@ -109,33 +185,45 @@ func (l Layout) values(r Row, raw []byte, leaves []leaf) []any {
 			gbp, gb = append(gbp, lf.path), append(gb, lf.b)
 		}
 	}
-	vals := make([]any, 0, 3+2*len(t.list)+8)
+	var wide []int16 // PostgreSQL has no one-byte integer: the adjustments as smallint
+	if pg {
+		wide = make([]int16, nnum+gnum)
+	}
+	adj := func(a []int8) any {
+		if !pg {
+			return array(pg, a, noInt8s)
+		}
+		w := wide[:len(a):len(a)]
+		wide = wide[len(a):]
+		for i, x := range a {
+			w[i] = int16(x)
+		}
+		return array(pg, w, nil)
+	}
+	vals := make([]any, 0, 3+2*n+8)
 	vals = append(vals, r.ID, r.Timestamp)
 	if pg {
 		vals = append(vals, raw)
 	} else {
 		vals = append(vals, string(raw))
 	}
-	adj := func(a []int8) any {
-		if !pg {
-			return array(pg, a)
-		}
-		w := make([]int16, len(a))
-		for i, x := range a {
-			w[i] = int16(x)
-		}
-		return array(pg, w)
-	}
 	for i, f := range t.list {
+		hi := sc.end[i]
+		lo := hi - sc.count[i]
 		if f.kind == kindString {
-			vals = append(vals, array(pg, strs[i]), array(pg, foldAll(strs[i])))
+			s := strs[lo:hi:hi]
+			vals = append(vals, array(pg, s, noStrings), array(pg, foldAll(s), noStrings))
 		} else {
-			vals = append(vals, array(pg, nums[i]), adj(adjs[i]))
+			vals = append(vals, array(pg, nums[lo:hi:hi], noInt64s), adj(adjs[lo:hi:hi]))
 		}
 	}
-	vals = append(vals, array(pg, gsp), array(pg, gs), array(pg, foldAll(gs)), array(pg, gnp), array(pg, gn), adj(gna), array(pg, gbp))
+	vals = append(vals, array(pg, gsp, noStrings), array(pg, gs, noStrings), array(pg, foldAll(gs), noStrings),
+		array(pg, gnp, noStrings), array(pg, gn, noInt64s), adj(gna), array(pg, gbp, noStrings))
 	if pg {
-		return append(vals, array(pg, gb))
+		return append(vals, array(pg, gb, nil))
+	}
+	if len(gb) == 0 {
+		return append(vals, noUint8s)
 	}
 	u := make([]uint8, len(gb))
 	for i, b := range gb {
@@ -146,59 +234,73 @@ func (l Layout) values(r Row, raw []byte, leaves []leaf) []any {
 	return append(vals, u)
 }
 
-// array is the value of an array column: on ClickHouse the slice, never nil (which would be
-// NULL to the driver); on PostgreSQL nil (NULL) for an empty one, which costs a bit of the
-// row's null bitmap where an empty array costs 16 bytes, in each of some 200 columns.
-func array[T any](pg bool, s []T) any {
-	if pg && len(s) == 0 {
+// array is the value of an array column: on PostgreSQL nil (NULL) for an empty one, which
+// costs a bit of the row's null bitmap where an empty array costs 16 bytes, in each of some
+// 200 columns; on ClickHouse the slice, or empty, the shared empty slice of its type (never
+// nil, which would be NULL to the driver).
+func array[T any](pg bool, s []T, empty any) any {
+	if len(s) > 0 {
+		return s
+	}
+	if pg {
 		return nil
 	}
-	if s == nil {
-		return []T{}
+	return empty
+}
+
+// foldAll returns the folded strings of s ([Fold]): s itself when folding changes none.
+func foldAll(s []string) []string {
+	for i, x := range s {
+		if f := Fold(x); f != x {
+			out := make([]string, len(s))
+			copy(out, s[:i])
+			out[i] = f
+			for j := i + 1; j < len(s); j++ {
+				out[j] = Fold(s[j])
+			}
+			return out
+		}
 	}
 	return s
 }
 
-func foldAll(s []string) []string {
-	f := make([]string, len(s))
-	for i, x := range s {
-		f[i] = Fold(x)
-	}
-	return f
-}
-
-// flatten appends the scalar values of v with their paths, walking objects by key and arrays
-// element by element, as the evaluator walks a path (docs/language.md: arrays are
-// transparent at any step). JSON null holds no value. A value whose path has a key no filter
-// can name (filters name keys of letters, digits and _) is left out, as is a value at the
-// top level, which no path reaches.
-func flatten(v any, path []string, out *[]leaf) {
+// flatten appends the scalar values of v with their paths (keys joined by '.', path being
+// v's) to out, walking objects by key and arrays element by element, as the evaluator walks
+// a path (docs/language.md: arrays are transparent at any step). JSON null holds no value.
+// A value whose path has a key no filter can name (filters name keys of letters, digits and
+// _) is left out, as is a value at the top level, which no path reaches.
+func flatten(v any, path string, out []leaf) []leaf {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			flatten(e, path, out)
+			out = flatten(e, path, out)
 		}
 	case map[string]any:
 		for k, e := range x {
 			if !nameable(k) {
 				continue
 			}
-			flatten(e, append(path, k), out)
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			out = flatten(e, p, out)
 		}
 	case string:
-		if len(path) > 0 {
-			*out = append(*out, leaf{path: strings.Join(path, "."), kind: kindString, s: x})
+		if path != "" {
+			out = append(out, leaf{path: path, kind: kindString, s: x})
 		}
 	case bool:
-		if len(path) > 0 {
-			*out = append(*out, leaf{path: strings.Join(path, "."), kind: kindBool, b: x})
+		if path != "" {
+			out = append(out, leaf{path: path, kind: kindBool, b: x})
 		}
 	case json.Number:
-		if len(path) > 0 {
+		if path != "" {
 			n, adj := number(string(x))
-			*out = append(*out, leaf{path: strings.Join(path, "."), kind: kindNumber, n: n, adj: adj})
+			out = append(out, leaf{path: path, kind: kindNumber, n: n, adj: adj})
 		}
 	}
+	return out
 }
 
 // nameable reports whether a filter can name key: letters, digits and _, at least one.

@@ -63,6 +63,25 @@ func TestRow(t *testing.T) {
 	if got := col(a, "s_FileName"); !slices.Equal(got.([]string), []string{"a", "b"}) {
 		t.Errorf("s_FileName = %v", got)
 	}
+	if got := col(a, "f_FileName"); !slices.Equal(got.([]string), []string{"A", "B"}) {
+		t.Errorf("f_FileName = %v", got)
+	}
+	if got, ok := col(a, colStrPath).([]string); !ok || got == nil || len(got) != 0 {
+		t.Errorf("empty %s on ClickHouse = %#v, want []string{}", colStrPath, col(a, colStrPath))
+	}
+	p, err := (Layout{Dialect: Postgres}).Row([]byte(`{"FileName":["A","b"],"X":1.5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := col(p, colStrPath); got != nil {
+		t.Errorf("empty %s on PostgreSQL = %#v, want nil", colStrPath, got)
+	}
+	if got := col(p, "f_FileName"); !slices.Equal(got.([]string), []string{"A", "B"}) {
+		t.Errorf("f_FileName = %v", got)
+	}
+	if got := col(p, colNumAdj); !slices.Equal(got.([]int16), []int16{1}) {
+		t.Errorf("%s = %#v", colNumAdj, got)
+	}
 	if got := col(a, colBoolPath); !slices.Equal(got.([]string), []string{"X.Y"}) {
 		t.Errorf("%s = %v", colBoolPath, got)
 	}
