@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/eval"
@@ -16,15 +18,17 @@ func init() {
 	register(&command{name: "diff", summary: "how a changed filter's matches relate to the old one's (broader, narrower...)", run: runDiff})
 }
 
-const diffSynopsis = `diff [--format text|json|markdown] [--events FILE] [--schema FILE] [--ignore-case]
-                 [--allow-unknown-fields] (-e OLD -e NEW | OLD.kfl NEW.kfl)
+const diffSynopsis = `diff [--format text|json|markdown] [--events FILE | --db URL [--table NAME]]
+                 [--schema FILE] [--ignore-case] [--allow-unknown-fields] (-e OLD -e NEW | OLD.kfl NEW.kfl)
 
 Diff decides, from the two filters alone, whether NEW is equivalent to OLD, broader (it
 matches every event OLD matches, and more), narrower, or incomparable, and shows a witness:
 a small event that one matches and the other does not, confirmed by the evaluator. It never
 claims a relation it has not proved; past its bounds it says "unknown". Each file holds one
 filter. With --events, it also counts the events of FILE (JSON lines, "-" for standard
-input) that each matches.
+input) that each matches; with --db, it counts them in an archive of ClickHouse or PostgreSQL
+(see "katafilter hunt --help" for the URL), where the database counts each side and each
+difference.
 
 --format markdown writes a comment for a pull request.
 
@@ -50,9 +54,10 @@ type diffSide struct {
 	Why     string       `json:"why,omitempty"`
 }
 
-// eventCounts is how many events of a file each filter matches.
+// eventCounts is how many events of a file, or of an archive's table, each filter matches.
 type eventCounts struct {
-	File    string `json:"file"`
+	File    string `json:"file,omitempty"`
+	Archive string `json:"archive,omitempty"` // the database URL without its password, and the table`
 	Total   int    `json:"total"`
 	Old     int    `json:"old"`
 	New     int    `json:"new"`
@@ -66,6 +71,7 @@ func runDiff(env *cmdEnv, args []string) int {
 	fs.Var(&exprs, "e", "a `filter`: give -e twice, OLD then NEW")
 	format := fs.String("format", "text", "output `format`: text, json or markdown")
 	events := fs.String("events", "", "count the matches of each filter among the events of this JSON-lines `file`")
+	af := addArchiveFlags(fs, "db", "count the matches of each filter in this archive: a database `URL` (clickhouse://... or postgres://...)")
 	lf := addLangFlags(fs, true)
 	files, code, ok := parseArgs(env, fs, args)
 	if !ok {
@@ -78,6 +84,14 @@ func runDiff(env *cmdEnv, args []string) int {
 	}
 	if !(len(exprs) == 2 && len(files) == 0 || len(exprs) == 0 && len(files) == 2) {
 		return usageError(env, "diff", "give -e OLD -e NEW, or two files OLD.kfl NEW.kfl")
+	}
+	if af.db != "" {
+		if *events != "" {
+			return usageError(env, "diff", "give --events FILE or --db URL, not both")
+		}
+		if code, ok := af.check(env, "diff"); !ok {
+			return code
+		}
 	}
 	cfg, err := lf.config()
 	if err != nil {
@@ -130,6 +144,14 @@ func runDiff(env *cmdEnv, args []string) int {
 		}
 		rep.Events = c
 	}
+	if af.db != "" {
+		c, err := countArchive(env, af, texts, cfg)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "katafilter diff: %v\n", err)
+			return 1
+		}
+		rep.Events = c
+	}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(env.stdout)
@@ -149,6 +171,44 @@ func runDiff(env *cmdEnv, args []string) int {
 		return 0
 	}
 	return 1
+}
+
+// countArchive counts, in the archive's table, the events each filter matches and those that
+// only one of them matches: the database counts OLD, NEW, (OLD) AND NOT (NEW) and the reverse.
+func countArchive(env *cmdEnv, af *archiveFlags, texts []string, cfg lang.Config) (*eventCounts, error) {
+	ctx := context.Background()
+	db, err := af.open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	old, nu := "("+texts[0]+")", "("+texts[1]+")"
+	c := &eventCounts{Archive: db.String() + " table " + af.table}
+	for _, q := range []struct {
+		filter string
+		n      *int
+	}{{old, &c.Old}, {nu, &c.New}, {old + " AND NOT " + nu, &c.OnlyOld}, {nu + " AND NOT " + old, &c.OnlyNew}} {
+		f := lang.Analyze(q.filter, cfg)
+		if err := f.Diagnostics.Err(); err != nil {
+			return nil, err
+		}
+		n, err := db.Count(ctx, af.table, archive.Query{Filter: f, IgnoreCase: cfg.IgnoreCase})
+		if err != nil {
+			return nil, err
+		}
+		*q.n = int(n)
+	}
+	total, err := db.Total(ctx, af.table)
+	c.Total = int(total)
+	return c, err
+}
+
+// where names what the events were counted in.
+func (c *eventCounts) where() string {
+	if c.Archive != "" {
+		return c.Archive
+	}
+	return c.File
 }
 
 // countEvents counts the events of the file arg that each filter matches.
@@ -206,7 +266,7 @@ func writeDiffText(w io.Writer, rep diffReport) error {
 	}
 	if c := rep.Events; c != nil {
 		fmt.Fprintf(&b, "  events in %s: OLD matches %d, NEW matches %d of %d; %d only by OLD, %d only by NEW\n",
-			c.File, c.Old, c.New, c.Total, c.OnlyOld, c.OnlyNew)
+			c.where(), c.Old, c.New, c.Total, c.OnlyOld, c.OnlyNew)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -230,7 +290,7 @@ func writeDiffMarkdown(w io.Writer, rep diffReport) error {
 	}
 	if c := rep.Events; c != nil {
 		fmt.Fprintf(&b, "\n| events | OLD matches | NEW matches | only OLD | only NEW |\n| --- | --- | --- | --- | --- |\n| %d in %s | %d | %d | %d | %d |\n",
-			c.Total, mdCode(c.File), c.Old, c.New, c.OnlyOld, c.OnlyNew)
+			c.Total, mdCode(c.where()), c.Old, c.New, c.OnlyOld, c.OnlyNew)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
