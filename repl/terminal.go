@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/term"
 )
 
 // Prompts of the terminal front end.
@@ -62,6 +63,7 @@ func RunTerminal(ctx context.Context, s *Session, opt TerminalOptions) error {
 		Stdin:                  opt.Stdin,
 		Stdout:                 opt.Stdout,
 		Stderr:                 opt.Stderr,
+		FuncGetWidth:           screenWidth(opt.Stdout, opt.Stderr, opt.Stdin, os.Stdout, os.Stderr, os.Stdin),
 	}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
@@ -266,4 +268,25 @@ func commonPrefixFold(a, b string) string {
 		i++
 	}
 	return string(ra[:i])
+}
+
+// defaultWidth is the width assumed when no stream is a terminal whose size can be read.
+const defaultWidth = 80
+
+// screenWidth returns a function that reports the width of the first of streams that is a
+// terminal, read at each call so that a resized window is followed, and [defaultWidth] when
+// none is. readline reads only standard output's and error's widths and gets -1 when both are
+// piped (katafilter repl 2>&1 | tee log): with that width it counts negative lines and panics
+// when it lists completions.
+func screenWidth(streams ...any) func() int {
+	return func() int {
+		for _, s := range streams {
+			if f, ok := s.(*os.File); ok && f != nil {
+				if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+					return w
+				}
+			}
+		}
+		return defaultWidth
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,6 +117,43 @@ func TestReplTerminal(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) { testTerminalEmbedded(t, bin) })
 	t.Run("color", func(t *testing.T) { testTerminalColor(t, bin) })
 	t.Run("signals", func(t *testing.T) { testSignalsCleanUp(t, bin) })
+	t.Run("output piped", func(t *testing.T) { testTerminalOutputPiped(t, bin) })
+}
+
+// testTerminalOutputPiped types on a terminal while the output goes to a pipe (katafilter
+// repl 2>&1 | tee log): Tab lists several candidates, which readline used to do with a width
+// of -1 and a panic, and Ctrl-D leaves cleanly.
+func testTerminalOutputPiped(t *testing.T, bin string) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	var out bytes.Buffer
+	cmd := exec.Command(bin, "repl", "--timeout", "1s", "--generate", "5")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=xterm", "KATAFILTER_HISTORY=none")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, ptmx) // the echo of what is typed
+	time.Sleep(3 * time.Second)  // the embedded server starts; typed-ahead keys wait for readline
+	io.WriteString(ptmx, "Event\t")
+	time.Sleep(time.Second)
+	io.WriteString(ptmx, "\x15\x04") // Ctrl-U, Ctrl-D
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		err = <-done
+	}
+	if err != nil || strings.Contains(out.String(), "panic") || !strings.Contains(out.String(), "EventData.Data.ProcessName.value") {
+		t.Errorf("repl with its output piped: %v\n%s", err, out.String())
+	}
 }
 
 // testTerminalEmbedded runs the REPL with the default embedded server: the banner, Tab
