@@ -19,9 +19,9 @@ func ExampleTranslate() {
 	inline, _ := q.Inline()
 	fmt.Println(inline)
 	// Output:
-	// ((has(s_EventType, ?) AND arrayExists(x -> position(x, ?) > 0, s_FileName)) AND arrayExists((n, a) -> (n > ? OR n = ? AND a > 0), n_FileSize, a_FileSize))
+	// (has(s_EventType, ?) AND arrayExists(x -> position(x, ?) > 0, s_FileName) AND arrayExists((n, a) -> (n > ? OR n = ? AND a > 0), n_FileSize, a_FileSize))
 	// process powershell 1000 1000
-	// ((has(s_EventType, 'process') AND arrayExists(x -> position(x, 'powershell') > 0, s_FileName)) AND arrayExists((n, a) -> (n > 1000 OR n = 1000 AND a > 0), n_FileSize, a_FileSize))
+	// (has(s_EventType, 'process') AND arrayExists(x -> position(x, 'powershell') > 0, s_FileName) AND arrayExists((n, a) -> (n > 1000 OR n = 1000 AND a > 0), n_FileSize, a_FileSize))
 }
 
 func ExampleLayout_Count() {

@@ -144,19 +144,22 @@ func (t *translator) expr(x ast.Expr) (string, error) {
 		}
 		return "NOT " + s, nil
 	case *ast.Binary:
-		a, err := t.expr(x.X)
-		if err != nil {
-			return "", err
-		}
-		b, err := t.expr(x.Y)
-		if err != nil {
-			return "", err
+		// A chain of one operator is written flat, (a AND b AND c), not nested two by two:
+		// the engines parse a flat chain as one list, while a nested one is as deep as the
+		// chain is long (3,000 ANDs nested overflowed ClickHouse 18.16's parser, server and all).
+		parts := make([]string, 0, 2)
+		for _, o := range ast.AppendOperands(nil, x, x.Op) {
+			s, err := t.expr(o)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, s)
 		}
 		op := " OR "
 		if x.Op == ast.And {
 			op = " AND "
 		}
-		return "(" + a + op + b + ")", nil
+		return "(" + strings.Join(parts, op) + ")", nil
 	case *ast.Compare:
 		if x.Op == ast.Ne {
 			s, err := t.atom(x.Field, ast.Eq, []*ast.Literal{x.Value}, x)
