@@ -2,9 +2,13 @@ package archive
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/katafilter/katafilter/lang/sql"
@@ -28,10 +32,8 @@ func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int6
 			return 0, db.wrap(err)
 		}
 		defer b.Close()
-		for i := range rows[0] {
-			if err := b.Column(i).Append(column(rows, i)); err != nil {
-				return 0, db.wrap(err)
-			}
+		if err := appendColumns(b, rows); err != nil {
+			return 0, db.wrap(err)
 		}
 		return -1, db.wrap(b.Send())
 	}
@@ -89,6 +91,28 @@ func (db *DB) query(ctx context.Context, sql string, args []any, dest []any, vis
 		}
 	}
 	return db.wrap(rows.Err())
+}
+
+// appendColumns appends the rows to the batch column by column, the columns shared out among
+// the cores (the driver converts each value of an array column through reflection, and the
+// columns are independent of each other).
+func appendColumns(b driver.Batch, rows [][]any) error {
+	cols := make([]driver.BatchColumn, len(rows[0]))
+	for i := range cols {
+		cols[i] = b.Column(i)
+	}
+	errs := make([]error, len(cols))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(cols); i += workers {
+				errs[i] = cols[i].Append(column(rows, i))
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // column gathers column i of rows into one slice of its type, for a columnar append (much
