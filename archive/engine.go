@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -37,12 +36,8 @@ func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int6
 		}
 		return -1, db.wrap(b.Send())
 	}
-	// The layout's columns are unquoted in its SQL, so PostgreSQL folds them to lower case;
-	// COPY quotes the names it is given.
-	columns := layout.Columns()
-	for i, c := range columns {
-		columns[i] = strings.ToLower(c)
-	}
+	// COPY quotes the names it is given: the names as PostgreSQL keeps them.
+	columns := layout.StoredColumns()
 	var stored int64
 	err := pgx.BeginFunc(ctx, db.pg, func(tx pgx.Tx) error {
 		const tmp = "kf_load"
@@ -52,8 +47,7 @@ func (db *DB) insert(ctx context.Context, layout sql.Layout, rows [][]any) (int6
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, columns, pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		cols := strings.Join(columns, ", ")
-		tag, err := tx.Exec(ctx, "INSERT INTO "+layout.Name()+" ("+cols+") SELECT "+cols+" FROM "+tmp+" ON CONFLICT DO NOTHING")
+		tag, err := tx.Exec(ctx, layout.InsertFrom(tmp))
 		stored = tag.RowsAffected()
 		return err
 	})

@@ -102,11 +102,8 @@ func (db *DB) Total(ctx context.Context, table string) (int64, error) {
 	if err := CheckTableName(table); err != nil {
 		return 0, err
 	}
-	agg := "count(*)"
-	if db.ch != nil {
-		agg = "uniqExact(id)" // a duplicate not merged away yet counts once, as in Layout.Count
-	}
-	return db.count(ctx, "SELECT "+agg+" FROM "+db.Layout(table).Name(), nil)
+	q := db.Layout(table).CountAll()
+	return db.count(ctx, q.SQL, q.Args)
 }
 
 // Optimize prepares the table for queries after a large load: ClickHouse merges its parts

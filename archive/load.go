@@ -153,10 +153,10 @@ func (l *Loader) absent(ctx context.Context, rows []sql.Row) ([]sql.Row, error) 
 	}
 	present := map[string]bool{}
 	var id string
-	q := "SELECT id FROM " + l.layout.Name() + " WHERE ts >= ? AND ts <= ? AND id IN (SELECT arrayJoin(?))"
+	q := l.layout.Present(ids, lo, hi)
 	// The ids are written into the query: let it be longer than the default 256 KiB.
 	qctx := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_query_size": 64 << 20}))
-	err := l.db.query(qctx, q, []any{lo, hi, ids}, []any{&id}, func() error {
+	err := l.db.query(qctx, q.SQL, q.Args, []any{&id}, func() error {
 		present[id] = true
 		return nil
 	})

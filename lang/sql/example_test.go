@@ -37,3 +37,29 @@ func ExampleLayout_Count() {
 	// SELECT count(*) FROM "events" WHERE coalesce(cardinality(s_UserName) > 0 AND s_UserName[1] LIKE $1 ESCAPE '\' OR cardinality(s_UserName) > 1 AND EXISTS (SELECT 1 FROM unnest(s_UserName) AS u(x) WHERE x LIKE $2 ESCAPE '\'), FALSE)
 	// ["CORP\\\\%" "CORP\\\\%"]
 }
+
+func ExampleLayout_Present() {
+	for _, d := range []sql.Dialect{sql.ClickHouse, sql.Postgres} {
+		q := sql.Layout{Dialect: d}.Present([]string{"5f1c", "a07e"}, 100, 200)
+		inline, _ := q.Inline()
+		fmt.Println(inline)
+	}
+	// Output:
+	// SELECT id FROM `events` WHERE ts >= 100 AND ts <= 200 AND id IN (SELECT arrayJoin(['5f1c', 'a07e']))
+	// SELECT id FROM "events" WHERE ts >= 100 AND ts <= 200 AND id = ANY(ARRAY['5f1c', 'a07e'])
+}
+
+func ExampleLayout_CountAll() {
+	fmt.Println(sql.Layout{Dialect: sql.ClickHouse}.CountAll().SQL)
+	fmt.Println(sql.Layout{Dialect: sql.Postgres}.CountAll().SQL)
+	// Output:
+	// SELECT uniqExact(id) FROM `events`
+	// SELECT count(*) FROM "events"
+}
+
+func ExampleLayout_InsertFrom() {
+	s := sql.Layout{Dialect: sql.Postgres}.InsertFrom("kf_load")
+	fmt.Println(s[:58], "...", s[len(s)-59:])
+	// Output:
+	// INSERT INTO "events" (id, ts, raw, s_hostname, f_hostname, ... g_na, g_bpath, g_b FROM kf_load ON CONFLICT (id) DO NOTHING
+}

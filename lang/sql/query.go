@@ -71,11 +71,7 @@ func (l Layout) Count(f *lang.Filter, opts QueryOptions) (Query, error) {
 	if err != nil {
 		return Query{}, err
 	}
-	agg := "count(*)"
-	if l.Dialect == ClickHouse {
-		agg = "uniqExact(" + colID + ")" // a duplicate not merged away yet counts once
-	}
-	where.SQL = "SELECT " + agg + " FROM " + l.Name() + " WHERE " + where.SQL
+	where.SQL = "SELECT " + l.countAggregate() + " FROM " + l.Name() + " WHERE " + where.SQL
 	return where, nil
 }
 
