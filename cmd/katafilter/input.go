@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/lang/kfl"
@@ -138,4 +140,19 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// checkListenAddr reports what is wrong with a --listen address before anything listens on
+// it: a host and a port, the port a number from 0 (any free port) to 65535. That is a usage
+// error; an address of the right form that cannot be listened on (in use, not this machine's)
+// is a failure found when listening.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n > 65535 {
+		return fmt.Errorf("the port %q is not a number from 0 to 65535", port)
+	}
+	return nil
 }

@@ -60,10 +60,10 @@ func runLSP(env *cmdEnv, args []string) int {
 
 // serveLSPTCP serves one session per connection on a loopback address until interrupted.
 func serveLSPTCP(env *cmdEnv, addr string, opts lsp.Options) int {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
+	if err := checkListenAddr(addr); err != nil {
 		return usageError(env, "lsp", "--listen %s: %v", addr, err)
 	}
+	host, _, _ := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return usageError(env, "lsp", "--listen %s: the language server listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
 	}

@@ -56,6 +56,9 @@ func runServe(env *cmdEnv, args []string) int {
 		fmt.Fprintln(env.stderr, "katafilter serve: --state-dir is required")
 		return 2
 	}
+	if err := checkListenAddr(*listen); err != nil {
+		return usageError(env, "serve", "--listen %s: %v", *listen, err)
+	}
 	if *logFormat != "text" && *logFormat != "json" {
 		fmt.Fprintf(env.stderr, "katafilter serve: --log-format must be text or json, not %q\n", *logFormat)
 		return 2

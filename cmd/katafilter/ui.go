@@ -47,6 +47,9 @@ func runUI(env *cmdEnv, args []string) int {
 	if *maxEvents < 1 {
 		return usageError(env, "ui", "--max must be positive")
 	}
+	if err := checkListenAddr(*listen); err != nil {
+		return usageError(env, "ui", "--listen %s: %v", *listen, err)
+	}
 	loopback := ui.IsLoopback(*listen)
 	if !loopback && !*remote {
 		return usageError(env, "ui", "--listen %s is not a loopback address: add --allow-remote (every request then needs the token printed at start)", *listen)
