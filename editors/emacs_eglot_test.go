@@ -2,7 +2,6 @@ package editors
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,9 +27,7 @@ func TestEmacsEglot(t *testing.T) {
 		testenv.Missing(t, "Eglot is not available to Emacs (Debian: apt-get install elpa-eglot): %s", probe)
 	}
 	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "katafilter"), "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testenv.BuildKatafilter(t, bin)
 	file := filepath.Join(dir, "a.kfl")
 	if err := os.WriteFile(file, []byte("# rules\nEventType == 'proces' AND filename == 'x'\n"), 0o644); err != nil {
 		t.Fatal(err)

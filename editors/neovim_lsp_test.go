@@ -2,7 +2,6 @@ package editors
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -24,9 +23,7 @@ func TestNeovimLanguageServer(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "katafilter"), "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testenv.BuildKatafilter(t, bin)
 	first := filepath.Join(dir, "a.kfl")
 	second := filepath.Join(dir, "b.kfl")
 	if err := os.WriteFile(first, []byte("# rules\nUserName == 'Иван' AND EventType == 'proces'\n"), 0o644); err != nil {

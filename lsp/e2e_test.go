@@ -3,14 +3,12 @@ package lsp_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,44 +18,15 @@ import (
 	"github.com/katafilter/katafilter/internal/testenv"
 )
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveKatafilter()
 	os.Exit(code)
-}
-
-// buildBinary builds the katafilter command once for the tests that run it.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "katafilter-lsp-test")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "katafilter")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
 }
 
 // TestListenTCP runs "katafilter lsp --listen 127.0.0.1:0" and holds a session over TCP.
 func TestListenTCP(t *testing.T) {
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	cmd := exec.Command(bin, "lsp", "--listen", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -123,7 +92,7 @@ func TestListenTCP(t *testing.T) {
 // were understood exactly.
 func TestNeovim(t *testing.T) {
 	nvim := testenv.LookPath(t, "nvim", "install Debian's neovim (apt-get install -y neovim) to run this end-to-end test")
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "filters.kfl")
 	text := "UserName == 'Иванов' AND hostname == 'x'\nEventType == \n"

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"flag"
-	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -66,37 +64,10 @@ func e2eDir(t *testing.T) string {
 	return dir
 }
 
-// The binary the tests start, built once for all of them (TestMain removes it).
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveKatafilter()
 	os.Exit(code)
-}
-
-// buildBinary builds katafilter once and returns its path.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "katafilter-ui-test-"); binErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "katafilter"), "github.com/katafilter/katafilter/cmd/katafilter").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, "katafilter")
 }
 
 var addrLine = regexp.MustCompile(`^katafilter ui: open (http://\S+)$`)
@@ -173,7 +144,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("starts a browser")
 	}
 	dir := e2eDir(t)
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	count := evalCount(t, bin, browserFilter, testEvents)
 	addr := startUI(t, bin, "--events", testEvents)
 	live := startUI(t, bin, "--generate", "50") // the built-in emulator, for the live tail
@@ -193,7 +164,7 @@ func TestScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	addr := startUI(t, bin, "--events", testEvents)
 	node(t, dir, addr, []string{"KF_OUT=" + out}, "screenshots.mjs")
 }
@@ -207,7 +178,7 @@ func TestLatency(t *testing.T) {
 		t.Skip("-latency runs the benchmark")
 	}
 	dir := e2eDir(t)
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	addr := startUI(t, bin, "--events", testEvents)
 	node(t, dir, addr, nil, "bench.mjs")
 }
@@ -218,7 +189,7 @@ func TestToken(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t)
+	bin := testenv.Katafilter(t)
 	addr := startUI(t, bin, "--require-token", "--events", testEvents)
 	u, err := url.Parse(addr)
 	if err != nil || u.Query().Get("token") == "" {

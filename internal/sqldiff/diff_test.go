@@ -278,24 +278,7 @@ func runClickHouse(conn driver.Conn, l sql.Layout, qs []sql.Query) ([]map[string
 		return nil, err
 	}
 	defer rows.Close()
-	got := newSets(len(qs))
-	var id string
-	flags := make([]uint8, len(qs))
-	dest := []any{&id}
-	for i := range flags {
-		dest = append(dest, &flags[i])
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		for i, f := range flags {
-			if f != 0 {
-				got[i][id] = true
-			}
-		}
-	}
-	return got, rows.Err()
+	return collect[uint8](rows, len(qs))
 }
 
 // runPostgres is runClickHouse for PostgreSQL.
@@ -306,19 +289,33 @@ func runPostgres(conn *pgx.Conn, l sql.Layout, qs []sql.Query) ([]map[string]boo
 		return nil, err
 	}
 	defer rows.Close()
-	got := newSets(len(qs))
+	return collect[bool](rows, len(qs))
+}
+
+// rowSet is what collect reads of either driver's rows.
+type rowSet interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// collect reads the rows of a batch of n conditions: for each condition, the ids of the rows
+// where it holds. F is how the driver gives a condition's value (ClickHouse: UInt8).
+func collect[F uint8 | bool](rows rowSet, n int) ([]map[string]bool, error) {
+	got := newSets(n)
 	var id string
-	flags := make([]bool, len(qs))
+	flags := make([]F, n)
 	dest := []any{&id}
 	for i := range flags {
 		dest = append(dest, &flags[i])
 	}
+	var no F
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		for i, f := range flags {
-			if f {
+			if f != no {
 				got[i][id] = true
 			}
 		}

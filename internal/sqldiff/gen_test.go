@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/eval"
 	"github.com/katafilter/katafilter/lang/sql"
 )
@@ -273,13 +274,8 @@ func (g *gen) str(s string) string {
 			b.WriteByte(p.wild)
 			continue
 		}
-		for _, c := range p.text {
-			switch c {
-			case '\\', '\'', '*', '?':
-				b.WriteByte('\\')
-			}
-			b.WriteRune(c)
-		}
+		q := ast.QuoteString(p.text)
+		b.WriteString(q[1 : len(q)-1])
 	}
 	b.WriteByte('\'')
 	return b.String()
