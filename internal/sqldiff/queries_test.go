@@ -32,16 +32,7 @@ func chEngine(conn driver.Conn, l sql.Layout) engine {
 				return nil, err
 			}
 			defer rows.Close()
-			var out []sql.Cursor
-			for rows.Next() {
-				var c sql.Cursor
-				var raw string
-				if err := rows.Scan(&c.ID, &c.Timestamp, &raw); err != nil {
-					return nil, err
-				}
-				out = append(out, c)
-			}
-			return out, rows.Err()
+			return cursors[string](rows)
 		}}
 }
 
@@ -57,16 +48,7 @@ func pgEngine(conn *pgx.Conn, l sql.Layout) engine {
 				return nil, err
 			}
 			defer rows.Close()
-			var out []sql.Cursor
-			for rows.Next() {
-				var c sql.Cursor
-				var raw []byte
-				if err := rows.Scan(&c.ID, &c.Timestamp, &raw); err != nil {
-					return nil, err
-				}
-				out = append(out, c)
-			}
-			return out, rows.Err()
+			return cursors[[]byte](rows)
 		}}
 }
 
@@ -126,4 +108,19 @@ func checkQueries(e engine, cs []filterCase, ts map[string]int64, skip map[strin
 		}
 	}
 	return nil
+}
+
+// cursors reads the (id, ts, raw) rows of a select: each event's place. R is how the driver
+// gives raw (ClickHouse: String, PostgreSQL: bytea).
+func cursors[R string | []byte](rows rowSet) ([]sql.Cursor, error) {
+	var out []sql.Cursor
+	for rows.Next() {
+		var c sql.Cursor
+		var raw R
+		if err := rows.Scan(&c.ID, &c.Timestamp, &raw); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
