@@ -1,7 +1,10 @@
 package lsp
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"hash/maphash"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -25,8 +28,15 @@ type partKey struct {
 // comment may suppress a finding of another part, and is itself reported).
 type encodedDiags struct {
 	once  sync.Once
-	parts atomic.Pointer[map[partKey][]byte] // each part's diagnostics as JSON array elements, comma-separated
-	base  *encodedDiags                      // the latest version before whose parts were made, or nil
+	parts atomic.Pointer[map[partKey]encodedPart]
+	base  *encodedDiags // the latest version before whose parts were made, or nil
+}
+
+// encodedPart is the diagnostics of a part as JSON array elements, comma-separated, and a
+// hash of them.
+type encodedPart struct {
+	json []byte
+	sum  uint64
 }
 
 // next returns the encodings for the version after e's.
@@ -37,47 +47,77 @@ func (e *encodedDiags) next() *encodedDiags {
 	return &encodedDiags{base: e.base} // a chain of versions never pulled holds one made version at most
 }
 
-// pullReport returns the answer to textDocument/diagnostic for snap, encoded.
-func (snap *snapshot) pullReport() (json.RawMessage, error) {
+// resultSeed seeds the hashes that name pulled reports (their resultId): a report's id is a
+// hash of its content, so that a pull whose answer the client has already gets "unchanged".
+var resultSeed = maphash.MakeSeed()
+
+// pullReport returns the answer to textDocument/diagnostic for snap, encoded: a full report,
+// or an unchanged one when prev, the id of the report the client holds, names the same
+// content.
+func (snap *snapshot) pullReport(prev string) (rawResult, error) {
 	d := snap.kfl
 	if d == nil || d.Contains(rulefile.SuppressionMarker) {
-		return json.Marshal(&documentDiagnosticReport{Kind: "full", Items: lspDiagnostics(snap, snap.findings())})
+		items, err := json.Marshal(lspDiagnostics(snap, snap.findings()))
+		if err != nil {
+			return nil, err
+		}
+		items = items[1 : len(items)-1] // the elements, without the array's brackets
+		return report(prev, maphash.Bytes(resultSeed, items), [][]byte{items}), nil
 	}
+	parts := snap.encodeParts()
+	var h maphash.Hash
+	h.SetSeed(resultSeed)
+	items := make([][]byte, 0, 2*len(parts))
+	for _, p := range d.Parts() {
+		e := parts[partKey{p.Key, p.Line}]
+		_ = binary.Write(&h, binary.LittleEndian, e.sum)
+		if len(e.json) == 0 {
+			continue
+		}
+		if len(items) > 0 {
+			items = append(items, comma)
+		}
+		items = append(items, e.json)
+	}
+	return report(prev, h.Sum64(), items), nil
+}
+
+var comma = []byte(",")
+
+// report returns a pulled report of the diagnostics items (JSON array elements in pieces)
+// whose content hashes to sum: "unchanged" if prev names it.
+func report(prev string, sum uint64, items [][]byte) rawResult {
+	id := strconv.FormatUint(sum, 36)
+	if prev == id {
+		return rawResult{[]byte(`{"kind":"unchanged","resultId":"` + id + `"}`)}
+	}
+	out := make(rawResult, 0, len(items)+2)
+	out = append(out, []byte(`{"kind":"full","resultId":"`+id+`","items":[`))
+	return append(append(out, items...), []byte("]}"))
+}
+
+// encodeParts returns the encoded diagnostics of each part of a .kfl document without
+// suppression comments, encoding those that the version before did not have.
+func (snap *snapshot) encodeParts() map[partKey]encodedPart {
 	enc := snap.diags
 	enc.once.Do(func() {
-		var old map[partKey][]byte
+		var old map[partKey]encodedPart
 		if enc.base != nil {
 			old = *enc.base.parts.Load()
 		}
-		parts := map[partKey][]byte{}
-		for k, p := range d.Parts() {
+		parts := map[partKey]encodedPart{}
+		for k, p := range snap.kfl.Parts() {
 			key := partKey{p.Key, p.Line}
-			if b, ok := old[key]; ok {
-				parts[key] = b
+			if e, ok := old[key]; ok {
+				parts[key] = e
 				continue
 			}
-			parts[key] = snap.encodePart(k)
+			b := snap.encodePart(k)
+			parts[key] = encodedPart{b, maphash.Bytes(resultSeed, b)}
 		}
 		enc.parts.Store(&parts)
 	})
-	parts := *enc.parts.Load()
-	size := 32
-	for _, b := range parts {
-		size += len(b) + 1
-	}
-	out := append(make([]byte, 0, size), `{"kind":"full","items":[`...)
-	first := true
-	for _, p := range d.Parts() {
-		b := parts[partKey{p.Key, p.Line}]
-		if len(b) == 0 {
-			continue
-		}
-		if !first {
-			out = append(out, ',')
-		}
-		out, first = append(out, b...), false
-	}
-	return append(out, "]}"...), nil
+	return *enc.parts.Load()
 }
 
 // encodePart encodes the findings of part k of a .kfl document without suppression comments.

@@ -173,22 +173,16 @@ func lspDiagnostic(m *mapper, d diag.Diagnostic) protocol.Diagnostic {
 		Source:          "katafilter", Message: d.Message}
 }
 
-// documentDiagnosticReport is the answer to textDocument/diagnostic (protocol 3.17, which
-// go.lsp.dev/protocol v0.12.0 predates).
-type documentDiagnosticReport struct {
-	Kind  string                `json:"kind"` // "full"
-	Items []protocol.Diagnostic `json:"items"`
-}
-
 func init() {
 	register("textDocument/diagnostic", route{run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
 		var p struct {
-			TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
+			TextDocument     protocol.TextDocumentIdentifier `json:"textDocument"`
+			PreviousResultID string                          `json:"previousResultId"`
 		}
 		snap, err := lookup(v, params, &p, &p.TextDocument)
 		if err != nil {
 			return nil, err
 		}
-		return snap.pullReport()
+		return snap.pullReport(p.PreviousResultID)
 	}})
 }

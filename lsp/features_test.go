@@ -459,3 +459,77 @@ func TestFromWordStart(t *testing.T) {
 		}
 	}
 }
+
+// TestPullUnchanged: a pull that names the report the client holds (previousResultId) gets
+// "unchanged" exactly when a full report would hold the same diagnostics, in a .kfl file
+// (encoded by parts), in one with a suppression comment (encoded whole) and in a YAML rule
+// file.
+func TestPullUnchanged(t *testing.T) {
+	type edit struct {
+		line, from, endLine, to int // the range replaced; endLine 0: line
+		text                    string
+		unchanged               bool
+	}
+	tests := []struct {
+		name, uri, langID, text string
+		edits                   []edit
+	}{
+		{"kfl", testURI, "katafilter", doc, []edit{
+			{0, 7, 0, 7, "and groups", true},               // a comment
+			{1, 24, 0, 24, " ", true},                      // a blank on a line without diagnostics
+			{2, 13, 0, 13, "x", false},                     // the diagnostic's range and message change
+			{2, 13, 0, 14, "", false},                      // back: the report of before
+			{5, 0, 0, 0, "NOT ", false},                    // a diagnostic moves
+			{1, 0, 0, 0, "# a filter\n", false},            // every line below moves
+			{3, 0, 0, 0, "\n", false},                      // a blank line in the middle
+			{3, 0, 4, 0, "", false},                        // the blank line goes
+			{7, 0, 0, 0, "EventType == 'process'\n", true}, // a new filter, at the end
+		}},
+		{"suppressed", "file:///work/s.kfl", "katafilter", "# katafilter:ignore KF0400 -- the vendor's spelling\nEventType == 'proces'\nhostname == 'x'\n", []edit{
+			{2, 13, 0, 13, "y", true},
+			{2, 0, 0, 0, "NOT ", false},
+		}},
+		{"yaml", "file:///work/r.yaml", "yaml", "rules:\n  - name: a\n    filter: EventType == 'proces'\n  - name: b\n    filter: hostname == 'x'\n", []edit{
+			{4, 25, 0, 25, "y", true},
+			{1, 11, 0, 11, "aa", true},
+			{4, 12, 0, 12, "NOT ", false},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := startServer(t)
+			c.initializeAs(vscodeCapabilities)
+			c.openAs(tt.uri, tt.langID, tt.text)
+			var held documentDiagnosticReport
+			c.pullAsVSCode(tt.uri, &held)
+			if held.Kind != "full" || held.ResultID == "" || len(held.Items) == 0 {
+				t.Fatalf("first pull: %q %q, %d items", held.Kind, held.ResultID, len(held.Items))
+			}
+			for i, e := range tt.edits {
+				end := e.endLine
+				if end == 0 {
+					end = e.line
+				}
+				rng := map[string]any{"start": map[string]any{"line": e.line, "character": e.from}, "end": map[string]any{"line": end, "character": e.to}}
+				c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": tt.uri, "version": i + 2},
+					"contentChanges": []any{map[string]any{"range": rng, "text": e.text}}})
+				var rep documentDiagnosticReport
+				c.must("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": tt.uri}, "previousResultId": held.ResultID}, &rep)
+				fresh := c.pull(tt.uri)
+				switch {
+				case e.unchanged && rep.Kind != "unchanged":
+					t.Errorf("edit %d: %q, want unchanged", i, rep.Kind)
+				case e.unchanged && renderDiags(fresh) != renderDiags(held.Items):
+					t.Errorf("edit %d: unchanged, but the diagnostics are\n%s\nnot\n%s", i, renderDiags(fresh), renderDiags(held.Items))
+				case !e.unchanged && (rep.Kind != "full" || rep.ResultID == held.ResultID):
+					t.Errorf("edit %d: %q %q after %q, want a full report", i, rep.Kind, rep.ResultID, held.ResultID)
+				case !e.unchanged && renderDiags(rep.Items) != renderDiags(fresh):
+					t.Errorf("edit %d: the report\n%s\nis not what a pull without previousResultId gets:\n%s", i, renderDiags(rep.Items), renderDiags(fresh))
+				}
+				if rep.Kind == "full" {
+					held = rep
+				}
+			}
+		})
+	}
+}

@@ -93,8 +93,19 @@ func (c *client) notify(method string, params any) {
 // initialize runs the handshake with the given initializationOptions.
 func (c *client) initialize(opts any) map[string]any {
 	c.t.Helper()
+	return c.handshake(map[string]any{}, opts)
+}
+
+// initializeAs runs the handshake for a client of the given capabilities.
+func (c *client) initializeAs(capabilities map[string]any) map[string]any {
+	c.t.Helper()
+	return c.handshake(capabilities, nil)
+}
+
+func (c *client) handshake(capabilities map[string]any, opts any) map[string]any {
+	c.t.Helper()
 	var res map[string]any
-	c.must("initialize", map[string]any{"processId": 0, "rootUri": nil, "capabilities": map[string]any{},
+	c.must("initialize", map[string]any{"processId": 0, "rootUri": nil, "capabilities": capabilities,
 		"initializationOptions": opts}, &res)
 	c.notify("initialized", map[string]any{})
 	return res
@@ -174,4 +185,13 @@ func (c *client) versions() []uint32 {
 		out = append(out, p.Version)
 	}
 	return out
+}
+
+// documentDiagnosticReport is the answer to textDocument/diagnostic (protocol 3.17, which
+// go.lsp.dev/protocol v0.12.0 predates), as the test's client reads it (the server writes it
+// already encoded: see [snapshot.pullReport]).
+type documentDiagnosticReport struct {
+	Kind     string                `json:"kind"` // "full" or "unchanged"
+	ResultID string                `json:"resultId"`
+	Items    []protocol.Diagnostic `json:"items"`
 }

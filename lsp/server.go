@@ -46,6 +46,7 @@ func IsExitWithoutShutdown(err error) bool { return errors.Is(err, errExitWithou
 type server struct {
 	opts   Options
 	conn   jsonrpc2.Conn
+	stream *stream
 	logger *log.Logger
 
 	state atomic.Int32 // stateNew, stateRunning, stateShutdown
@@ -79,8 +80,8 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := &server{opts: opts, logger: log.New(logw, "katafilter lsp: ", log.LstdFlags|log.Lmsgprefix),
 		docs: newStore(), inflight: map[string]context.CancelFunc{}, exited: make(chan error, 1)}
 	s.settings.Store(&settings{})
-	st := newStream(rwc, s.logger.Printf)
-	s.conn = jsonrpc2.NewConn(st)
+	s.stream = newStream(rwc, s.logger.Printf)
+	s.conn = jsonrpc2.NewConn(s.stream)
 	s.diags = newPublisher(s)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -189,7 +190,7 @@ func (s *server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 			result, err = r.run(ctx, s, v, req.Params())
 			return err
 		})
-		return s.reply(ctx, reply, method, result, err)
+		return s.answer(ctx, reply, call, result, err)
 	}
 	id := fmt.Sprintf("%q", call.ID())
 	rctx, cancel := context.WithCancel(ctx)
@@ -214,7 +215,7 @@ func (s *server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 		if rctx.Err() != nil && ctx.Err() == nil {
 			result, err = nil, jsonrpc2.NewError(codeRequestCancelled, "request cancelled")
 		}
-		_ = s.reply(ctx, reply, method, result, err)
+		_ = s.answer(ctx, reply, call, result, err)
 	}()
 	return nil
 }
@@ -233,6 +234,18 @@ func (s *server) safely(method string, f func() error) (err error) {
 		s.logf("%s: %v", method, err)
 	}
 	return err
+}
+
+// answer replies to call with its result or error; a result encoded already (rawResult) is
+// written as it is.
+func (s *server) answer(ctx context.Context, reply jsonrpc2.Replier, call *jsonrpc2.Call, result any, err error) error {
+	if r, ok := result.(rawResult); ok && err == nil {
+		if _, werr := s.stream.writeResult(call.ID(), r); werr != nil {
+			s.logf("replying to %s: %v", call.Method(), werr)
+		}
+		return nil
+	}
+	return s.reply(ctx, reply, call.Method(), result, err)
 }
 
 func (s *server) reply(ctx context.Context, reply jsonrpc2.Replier, method string, result any, err error) error {

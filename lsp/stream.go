@@ -29,6 +29,7 @@ type stream struct {
 	out    io.Writer
 	closer io.Closer
 	mu     sync.Mutex // serialises writes: replies, notifications and our own error answers
+	buf    []byte     // the last message written, whose array the next one reuses (under mu)
 	logf   func(format string, args ...any)
 }
 
@@ -232,18 +233,7 @@ func (s *stream) replyError(id *json.RawMessage, code jsonrpc2.Code, msg string)
 // (every diagnostic of a large document) costs as much as making it.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
 	if r, ok := msg.(*jsonrpc2.Response); ok && r.Err() == nil {
-		rid := r.ID()
-		id, err := json.Marshal(&rid)
-		if err != nil {
-			return 0, fmt.Errorf("marshaling message: %w", err)
-		}
-		result := r.Result()
-		if len(result) == 0 {
-			result = json.RawMessage("null")
-		}
-		data := make([]byte, 0, len(result)+len(id)+32)
-		data = append(append(append(append(append(data, `{"jsonrpc":"2.0","result":`...), result...), `,"id":`...), id...), '}')
-		return int64(len(data)), s.writeBody(data)
+		return s.writeResult(r.ID(), rawResult{r.Result()})
 	}
 	data, err := json.Marshal(msg)
 	if err != nil {
@@ -252,15 +242,56 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	return int64(len(data)), s.writeBody(data)
 }
 
+// rawResult is the result of a request encoded already: JSON in pieces that make one value
+// when written one after the other. The server writes it as it is (see [stream.writeResult]),
+// where jsonrpc2 would validate and copy it again.
+type rawResult [][]byte
+
+// writeResult writes the response to request id whose result is r.
+func (s *stream) writeResult(id jsonrpc2.ID, r rawResult) (int64, error) {
+	rid, err := json.Marshal(&id)
+	if err != nil {
+		return 0, fmt.Errorf("marshaling message: %w", err)
+	}
+	const head, tail = `{"jsonrpc":"2.0","result":`, `,"id":`
+	n := 0
+	for _, p := range r {
+		n += len(p)
+	}
+	if n == 0 {
+		r = rawResult{[]byte("null")}
+		n = len("null")
+	}
+	n += len(head) + len(tail) + len(rid) + 1
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := append(fmt.Appendf(s.buf[:0], "Content-Length: %d\r\n\r\n", n), head...)
+	for _, p := range r {
+		b = append(b, p...)
+	}
+	b = append(append(append(b, tail...), rid...), '}')
+	return int64(n), s.flush(b)
+}
+
 func (s *stream) writeBody(data []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := fmt.Fprintf(s.out, "Content-Length: %d\r\n\r\n", len(data)); err != nil {
-		return err
+	return s.flush(append(fmt.Appendf(s.buf[:0], "Content-Length: %d\r\n\r\n", len(data)), data...))
+}
+
+// flush writes b, a whole message. The caller holds s.mu; b's array is kept for the next
+// message unless it is large.
+func (s *stream) flush(b []byte) error {
+	_, err := s.out.Write(b)
+	s.buf = nil
+	if cap(b) <= maxKeptBuffer {
+		s.buf = b[:0]
 	}
-	_, err := s.out.Write(data)
 	return err
 }
+
+// maxKeptBuffer is the largest write buffer a stream keeps between messages.
+const maxKeptBuffer = 4 << 20
 
 // Close implements [jsonrpc2.Stream].
 func (s *stream) Close() error { return s.closer.Close() }

@@ -3,6 +3,7 @@ package schema_test
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -179,6 +180,69 @@ func TestExtendErrors(t *testing.T) {
 		}
 		if got := strings.SplitN(err.Error(), "\n", 2)[0]; got != tt.want {
 			t.Errorf("Extend(%q)\n got %s\nwant %s", tt.data, got, tt.want)
+		}
+	}
+}
+
+// TestClosestSameAsEveryDistance: Closest, which skips the distance of candidates whose length
+// alone rules them out, chooses what computing every distance chooses, for words made by
+// mistyping the schema's field names (and a few unrelated ones).
+func TestClosestSameAsEveryDistance(t *testing.T) {
+	var names []string
+	for _, f := range schema.Default().Fields() {
+		names = append(names, f.Name)
+	}
+	naive := func(word string) []string {
+		lw := strings.ToLower(word)
+		limit := max(1, min(4, len([]rune(word))/3))
+		type scored struct {
+			s string
+			d int
+		}
+		var out, contains []scored
+		for _, c := range names {
+			lc := strings.ToLower(c)
+			switch d := schema.Distance(lw, lc); {
+			case d <= limit:
+				out = append(out, scored{c, d})
+			case len(lw) >= 4 && strings.Contains(lc, lw):
+				contains = append(contains, scored{c, limit})
+			}
+		}
+		if len(out) == 0 {
+			out = contains
+		}
+		slices.SortStableFunc(out, func(a, b scored) int { return a.d - b.d })
+		var res []string
+		for _, o := range out {
+			if len(res) < 3 && !slices.Contains(res, o.s) {
+				res = append(res, o.s)
+			}
+		}
+		return res
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"", "a", "Ev", "Иванов", "process", "Name", "NAME", "zzzzzzzzzzzzzzzzzzzzzzzzzz"}
+	for range 2000 {
+		w := []rune(names[rng.IntN(len(names))])
+		for range rng.IntN(6) {
+			i := rng.IntN(len(w) + 1)
+			switch rng.IntN(3) {
+			case 0: // insert
+				w = slices.Insert(w, i, rune('a'+rng.IntN(26)))
+			case 1: // delete
+				if i < len(w) {
+					w = slices.Delete(w, i, i+1)
+				}
+			default: // cut the word
+				w = w[:i]
+			}
+		}
+		words = append(words, string(w))
+	}
+	for _, w := range words {
+		if got, want := schema.Closest(w, names, 3), naive(w); !slices.Equal(got, want) {
+			t.Errorf("Closest(%q) = %q, want %q", w, got, want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Suggest returns up to three names (field names and aliases) close to name by edit distance,
@@ -26,14 +27,19 @@ func Closest(word string, candidates []string, n int) []string {
 	}
 	lw := strings.ToLower(word)
 	limit := max(1, min(4, len([]rune(word))/3))
+	wn := utf8.RuneCountInString(lw)
 	var out, contains []scored
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := Distance(lw, lc)
-		switch {
-		case d <= limit:
-			out = append(out, scored{c, d})
-		case len(lw) >= 4 && strings.Contains(lc, lw):
+		// The distance is at least the difference of the lengths: a candidate much longer
+		// or shorter is no near miss, and its distance need not be computed.
+		if diff := wn - utf8.RuneCountInString(lc); -limit <= diff && diff <= limit {
+			if d := Distance(lw, lc); d <= limit {
+				out = append(out, scored{c, d})
+				continue
+			}
+		}
+		if len(lw) >= 4 && strings.Contains(lc, lw) {
 			contains = append(contains, scored{c, limit})
 		}
 	}
