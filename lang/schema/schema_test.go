@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang/schema"
 )
@@ -184,42 +185,14 @@ func TestExtendErrors(t *testing.T) {
 	}
 }
 
-// TestClosestSameAsEveryDistance: Closest, which skips the distance of candidates whose length
-// alone rules them out, chooses what computing every distance chooses, for words made by
-// mistyping the schema's field names (and a few unrelated ones).
-func TestClosestSameAsEveryDistance(t *testing.T) {
+// TestDistanceAtLeastLengths: the distance of two words is at least the difference of their
+// lengths in characters, which Closest relies on to skip candidates without computing their
+// distance; checked for words made by mistyping the schema's field names (and a few others)
+// against every field name.
+func TestDistanceAtLeastLengths(t *testing.T) {
 	var names []string
 	for _, f := range schema.Default().Fields() {
 		names = append(names, f.Name)
-	}
-	naive := func(word string) []string {
-		lw := strings.ToLower(word)
-		limit := max(1, min(4, len([]rune(word))/3))
-		type scored struct {
-			s string
-			d int
-		}
-		var out, contains []scored
-		for _, c := range names {
-			lc := strings.ToLower(c)
-			switch d := schema.Distance(lw, lc); {
-			case d <= limit:
-				out = append(out, scored{c, d})
-			case len(lw) >= 4 && strings.Contains(lc, lw):
-				contains = append(contains, scored{c, limit})
-			}
-		}
-		if len(out) == 0 {
-			out = contains
-		}
-		slices.SortStableFunc(out, func(a, b scored) int { return a.d - b.d })
-		var res []string
-		for _, o := range out {
-			if len(res) < 3 && !slices.Contains(res, o.s) {
-				res = append(res, o.s)
-			}
-		}
-		return res
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"", "a", "Ev", "Иванов", "process", "Name", "NAME", "zzzzzzzzzzzzzzzzzzzzzzzzzz"}
@@ -241,8 +214,11 @@ func TestClosestSameAsEveryDistance(t *testing.T) {
 		words = append(words, string(w))
 	}
 	for _, w := range words {
-		if got, want := schema.Closest(w, names, 3), naive(w); !slices.Equal(got, want) {
-			t.Errorf("Closest(%q) = %q, want %q", w, got, want)
+		for _, c := range names {
+			d, diff := schema.Distance(w, c), utf8.RuneCountInString(w)-utf8.RuneCountInString(c)
+			if d < diff || d < -diff {
+				t.Fatalf("Distance(%q, %q) = %d, less than the difference of their lengths", w, c, d)
+			}
 		}
 	}
 }
