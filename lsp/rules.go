@@ -65,7 +65,8 @@ func newRuleDoc(text string, kind rulefile.Kind, ck *rulefile.Checker, selected 
 // edit returns the document after the bytes [a, b) of its text are replaced by ins, without
 // reading the file again: only when the edit stays inside one filter value, on one line, and
 // deletes and inserts only characters that the value's style reads as they are (no quote or
-// escape of that style, no line break, no blank where the style would drop it). The other
+// escape of that style, no line break, no blank where the style would drop it; in a plain
+// scalar no `:` or `#`, and no `,[]{}` inside a flow collection; nothing at its start). The other
 // filters keep their analyses and findings, moved. ok is false otherwise: the caller reads the
 // file again.
 func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
@@ -88,8 +89,11 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	case s.Scalar != nil && s.Scalar.Style == '\'':
 		special += "'"
 	case s.Scalar != nil && (s.Scalar.Style == '|' || s.Scalar.Style == '>'):
-	default: // plain: what could end it, start a comment or a flow collection
-		special += ":#,[]{}\"'"
+	default: // plain: what could end it or start a comment (a quote starts a scalar only as its first character, which is never spliced)
+		special += ":#"
+		if s.Scalar == nil || s.Scalar.Flow {
+			special += ",[]{}" // they end a plain scalar inside a flow collection
+		}
 	}
 	// (The JSON reader maps each byte of a character to the whole character, which a
 	// splice, byte by byte, would not: in JSON only ASCII is typed in place.)

@@ -310,7 +310,7 @@ func TestRuleDocEdit(t *testing.T) {
 
 func ruleDocEdits(t *testing.T, ck *rulefile.Checker, kind rulefile.Kind, text string, wantFast, wantSlow int) {
 	d := newRuleDoc(text, kind, ck, true, nil)
-	inserts := []string{"x", "A", " ", "Ж", "==", "'", `"`, ":", "\\", "\n", "#", ""}
+	inserts := []string{"x", "A", " ", "Ж", "==", "'", `"`, ":", "\\", "\n", "#", "", ",", "[", "}", "' '"}
 	fast, slow := 0, 0
 	for i := range 3000 {
 		s := d.sites[i%len(d.sites)]
@@ -422,38 +422,53 @@ func TestPullAfterEdits(t *testing.T) {
 	}
 }
 
-// TestRuleDocEditTyping: typing a filter at the end of a value, spaces included, stays on the
-// fast path in the styles that keep the spaces; a plain scalar, which drops a trailing space,
-// reads the file again for it and for the character after it.
+// TestRuleDocEditTyping: typing a filter at the end of a value, spaces and quotes included,
+// stays on the fast path in the styles that keep the spaces; a plain scalar, which drops a
+// trailing space, reads the file again for it and for the character after it, and inside a
+// flow collection for a comma (not typed: it would end the filter); a single-quoted one for a
+// quote (which it doubles).
 func TestRuleDocEditTyping(t *testing.T) {
 	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
+	const typed = " AND Pid in (1, 2) AND FileName == 'x'"
 	for _, tt := range []struct {
 		name, text string
-		slowSpaces bool
+		slow       string // what may read the file again: a blank (at the end of a plain scalar), a quote (in a single-quoted one)
 	}{
-		{"double", "a:\n  filter: \"EventType == 'process'\"\n", false},
-		{"single", "a:\n  filter: 'EventType == ''process'''\n", false},
-		{"literal", "a:\n  filter: |\n    EventType == 'process'\nb: 1\n", false},
-		{"plain", "a:\n  filter: EventType == 'process'\nb: 1\n", true},
+		{"double", "a:\n  filter: \"EventType == 'process'\"\n", ""},
+		{"single", "a:\n  filter: 'EventType == ''process'''\n", "'"},
+		{"literal", "a:\n  filter: |\n    EventType == 'process'\nb: 1\n", ""},
+		{"plain", "a:\n  filter: EventType == 'process'\nb: 1\n", " "},
+		{"plain in flow", "a: [{filter: EventType == 'process'}, {b: 1}]\n", " "}, // (no comma: it would end the filter)
 	} {
 		d := newRuleDoc(tt.text, rulefile.YAML, ck, true, nil)
 		s := d.sites[0]
 		at := s.Map.Span(ast.Span{Start: len(strings.TrimRight(s.Map.Text, "\n"))}).Start
 		prev := 'x'
-		for _, ch := range " AND Pid > 1" {
+		typing, want := typed, typed
+		switch tt.name {
+		case "single":
+			typing = strings.ReplaceAll(typed, "'", "''")
+		case "plain in flow":
+			typing = strings.ReplaceAll(typed, ", ", " AND ")
+			want = typing
+		}
+		for _, ch := range typing {
 			next, ok := d.edit(at, at, string(ch))
-			if !ok && (ch != ' ' && prev != ' ' || !tt.slowSpaces) {
-				t.Fatalf("%s: typing %q at the end read the file again", tt.name, ch)
+			if !ok && !strings.ContainsRune(tt.slow, ch) && (ch == ' ' || !strings.ContainsRune(tt.slow, prev)) {
+				t.Fatalf("%s: typing %q after %q at the end read the file again", tt.name, ch, prev)
 			}
 			if !ok {
 				next = newRuleDoc(d.text[:at]+string(ch)+d.text[at:], rulefile.YAML, ck, true, d)
 			}
 			d, at, prev = next, at+1, ch
 		}
-		if got := strings.TrimRight(d.sites[0].Map.Text, "\n"); got != "EventType == 'process' AND Pid > 1" {
+		if len(d.sites) != 1 {
+			t.Fatalf("%s: typed into %q: %d filters", tt.name, d.text, len(d.sites))
+		}
+		if got := strings.TrimRight(d.sites[0].Map.Text, "\n"); got != "EventType == 'process'"+want {
 			t.Errorf("%s: typed %q", tt.name, got)
 		}
 	}

@@ -215,6 +215,16 @@ type yamlWalker struct {
 	probs   []Problem
 	anchors map[string]yast.Node // the anchored values of the document, by name
 	traced  map[int]bool         // the starts of the scalars already made sites
+	flow    int                  // how many flow collections ({…} or […]) the walk is inside
+}
+
+// inFlow runs f one flow collection deeper if flow is set.
+func (y *yamlWalker) inFlow(flow bool, f func()) {
+	if flow {
+		y.flow++
+		defer func() { y.flow-- }()
+	}
+	f()
 }
 
 // Visit records the anchors of a document ([yast.Walk]).
@@ -237,13 +247,15 @@ func (y *yamlWalker) node(n yast.Node) {
 	case *yast.DocumentNode:
 		y.node(n.Body)
 	case *yast.MappingNode:
-		y.mapping(n.Values)
+		y.inFlow(n.IsFlowStyle, func() { y.mapping(n.Values) })
 	case *yast.MappingValueNode:
 		y.mapping([]*yast.MappingValueNode{n})
 	case *yast.SequenceNode:
-		for _, v := range n.Values {
-			y.node(v)
-		}
+		y.inFlow(n.IsFlowStyle, func() {
+			for _, v := range n.Values {
+				y.node(v)
+			}
+		})
 	case *yast.TagNode:
 		y.node(n.Value)
 	case *yast.AnchorNode:
@@ -358,6 +370,7 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*S
 				sc = alt
 			}
 		}
+		sc.Flow = y.flow > 0
 		return []*Site{{Key: key, KeyLine: line, Map: sc.Map, Scalar: sc, Start: sc.Start, End: sc.End}}
 	case *yast.LiteralNode:
 		style := byte('|')
@@ -377,9 +390,11 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*S
 		return []*Site{{Key: key, KeyLine: line, Map: sc.Map, Scalar: sc, Start: sc.Start, End: sc.End}}
 	case *yast.SequenceNode:
 		var out []*Site
-		for _, e := range v.Values {
-			out = append(out, y.filterValue(key, line, parent, e)...)
-		}
+		y.inFlow(v.IsFlowStyle, func() {
+			for _, e := range v.Values {
+				out = append(out, y.filterValue(key, line, parent, e)...)
+			}
+		})
 		return out
 	case *yast.NullNode:
 		off := y.offset(v.GetToken())

@@ -241,6 +241,21 @@ func TestYAMLFlowTooDeep(t *testing.T) {
 	}
 }
 
+// TestYAMLFlow: a filter inside a flow collection ({…} or […], at any depth) says so, one in
+// block context does not (a plain scalar ends at , [ ] { } only in flow context).
+func TestYAMLFlow(t *testing.T) {
+	src := "a:\n  filter: x == 1\nb: {filter: x == 2, c: [1, {filter: x == 3}]}\nc:\n  - filter: [x == 4, 'x == 5']\n" +
+		"d:\n  - e: {f: 1}\n    filter: x == 6\n  - filter:\n      - x == 7\n"
+	sites, probs := yamlSites(src, newLines(src), map[string]bool{"filter": true})
+	var got []string
+	for _, s := range sites {
+		got = append(got, fmt.Sprintf("%s:%v", s.Map.Text, s.Scalar.Flow))
+	}
+	if want := "x == 1:false x == 3:true x == 2:true x == 4:true x == 5:true x == 6:false x == 7:false"; strings.Join(got, " ") != want || len(probs) > 0 {
+		t.Errorf("got %s, problems %v\nwant %s", strings.Join(got, " "), probs, want)
+	}
+}
+
 // TestTextMapOffset: a file offset maps back to the decoded offset of the character it
 // starts, an offset inside an escape to the character the escape decodes to, and the end of
 // the text to its length.

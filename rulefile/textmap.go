@@ -160,7 +160,8 @@ type Scalar struct {
 	// scalars; for block scalars, the content lines from the first content character to the
 	// end of the last non-blank line (header and trailing line break excluded).
 	Start, End int
-	Indent     int // block scalars: the content's indentation
+	Indent     int  // block scalars: the content's indentation
+	Flow       bool // inside a flow collection ({…} or […]), where , [ ] { } end a plain scalar
 }
 
 // traceScalar follows the scalar that starts at file offset pos in the given style and
