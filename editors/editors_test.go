@@ -3,6 +3,7 @@ package editors
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,6 +39,82 @@ func editorRun(t *testing.T, dir string, env []string, name string, args ...stri
 	}
 	return string(out)
 }
+
+// neovimPrelude starts the script of a Neovim test: the plugin and the syntax files on the
+// runtime path as a user adds them, filetype plugins on, and the warnings the plugin shows
+// collected in the table warnings.
+const neovimPrelude = `
+vim.opt.runtimepath:prepend(vim.env.KF_NEOVIM)
+vim.opt.runtimepath:prepend(vim.env.KF_VIM)
+vim.cmd('filetype plugin on')
+local warnings = {}
+vim.notify = function(msg) table.insert(warnings, msg) end
+`
+
+// neovimQuit ends the script of a Neovim test: it stops the language servers and quits.
+const neovimQuit = `
+for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
+vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
+vim.cmd('qall!')
+`
+
+// runNeovimLSP runs the Lua script body, between neovimPrelude and neovimQuit, in headless
+// Neovim in dir, with bin (which holds the katafilter binary) first on PATH and env, and
+// returns the key=value lines the script wrote to $KF_OUT.
+func runNeovimLSP(t *testing.T, nvim, dir, bin, body string, env ...string) map[string]string {
+	t.Helper()
+	out := filepath.Join(dir, "result.txt")
+	script := filepath.Join(dir, "check.lua")
+	if err := os.WriteFile(script, []byte(neovimPrelude+body+neovimQuit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env = append(env,
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"KF_NEOVIM="+absDir(t, "neovim"), "KF_VIM="+absDir(t, "vim"), "KF_OUT="+out,
+		"XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_STATE_HOME="+dir)
+	output := editorRun(t, dir, env, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "luafile "+script)
+	return readLines(t, out, output)
+}
+
+// emacsWith returns the emacs on PATH after checking that it loads the given features (after
+// package-initialize, as a user's init does); without them the test skips, or fails where CI
+// is set, with hint.
+func emacsWith(t *testing.T, hint string, features ...string) string {
+	t.Helper()
+	emacs := testenv.LookPath(t, "emacs", "Debian: apt-get install emacs-nox")
+	var req []string
+	for _, f := range features {
+		req = append(req, fmt.Sprintf("(require '%s nil t)", f))
+	}
+	probe := editorRun(t, t.TempDir(), nil, emacs, "--batch", "--eval",
+		fmt.Sprintf(`(progn (package-initialize) (princ (if (and %s) "ok=yes" "ok=no")))`, strings.Join(req, " ")))
+	if !strings.HasSuffix(strings.TrimSpace(probe), "ok=yes") {
+		testenv.Missing(t, "%s is not available to Emacs (%s): %s", strings.Join(features, " or "), hint, probe)
+	}
+	return emacs
+}
+
+// katafilterDir returns a new directory and its subdirectory bin, which holds the katafilter
+// binary built from this repository; in -short mode the test skips.
+func katafilterDir(t *testing.T) (dir, bin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the katafilter binary")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "bin")
+	testenv.BuildKatafilter(t, bin)
+	return dir, bin
+}
+
+// eglotPrelude starts the script of an Emacs test: katafilter.el and Eglot loaded as a user
+// loads them.
+const eglotPrelude = `
+(package-initialize)
+(add-to-list 'load-path (getenv "KF_EMACS"))
+(require 'eglot)
+(require 'katafilter)
+`
 
 // writeSample writes sampleFilter as sample.kfl in a new temporary directory.
 func writeSample(t *testing.T) (dir, file string) {

@@ -3,10 +3,7 @@ package editors
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/katafilter/katafilter/internal/testenv"
 )
 
 // TestEmacsEglot opens a .kfl file in the real Emacs with katafilter.el and the real Eglot,
@@ -15,19 +12,9 @@ import (
 // server's diagnostics. When Emacs or Eglot is missing (Emacs 29 has Eglot built in; Debian's
 // Emacs 28 needs the package elpa-eglot) it skips, or fails where CI is set.
 func TestEmacsEglot(t *testing.T) {
-	emacs := testenv.LookPath(t, "emacs", "Debian: apt-get install emacs-nox")
-	if testing.Short() {
-		t.Skip("builds the katafilter binary")
-	}
-	dir := t.TempDir()
+	emacs := emacsWith(t, "Debian: apt-get install elpa-eglot", "eglot")
+	dir, bin := katafilterDir(t)
 	out := filepath.Join(dir, "result.txt")
-	probe := editorRun(t, dir, nil, emacs, "--batch", "--eval",
-		`(progn (package-initialize) (princ (if (require 'eglot nil t) "eglot=yes" "eglot=no")))`)
-	if !strings.HasSuffix(strings.TrimSpace(probe), "eglot=yes") {
-		testenv.Missing(t, "Eglot is not available to Emacs (Debian: apt-get install elpa-eglot): %s", probe)
-	}
-	bin := filepath.Join(dir, "bin")
-	testenv.BuildKatafilter(t, bin)
 	file := filepath.Join(dir, "a.kfl")
 	if err := os.WriteFile(file, []byte("# rules\nEventType == 'proces' AND filename == 'x'\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -35,11 +22,7 @@ func TestEmacsEglot(t *testing.T) {
 	script := filepath.Join(dir, "check.el")
 	// eglot-ensure, what a user puts in katafilter-mode-hook, waits for the next command,
 	// which batch mode never runs; eglot--guess-contact is what it and M-x eglot call.
-	el := `
-(package-initialize)
-(add-to-list 'load-path (getenv "KF_EMACS"))
-(require 'eglot)
-(require 'katafilter)
+	el := eglotPrelude + `
 (find-file (getenv "KF_FILE"))
 (apply #'eglot (eglot--guess-contact))
 (let ((n 200))

@@ -18,12 +18,7 @@ import (
 // event type once, in a .kfl buffer and inside a double-quoted YAML value.
 func TestNeovimLanguageServer(t *testing.T) {
 	nvim := testenv.LookPath(t, "nvim", "Debian: apt-get install neovim")
-	if testing.Short() {
-		t.Skip("builds the katafilter binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	testenv.BuildKatafilter(t, bin)
+	dir, bin := katafilterDir(t)
 	first := filepath.Join(dir, "a.kfl")
 	second := filepath.Join(dir, "b.kfl")
 	if err := os.WriteFile(first, []byte("# rules\nUserName == 'Иван' AND EventType == 'proces'\n"), 0o644); err != nil {
@@ -36,14 +31,7 @@ func TestNeovimLanguageServer(t *testing.T) {
 	if err := os.WriteFile(rules, []byte("rules:\n  - filter: \"EventType == 'proces'\"\n  - filter: \"EventType == 'pro\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "result.txt")
-	script := filepath.Join(dir, "check.lua")
 	lua := `
-vim.opt.runtimepath:prepend(vim.env.KF_NEOVIM)
-vim.opt.runtimepath:prepend(vim.env.KF_VIM)
-vim.cmd('filetype plugin on')
-local warnings = {}
-vim.notify = function(msg) table.insert(warnings, msg) end
 local picked = {}
 function _G.kf_wait_menu()
   picked.menu = vim.wait(10000, function() return vim.fn.pumvisible() == 1 end, 20)
@@ -89,21 +77,8 @@ vim.fn.writefile({
   'clients=' .. table.concat(names, ','),
   'warnings=' .. table.concat(warnings, ' | '),
 }, vim.env.KF_OUT)
-for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
-vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
-vim.cmd('qall!')
 `
-	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{
-		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"KF_NEOVIM=" + absDir(t, "neovim"), "KF_VIM=" + absDir(t, "vim"),
-		"KF_FIRST=" + first, "KF_SECOND=" + second, "KF_RULES=" + rules, "KF_OUT=" + out,
-		"XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir, "XDG_STATE_HOME=" + dir,
-	}
-	output := editorRun(t, dir, env, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "luafile "+script)
-	got := readLines(t, out, output)
+	got := runNeovimLSP(t, nvim, dir, bin, lua, "KF_FIRST="+first, "KF_SECOND="+second, "KF_RULES="+rules)
 	t.Logf("Neovim used vim.lsp.%s", got["api"])
 	wantValues(t, got, map[string]string{
 		// 'Иван' is 8 bytes (4 characters): the string 'proces' starts at byte 40 of line 1.

@@ -74,21 +74,9 @@ func writeSideBySide(t *testing.T, dir string) string {
 func TestNeovimBesideYAMLLanguageServer(t *testing.T) {
 	nvim := testenv.LookPath(t, "nvim", "Debian: apt-get install neovim")
 	yamlls := yamlLanguageServer(t)
-	if testing.Short() {
-		t.Skip("builds the katafilter binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	testenv.BuildKatafilter(t, bin)
+	dir, bin := katafilterDir(t)
 	rules := writeSideBySide(t, dir)
-	out := filepath.Join(dir, "result.txt")
-	script := filepath.Join(dir, "check.lua")
 	lua := `
-vim.opt.runtimepath:prepend(vim.env.KF_NEOVIM)
-vim.opt.runtimepath:prepend(vim.env.KF_VIM)
-vim.cmd('filetype plugin on')
-local warnings = {}
-vim.notify = function(msg) table.insert(warnings, msg) end
 -- yaml-language-server as README.md shows it for Neovim 0.7 (on 0.8 and newer, vim.lsp.start).
 vim.api.nvim_create_autocmd('FileType', { pattern = 'yaml', callback = function(args)
   local id = vim.lsp.start_client({ name = 'yamlls', cmd = { vim.env.KF_YAMLLS, '--stdio' },
@@ -146,21 +134,8 @@ vim.fn.writefile({
   'clients=' .. table.concat(names, ','),
   'warnings=' .. table.concat(warnings, ' | '),
 }, vim.env.KF_OUT)
-for _, c in pairs(vim.lsp.get_active_clients()) do c.stop() end
-vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
-vim.cmd('qall!')
 `
-	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{
-		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"KF_NEOVIM=" + absDir(t, "neovim"), "KF_VIM=" + absDir(t, "vim"), "KF_YAMLLS=" + yamlls,
-		"KF_RULES=" + rules, "KF_OUT=" + out,
-		"XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir, "XDG_STATE_HOME=" + dir,
-	}
-	output := editorRun(t, dir, env, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "luafile "+script)
-	got := readLines(t, out, output)
+	got := runNeovimLSP(t, nvim, dir, bin, lua, "KF_YAMLLS="+yamlls, "KF_RULES="+rules)
 	for _, k := range []string{"hover_field", "hover_key"} {
 		got[k], _, _ = strings.Cut(got[k], "  ") // the first paragraph
 	}
@@ -182,17 +157,8 @@ vim.cmd('qall!')
 // file under rules/ must get katafilter's diagnostic of its filter, the other YAML file
 // yaml-language-server's (its schema requires a name), in one session.
 func TestEmacsEglotRuleFiles(t *testing.T) {
-	emacs := testenv.LookPath(t, "emacs", "Debian: apt-get install emacs-nox")
+	emacs := emacsWith(t, "Debian: apt-get install elpa-eglot elpa-yaml-mode", "eglot", "yaml-mode")
 	yamlls := yamlLanguageServer(t)
-	if testing.Short() {
-		t.Skip("builds the katafilter binary")
-	}
-	dir := t.TempDir()
-	probe := editorRun(t, dir, nil, emacs, "--batch", "--eval",
-		`(progn (package-initialize) (princ (if (and (require 'eglot nil t) (require 'yaml-mode nil t)) "ok=yes" "ok=no")))`)
-	if !strings.HasSuffix(strings.TrimSpace(probe), "ok=yes") {
-		testenv.Missing(t, "Eglot or yaml-mode is not available to Emacs (Debian: apt-get install elpa-eglot elpa-yaml-mode): %s", probe)
-	}
 	readme, err := os.ReadFile(filepath.Join("emacs", "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -202,8 +168,7 @@ func TestEmacsEglotRuleFiles(t *testing.T) {
 	if !ok {
 		t.Fatal("emacs/README.md has no elisp block that starts with ;; Rule files")
 	}
-	bin := filepath.Join(dir, "bin")
-	testenv.BuildKatafilter(t, bin)
+	dir, bin := katafilterDir(t)
 	if err := os.Mkdir(filepath.Join(dir, "rules"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -215,12 +180,7 @@ func TestEmacsEglotRuleFiles(t *testing.T) {
 	out := filepath.Join(dir, "result.txt")
 	script := filepath.Join(dir, "check.el")
 	// eglot--guess-contact is what eglot-ensure and M-x eglot call (see TestEmacsEglot).
-	el := `
-(package-initialize)
-(add-to-list 'load-path (getenv "KF_EMACS"))
-(require 'eglot)
-(require 'katafilter)
-;; Rule files` + snippet + `
+	el := eglotPrelude + ";; Rule files" + snippet + `
 (defun kf-visit (file)
   (find-file file)
   (apply #'eglot (eglot--guess-contact))
