@@ -10,7 +10,7 @@ import (
 // ciNames is how README.md names each package that .ci/run installs.
 var ciNames = map[string]string{
 	"curl": "curl", "gzip": "gzip", "git": "git", "pre-commit": "pre-commit", "vim": "Vim",
-	"neovim": "Neovim", "emacs-nox": "Emacs", "elpa-eglot": "Eglot", "elpa-yaml-mode": "yaml-mode", "npm": "npm",
+	"neovim": "Neovim", "emacs-nox": "Emacs", "elpa-eglot": "Eglot", "elpa-yaml-mode": "yaml-mode", "elpa-lsp-mode": "lsp-mode", "npm": "npm",
 	"nodejs": "Node.js", "chromium": "Chromium", "postgresql": "PostgreSQL",
 	"clickhouse-server": "ClickHouse", "clickhouse-client": "ClickHouse",
 }

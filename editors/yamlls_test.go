@@ -159,15 +159,7 @@ vim.fn.writefile({
 func TestEmacsEglotRuleFiles(t *testing.T) {
 	emacs := emacsWith(t, "Debian: apt-get install elpa-eglot elpa-yaml-mode", "eglot", "yaml-mode")
 	yamlls := yamlLanguageServer(t)
-	readme, err := os.ReadFile(filepath.Join("emacs", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, snippet, _ := strings.Cut(string(readme), "```elisp\n;; Rule files")
-	snippet, _, ok := strings.Cut(snippet, "```")
-	if !ok {
-		t.Fatal("emacs/README.md has no elisp block that starts with ;; Rule files")
-	}
+	snippet := emacsSnippet(t, ";; Rule files")
 	dir, bin := katafilterDir(t)
 	if err := os.Mkdir(filepath.Join(dir, "rules"), 0o755); err != nil {
 		t.Fatal(err)
@@ -180,7 +172,7 @@ func TestEmacsEglotRuleFiles(t *testing.T) {
 	out := filepath.Join(dir, "result.txt")
 	script := filepath.Join(dir, "check.el")
 	// eglot--guess-contact is what eglot-ensure and M-x eglot call (see TestEmacsEglot).
-	el := eglotPrelude + ";; Rule files" + snippet + `
+	el := eglotPrelude + snippet + `
 (defun kf-visit (file)
   (find-file file)
   (apply #'eglot (eglot--guess-contact))
@@ -213,5 +205,79 @@ func TestEmacsEglotRuleFiles(t *testing.T) {
 		// mode, server, then each diagnostic as buffer position:text
 		"rules": "katafilter-rules-mode katafilter 49:katafilter [KF0400]: 'proces' is not a known value of EventType; did you mean 'process'?",
 		"other": `yaml-mode yaml-language-server 106:yaml-schema: file://DIR/schema.json [0]: Missing property "name".`,
+	})
+}
+
+// emacsSnippet returns the elisp block of emacs/README.md whose first line is first.
+func emacsSnippet(t *testing.T, first string) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("emacs", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, snippet, _ := strings.Cut(string(readme), "```elisp\n"+first)
+	snippet, _, ok := strings.Cut(snippet, "```")
+	if !ok {
+		t.Fatalf("emacs/README.md has no elisp block that starts with %s", first)
+	}
+	return first + snippet
+}
+
+// TestEmacsLSPModeBesideYAMLLanguageServer runs the snippet of emacs/README.md that adds
+// katafilter to lsp-mode as an add-on, in the real Emacs with the real lsp-mode (Debian:
+// elpa-lsp-mode) and yaml-mode, both servers on PATH: lsp-mode must start its client for YAML
+// (yaml-language-server) and katafilter on the one buffer, and show each one's diagnostic.
+func TestEmacsLSPModeBesideYAMLLanguageServer(t *testing.T) {
+	emacs := emacsWith(t, "Debian: apt-get install elpa-lsp-mode elpa-yaml-mode", "lsp-mode", "yaml-mode")
+	yamlls := yamlLanguageServer(t)
+	dir, bin := katafilterDir(t)
+	rules := writeSideBySide(t, dir)
+	out := filepath.Join(dir, "result.txt")
+	script := filepath.Join(dir, "check.el")
+	// The settings keep lsp-mode from asking questions (the project root) and from writing
+	// outside dir; lsp-workspace-folders-add is the answer a user gives once.
+	el := `
+(package-initialize)
+(require 'yaml-mode)
+(require 'lsp-mode)
+(setq lsp-session-file (expand-file-name "lsp-session" (getenv "KF_DIR"))
+      lsp-auto-guess-root nil lsp-enable-file-watchers nil lsp-enable-snippet nil
+      lsp-restart 'ignore lsp-headerline-breadcrumb-enable nil lsp-modeline-diagnostics-enable nil)
+` + emacsSnippet(t, ";; katafilter as an add-on") + `
+(find-file (getenv "KF_RULES"))
+(lsp-workspace-folders-add (getenv "KF_DIR"))
+(lsp)
+(defun kf-diags ()
+  (sort (mapcar (lambda (d) (format "%s: %s" (lsp:diagnostic-source? d) (lsp:diagnostic-message d)))
+                (gethash (buffer-file-name) (lsp-diagnostics t)))
+        #'string<))
+(let ((n 400))
+  (while (and (> n 0) (< (length (kf-diags)) 2))
+    (accept-process-output nil 0.05)
+    (setq n (1- n))))
+(write-region (format "servers=%s\ndiags=%s\n"
+                      (mapconcat #'symbol-name
+                                 (sort (mapcar (lambda (w) (lsp--client-server-id (lsp--workspace-client w))) (lsp-workspaces))
+                                       #'string<)
+                                 ",")
+                      (mapconcat #'identity (kf-diags) " | "))
+              nil (getenv "KF_OUT"))
+(mapc #'lsp-workspace-shutdown (lsp-workspaces))
+(kill-emacs 0)
+`
+	if err := os.WriteFile(script, []byte(el), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"PATH=" + bin + string(os.PathListSeparator) + filepath.Dir(yamlls) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"KF_DIR=" + dir, "KF_RULES=" + rules, "KF_OUT=" + out,
+	}
+	output := editorRun(t, dir, env, emacs, "--batch", "-l", script)
+	got := readLines(t, out, output)
+	got["diags"] = strings.ReplaceAll(got["diags"], filepath.ToSlash(dir), "DIR")
+	wantValues(t, got, map[string]string{
+		"servers": "katafilter,yamlls",
+		"diags": "katafilter: 'proces' is not a known value of EventType; did you mean 'process'? | " +
+			`yaml-schema: file://DIR/schema.json: Missing property "name".`,
 	})
 }
