@@ -145,28 +145,55 @@ func (t *translator) strs(path string, pats []ast.Pattern) string {
 		}
 	}
 	f, typedOK := typed(path, kindString)
-	col := f.col
-	if t.fold {
-		col = f.twin
+	switch {
+	case typedOK && (anyStr || !t.fold): // folding changes no string into no string
+		return t.typedStrs(f.col, exact, sp, anyStr)
+	case anyStr:
+		return t.exists([]string{colStrPath, colStr}, []string{"p", "x"}, t.pathIs("p", path)+" AND "+t.trueExpr())
+	case !t.fold:
+		return t.exists([]string{colStrPath, colStr}, []string{"p", "x"}, t.pathIs("p", path)+" AND "+t.paren(t.strPreds("x", sp)))
 	}
+	// Case-insensitive: an ASCII string folds to its upper case, which SQL computes exactly;
+	// the others are stored folded, with their paths.
+	ascii := func(x string) string { return t.isASCII(x) + " AND " + t.paren(t.strPreds(t.upperASCII(x), sp)) }
+	var plain string
 	if typedOK {
-		switch {
-		case anyStr:
-			return t.nonEmpty(col)
-		case len(exact) == len(sp):
-			return t.notNull(t.hasAny(col, exact))
-		}
-		return t.existsTyped([]string{col}, []string{"x"}, func(x []string) string { return t.strPreds(x[0], sp) })
+		plain = t.existsTyped([]string{f.col}, []string{"x"}, func(x []string) string { return ascii(x[0]) })
+	} else {
+		plain = t.exists([]string{colStrPath, colStr}, []string{"p", "x"}, t.pathIs("p", path)+" AND "+ascii("x"))
 	}
-	gcol := colStr
-	if t.fold {
-		gcol = colStrFold
+	folded := t.exists([]string{colFoldPath, colFold}, []string{"p", "x"}, t.pathIs("p", path)+" AND "+t.paren(t.strPreds("x", sp)))
+	return "(" + plain + " OR " + folded + ")"
+}
+
+// typedStrs: some string of the typed column col matches one of the patterns (exact are the
+// texts of those without wildcards, anyStr whether one is a lone *).
+func (t *translator) typedStrs(col string, exact []string, sp []strPattern, anyStr bool) string {
+	switch {
+	case anyStr:
+		return t.nonEmpty(col)
+	case len(exact) == len(sp):
+		return t.notNull(t.hasAny(col, exact))
 	}
-	pred := t.trueExpr()
-	if !anyStr {
-		pred = t.strPreds("x", sp)
+	return t.existsTyped([]string{col}, []string{"x"}, func(x []string) string { return t.strPreds(x[0], sp) })
+}
+
+// isASCII: the string x holds only ASCII characters (the values are valid UTF-8).
+func (t *translator) isASCII(x string) string {
+	if t.d == ClickHouse {
+		return "lengthUTF8(" + x + ") = length(" + x + ")"
 	}
-	return t.exists([]string{colStrPath, gcol}, []string{"p", "x"}, t.pathIs("p", path)+" AND "+t.paren(pred))
+	return "octet_length(" + x + ") = char_length(" + x + ")"
+}
+
+// upperASCII is the ASCII string x with its letters in upper case: [Fold] of an ASCII string.
+// ClickHouse's upper changes ASCII letters only; PostgreSQL's depends on the locale, so it is
+// spelled out.
+func (t *translator) upperASCII(x string) string {
+	if t.d == ClickHouse {
+		return "upper(" + x + ")"
+	}
+	return "translate(" + x + ", 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"
 }
 
 func (t *translator) paren(s string) string {

@@ -59,7 +59,7 @@ func ExampleLayout_CountAll() {
 
 func ExampleLayout_InsertFrom() {
 	s := sql.Layout{Dialect: sql.Postgres}.InsertFrom("kf_load")
-	fmt.Println(s[:58], "...", s[len(s)-59:])
+	fmt.Println(s[:58], "...", s[len(s)-57:])
 	// Output:
-	// INSERT INTO "events" (id, ts, raw, s_hostname, f_hostname, ... g_na, g_bpath, g_b FROM kf_load ON CONFLICT (id) DO NOTHING
+	// INSERT INTO "events" (id, ts, raw, s_hostname, s_hostip, s ... g_b, f_path, f_s FROM kf_load ON CONFLICT (id) DO NOTHING
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Fold returns s with every character replaced by the smallest character of its orbit under
@@ -14,16 +15,30 @@ import (
 // folded s. For ASCII that is the upper case; 'ſ' folds to 'S' and the Kelvin sign to 'K'.
 // Bytes that are not UTF-8 become U+FFFD, as the evaluator reads them.
 func Fold(s string) string {
-	ascii := true
+	lower := -1 // the first lower-case ASCII letter
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' {
-			ascii = false
-			break
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return foldUnicode(s)
+		}
+		if lower < 0 && 'a' <= c && c <= 'z' {
+			lower = i
 		}
 	}
-	if ascii {
+	if lower < 0 {
 		return s
 	}
+	b := []byte(s)
+	for i := lower; i < len(b); i++ {
+		if c := b[i]; 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// foldUnicode is Fold of a string that is not all ASCII.
+func foldUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

@@ -35,8 +35,8 @@ const (
 type typedField struct {
 	path string // keys joined by '.'
 	kind kind
-	col  string // the value column; strings have a folded twin, numbers an adjustment twin
-	twin string
+	col  string // the value column
+	twin string // numbers only: the adjustment column
 }
 
 // fieldKey finds a typed field: its path and the kind of its values.
@@ -50,8 +50,11 @@ type fieldKey struct {
 var typedFields = sync.OnceValue(func() (t struct {
 	list   []typedField
 	byPath map[fieldKey]int
+	// byKind[k] finds the typed field of values of kind k by path (kindBool has none).
+	byKind [2]map[string]int
 }) {
 	t.byPath = map[fieldKey]int{}
+	t.byKind = [2]map[string]int{{}, {}}
 	used := map[string]bool{}
 	for _, f := range schema.Default().Fields() {
 		var k kind
@@ -75,11 +78,12 @@ var typedFields = sync.OnceValue(func() (t struct {
 		used[name] = true
 		tf := typedField{path: path, kind: k}
 		if k == kindString {
-			tf.col, tf.twin = "s_"+name, "f_"+name
+			tf.col = "s_" + name
 		} else {
 			tf.col, tf.twin = "n_"+name, "a_"+name
 		}
 		t.byPath[fieldKey{path, k}] = len(t.list)
+		t.byKind[k][path] = len(t.list)
 		t.list = append(t.list, tf)
 	}
 	return t
@@ -103,12 +107,14 @@ const (
 	// The generic columns: every value that has no typed column, with its path.
 	colStrPath  = "g_spath"
 	colStr      = "g_s"
-	colStrFold  = "g_sf"
 	colNumPath  = "g_npath"
 	colNum      = "g_n"
 	colNumAdj   = "g_na"
 	colBoolPath = "g_bpath"
 	colBool     = "g_b"
+	// Every string of the event, typed or not, folded, with its path: for IgnoreCase.
+	colFoldPath = "f_path"
+	colFold     = "f_s"
 )
 
 // column is one column with its type in each dialect.
@@ -142,15 +148,16 @@ func columns() []column {
 	}
 	for _, f := range typedFields().list {
 		if f.kind == kindString {
-			cols = append(cols, with(strs, f.col), with(strs, f.twin))
+			cols = append(cols, with(strs, f.col))
 		} else {
 			cols = append(cols, with(nums, f.col), with(adjs, f.twin))
 		}
 	}
 	return append(cols,
-		with(strs, colStrPath), with(strs, colStr), with(strs, colStrFold),
+		with(strs, colStrPath), with(strs, colStr),
 		with(strs, colNumPath), with(nums, colNum), with(adjs, colNumAdj),
-		with(strs, colBoolPath), with(bools, colBool))
+		with(strs, colBoolPath), with(bools, colBool),
+		with(strs, colFoldPath), with(strs, colFold))
 }
 
 // Columns returns the names of the columns, in the order of [Row.Values].

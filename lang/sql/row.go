@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/katafilter/katafilter/lang/eval"
 )
@@ -35,35 +35,34 @@ type Row struct {
 // character U+0000, which PostgreSQL's text cannot store.
 var ErrNUL = errors.New("the event holds the character U+0000 in a string, which PostgreSQL cannot store")
 
-// leaf is one scalar value of an event and the path of object keys that leads to it.
+// leaf is one scalar value of an event: its typed field, or its path when it has none.
 type leaf struct {
-	path string
-	kind kind
-	s    string
-	n    int64
-	adj  int8 // the number is n (0), a little above n (1) or a little below (-1)
-	b    bool
+	field int32  // the index of its typed field in typedFields().list, or -1
+	path  string // keys joined by '.', when field is -1
+	kind  kind
+	s     string
+	n     int64
+	adj   int8 // the number is n (0), a little above n (1) or a little below (-1)
+	b     bool
 }
 
-// Row reads one JSON event (one line of JSON lines) as the evaluator reads it ([eval.Decode]:
-// the last of duplicate keys wins, invalid UTF-8 becomes U+FFFD, numbers stay exact) and
-// returns the row that stores it. An event that the evaluator cannot read is an error.
+// Row reads one JSON event (one line of JSON lines) as the evaluator reads it
+// ([eval.WalkScalars]: the last of duplicate keys wins, invalid UTF-8 becomes U+FFFD, numbers
+// stay exact) and returns the row that stores it. An event that the evaluator cannot read is
+// an error.
 func (l Layout) Row(raw []byte) (Row, error) {
-	v, err := eval.Decode(raw)
-	if err != nil {
-		return Row{}, err
-	}
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
-	id, err := sc.id(raw)
-	if err != nil {
+	// One copy of the event: the raw column on ClickHouse, and the text of its strings.
+	src := string(raw)
+	if err := sc.walk(src); err != nil {
 		return Row{}, err
 	}
-	r := Row{ID: id}
-	sc.leaves = flatten(v, "", sc.leaves[:0])
+	r := Row{ID: sc.id(raw)}
 	nts := 0
+	tsField := typedFields().byKind[kindNumber]["Timestamp"]
 	for _, lf := range sc.leaves {
-		if lf.path == "Timestamp" && lf.kind == kindNumber {
+		if lf.field == int32(tsField) && lf.kind == kindNumber {
 			nts++
 			if lf.adj == 0 {
 				r.Timestamp = lf.n
@@ -76,15 +75,41 @@ func (l Layout) Row(raw []byte) (Row, error) {
 	if nts != 1 {
 		r.Timestamp = 0 // none, or several: no time
 	}
-	r.Values = l.values(r, raw, sc)
+	r.Values = l.values(r, raw, src, sc)
 	return r, nil
+}
+
+// walk gathers the scalar values of the event src into sc.leaves.
+func (sc *scratch) walk(src string) error {
+	t := typedFields()
+	sc.leaves = sc.leaves[:0]
+	return eval.WalkScalars(src, func(path []byte, v eval.Scalar) {
+		lf := leaf{field: -1}
+		switch v.Kind {
+		case eval.ScalarString:
+			lf.kind, lf.s = kindString, v.Text
+		case eval.ScalarNumber:
+			lf.kind = kindNumber
+			lf.n, lf.adj = number(v.Text)
+		default:
+			lf.kind, lf.b = kindBool, v.Bool
+		}
+		if lf.kind != kindBool {
+			if f, ok := t.byKind[lf.kind][string(path)]; ok {
+				lf.field = int32(f)
+			}
+		}
+		if lf.field < 0 {
+			lf.path = string(path)
+		}
+		sc.leaves = append(sc.leaves, lf)
+	})
 }
 
 // scratch is the memory Row works in and leaves behind: nothing of it is in the row.
 type scratch struct {
-	compact bytes.Buffer
+	compact []byte
 	leaves  []leaf
-	field   []int32 // the typed field of each leaf, or -1
 	count   []int32 // the number of leaves of each typed field
 	end     []int32 // where the values of each typed field end in their backing array
 }
@@ -98,14 +123,41 @@ func (sc *scratch) release() {
 	scratchPool.Put(sc)
 }
 
-// id is the identity of the event raw (see [Row.ID]).
-func (sc *scratch) id(raw []byte) (string, error) {
-	sc.compact.Reset()
-	if err := json.Compact(&sc.compact, raw); err != nil {
-		return "", err
+// id is the identity of the event raw (see [Row.ID]), which is valid JSON.
+func (sc *scratch) id(raw []byte) string {
+	c := compactValid(sc.compact[:0], raw)
+	if len(c) > 0 && len(raw) > 0 && &c[0] != &raw[0] {
+		sc.compact = c
 	}
-	sum := sha256.Sum256(sc.compact.Bytes())
-	return hex.EncodeToString(sum[:16]), nil
+	sum := sha256.Sum256(c)
+	return hex.EncodeToString(sum[:16])
+}
+
+// compactValid returns the valid JSON src without its insignificant white space, what
+// encoding/json's Compact makes of it, without checking src again: src itself when it has no
+// white space, else dst with the compacted text appended.
+func compactValid(dst, src []byte) []byte {
+	if bytes.IndexAny(src, " \t\n\r") < 0 {
+		return src
+	}
+	inString := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString:
+			dst = append(dst, c)
+			if c == '\\' {
+				i++
+				dst = append(dst, src[i])
+			} else if c == '"' {
+				inString = false
+			}
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		default:
+			dst = append(dst, c)
+			inString = c == '"'
+		}
+	}
+	return dst
 }
 
 // The values of the empty array columns on ClickHouse, made once: most of the columns are
@@ -119,36 +171,30 @@ var (
 
 // values lays the leaves out in columns. The values of all typed fields of one kind share one
 // backing array, each column a full slice of it.
-func (l Layout) values(r Row, raw []byte, sc *scratch) []any {
+func (l Layout) values(r Row, raw []byte, src string, sc *scratch) []any {
 	pg := l.Dialect == Postgres
 	t := typedFields()
 	n := len(t.list)
-	sc.field = slices.Grow(sc.field[:0], len(sc.leaves))[:len(sc.leaves)]
 	sc.count = slices.Grow(sc.count[:0], n)[:n]
 	sc.end = slices.Grow(sc.end[:0], n)[:n]
 	clear(sc.count)
 	var nstr, nnum, gstr, gnum, gbool int
-	for i, lf := range sc.leaves {
-		f, ok := t.byPath[fieldKey{lf.path, lf.kind}]
+	for _, lf := range sc.leaves {
 		switch {
-		case ok:
-			sc.count[f]++
+		case lf.field >= 0:
+			sc.count[lf.field]++
 			if lf.kind == kindString {
 				nstr++
 			} else {
 				nnum++
 			}
 		case lf.kind == kindString:
-			f = -1
 			gstr++
 		case lf.kind == kindNumber:
-			f = -1
 			gnum++
 		default:
-			f = -1
 			gbool++
 		}
-		sc.field[i] = int32(f)
 	}
 	// Where each typed field's values begin, then, after placing them, end.
 	var soff, noff int32
@@ -165,12 +211,16 @@ func (l Layout) values(r Row, raw []byte, sc *scratch) []any {
 	gsp, gs := make([]string, 0, gstr), make([]string, 0, gstr)
 	gnp, gn, gna := make([]string, 0, gnum), make([]int64, 0, gnum), make([]int8, 0, gnum)
 	gbp, gb := make([]string, 0, gbool), make([]bool, 0, gbool)
-	for i, lf := range sc.leaves {
-		if f := sc.field[i]; f >= 0 {
+	var fp, fs []string // the strings that are not all ASCII, folded: SQL folds the others
+	for _, lf := range sc.leaves {
+		if f := lf.field; f >= 0 {
 			at := sc.end[f]
 			sc.end[f]++
 			if lf.kind == kindString {
 				strs[at] = lf.s
+				if !isASCII(lf.s) {
+					fp, fs = append(fp, t.list[f].path), append(fs, Fold(lf.s))
+				}
 			} else {
 				nums[at], adjs[at] = lf.n, lf.adj
 			}
@@ -179,6 +229,9 @@ func (l Layout) values(r Row, raw []byte, sc *scratch) []any {
 		switch lf.kind {
 		case kindString:
 			gsp, gs = append(gsp, lf.path), append(gs, lf.s)
+			if !isASCII(lf.s) {
+				fp, fs = append(fp, lf.path), append(fs, Fold(lf.s))
+			}
 		case kindNumber:
 			gnp, gn, gna = append(gnp, lf.path), append(gn, lf.n), append(gna, lf.adj)
 		default:
@@ -200,38 +253,54 @@ func (l Layout) values(r Row, raw []byte, sc *scratch) []any {
 		}
 		return array(pg, w, nil)
 	}
-	vals := make([]any, 0, 3+2*n+8)
+	vals := make([]any, 0, 3+2*n+9)
 	vals = append(vals, r.ID, r.Timestamp)
 	if pg {
 		vals = append(vals, raw)
 	} else {
-		vals = append(vals, string(raw))
+		vals = append(vals, src)
 	}
 	for i, f := range t.list {
 		hi := sc.end[i]
 		lo := hi - sc.count[i]
 		if f.kind == kindString {
-			s := strs[lo:hi:hi]
-			vals = append(vals, array(pg, s, noStrings), array(pg, foldAll(s), noStrings))
+			vals = append(vals, array(pg, strs[lo:hi:hi], noStrings))
 		} else {
 			vals = append(vals, array(pg, nums[lo:hi:hi], noInt64s), adj(adjs[lo:hi:hi]))
 		}
 	}
-	vals = append(vals, array(pg, gsp, noStrings), array(pg, gs, noStrings), array(pg, foldAll(gs), noStrings),
+	vals = append(vals, array(pg, gsp, noStrings), array(pg, gs, noStrings),
 		array(pg, gnp, noStrings), array(pg, gn, noInt64s), adj(gna), array(pg, gbp, noStrings))
 	if pg {
-		return append(vals, array(pg, gb, nil))
+		vals = append(vals, array(pg, gb, nil))
+	} else {
+		vals = append(vals, bytesOf(gb))
 	}
-	if len(gb) == 0 {
-		return append(vals, noUint8s)
+	return append(vals, array(pg, fp, noStrings), array(pg, fs, noStrings))
+}
+
+// isASCII reports whether s holds only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
 	}
-	u := make([]uint8, len(gb))
-	for i, b := range gb {
+	return true
+}
+
+// bytesOf is the ClickHouse value of booleans: 1 for true, 0 for false.
+func bytesOf(bs []bool) any {
+	if len(bs) == 0 {
+		return noUint8s
+	}
+	u := make([]uint8, len(bs))
+	for i, b := range bs {
 		if b {
 			u[i] = 1
 		}
 	}
-	return append(vals, u)
+	return u
 }
 
 // array is the value of an array column: on PostgreSQL nil (NULL) for an empty one, which
@@ -246,75 +315,6 @@ func array[T any](pg bool, s []T, empty any) any {
 		return nil
 	}
 	return empty
-}
-
-// foldAll returns the folded strings of s ([Fold]): s itself when folding changes none.
-func foldAll(s []string) []string {
-	for i, x := range s {
-		if f := Fold(x); f != x {
-			out := make([]string, len(s))
-			copy(out, s[:i])
-			out[i] = f
-			for j := i + 1; j < len(s); j++ {
-				out[j] = Fold(s[j])
-			}
-			return out
-		}
-	}
-	return s
-}
-
-// flatten appends the scalar values of v with their paths (keys joined by '.', path being
-// v's) to out, walking objects by key and arrays element by element, as the evaluator walks
-// a path (docs/language.md: arrays are transparent at any step). JSON null holds no value.
-// A value whose path has a key no filter can name (filters name keys of letters, digits and
-// _) is left out, as is a value at the top level, which no path reaches.
-func flatten(v any, path string, out []leaf) []leaf {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			out = flatten(e, path, out)
-		}
-	case map[string]any:
-		for k, e := range x {
-			if !nameable(k) {
-				continue
-			}
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			out = flatten(e, p, out)
-		}
-	case string:
-		if path != "" {
-			out = append(out, leaf{path: path, kind: kindString, s: x})
-		}
-	case bool:
-		if path != "" {
-			out = append(out, leaf{path: path, kind: kindBool, b: x})
-		}
-	case json.Number:
-		if path != "" {
-			n, adj := number(string(x))
-			out = append(out, leaf{path: path, kind: kindNumber, n: n, adj: adj})
-		}
-	}
-	return out
-}
-
-// nameable reports whether a filter can name key: letters, digits and _, at least one.
-func nameable(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // number places the JSON number text s among the integers, for comparisons with integer

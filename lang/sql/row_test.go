@@ -1,9 +1,13 @@
 package sql
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/katafilter/katafilter/lang/eval"
 )
 
 // TestNumber: a JSON number becomes the pair that orders it against integers as the evaluator
@@ -48,11 +52,11 @@ func TestFold(t *testing.T) {
 // land in their typed or generic columns.
 func TestRow(t *testing.T) {
 	l := Layout{Dialect: ClickHouse}
-	a, err := l.Row([]byte(`{"EventType":"process","Timestamp":5,"FileName":["a","b"],"X":{"Y":true}}`))
+	a, err := l.Row([]byte(`{"EventType":"process","Timestamp":5,"FileName":["a","b","ſé"],"X":{"Y":true,"Z":"ſ"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := l.Row([]byte(" {\"EventType\" : \"process\",\n\"Timestamp\":5, \"FileName\":[\"a\", \"b\"], \"X\":{\"Y\":true}} "))
+	b, err := l.Row([]byte(" {\"EventType\" : \"process\",\n\"Timestamp\":5, \"FileName\":[\"a\", \"b\", \"ſé\"], \"X\":{\"Y\":true, \"Z\":\"ſ\"}} "))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,24 +64,41 @@ func TestRow(t *testing.T) {
 		t.Errorf("rows %s/%d and %s/%d", a.ID, a.Timestamp, b.ID, b.Timestamp)
 	}
 	col := func(r Row, name string) any { return r.Values[slices.Index(l.Columns(), name)] }
-	if got := col(a, "s_FileName"); !slices.Equal(got.([]string), []string{"a", "b"}) {
+	if got := col(a, "s_FileName"); !slices.Equal(got.([]string), []string{"a", "b", "ſé"}) {
 		t.Errorf("s_FileName = %v", got)
 	}
-	if got := col(a, "f_FileName"); !slices.Equal(got.([]string), []string{"A", "B"}) {
-		t.Errorf("f_FileName = %v", got)
+	folded := func(r Row, path string) []string {
+		var out []string
+		paths, _ := col(r, colFoldPath).([]string)
+		for i, p := range paths {
+			if p == path {
+				out = append(out, col(r, colFold).([]string)[i])
+			}
+		}
+		return out
 	}
-	if got, ok := col(a, colStrPath).([]string); !ok || got == nil || len(got) != 0 {
-		t.Errorf("empty %s on ClickHouse = %#v, want []string{}", colStrPath, col(a, colStrPath))
+	// Only the strings that are not all ASCII are stored folded: SQL folds the others.
+	if got := folded(a, "FileName"); !slices.Equal(got, []string{"SÉ"}) {
+		t.Errorf("FileName folded = %q", got)
 	}
-	p, err := (Layout{Dialect: Postgres}).Row([]byte(`{"FileName":["A","b"],"X":1.5}`))
+	if got := folded(a, "X.Z"); !slices.Equal(got, []string{"S"}) {
+		t.Errorf("X.Z folded = %q", got)
+	}
+	if got := folded(a, "EventType"); len(got) != 0 {
+		t.Errorf("EventType folded = %q", got)
+	}
+	if got, ok := col(a, colNumPath).([]string); !ok || got == nil || len(got) != 0 {
+		t.Errorf("empty %s on ClickHouse = %#v, want []string{}", colNumPath, col(a, colNumPath))
+	}
+	p, err := (Layout{Dialect: Postgres}).Row([]byte(`{"FileName":["A","b","\u212a"],"X":1.5}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := col(p, colStrPath); got != nil {
 		t.Errorf("empty %s on PostgreSQL = %#v, want nil", colStrPath, got)
 	}
-	if got := col(p, "f_FileName"); !slices.Equal(got.([]string), []string{"A", "B"}) {
-		t.Errorf("f_FileName = %v", got)
+	if got := folded(p, "FileName"); !slices.Equal(got, []string{"K"}) {
+		t.Errorf("FileName folded = %v", got)
 	}
 	if got := col(p, colNumAdj); !slices.Equal(got.([]int16), []int16{1}) {
 		t.Errorf("%s = %#v", colNumAdj, got)
@@ -100,4 +121,35 @@ func TestRow(t *testing.T) {
 	if len(l.Columns()) != len(a.Values) {
 		t.Errorf("%d columns, %d values", len(l.Columns()), len(a.Values))
 	}
+}
+
+// FuzzCompactValid: on the JSON the evaluator reads, compactValid is encoding/json's Compact.
+func FuzzCompactValid(f *testing.F) {
+	f.Add(`{"a" : [1, 2 ,"x y\" \\ z"], "b":{ }}`)
+	f.Add("\t{\"a\":\"\\u0020\"}\r\n")
+	f.Add(`{"a":"b"}`)
+	f.Fuzz(func(t *testing.T, data string) {
+		if _, err := eval.Decode([]byte(data)); err != nil {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, []byte(data)); err != nil {
+			t.Fatalf("%q: Decode accepts it, Compact says %v", data, err)
+		}
+		if got := compactValid(nil, []byte(data)); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%q: compactValid %q, Compact %q", data, got, want.Bytes())
+		}
+	})
+}
+
+// FuzzFold: the ASCII fast path of Fold folds as the general one does.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", "abc", "ABC-1_%", "ſtephan", "a\xffb", "x{|}~`@[\\]^_"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), foldUnicode(s); got != want {
+			t.Fatalf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -20,6 +20,20 @@ func (l Layout) Present(ids []string, lo, hi int64) Query {
 	}
 }
 
+// AnyBetween returns the query of whether the table holds an event whose Timestamp is within
+// [lo, hi]: one row when it does, none when it does not. A loader asks it before [Layout.Present],
+// which it can then skip for a batch of events later than the table's (the common case of a
+// load that extends an archive).
+func (l Layout) AnyBetween(lo, hi int64) Query {
+	d := l.Dialect
+	return Query{
+		SQL: "SELECT 1 FROM " + l.Name() + " WHERE " + colTS + " >= " + d.placeholder(1) +
+			" AND " + colTS + " <= " + d.placeholder(2) + " LIMIT 1",
+		Args:    []any{lo, hi},
+		Dialect: d,
+	}
+}
+
 // CountAll returns the query of the number of events in the table, each counted once, as
 // [Layout.Count] counts them: one row, one column.
 func (l Layout) CountAll() Query {
@@ -55,4 +69,27 @@ func (l Layout) StoredColumns() []string {
 func (l Layout) InsertFrom(tmp string) string {
 	cols := strings.Join(l.StoredColumns(), ", ")
 	return "INSERT INTO " + l.Name() + " (" + cols + ") SELECT " + cols + " FROM " + tmp + " ON CONFLICT (" + colID + ") DO NOTHING"
+}
+
+// ColumnsQuery returns the query of the names of the table's columns as the database keeps
+// them (rows of one column), to compare with [Layout.StoredColumns]: a table made by another
+// version of the layout has other columns.
+func (l Layout) ColumnsQuery() Query {
+	d := l.Dialect
+	db, table := "", l.table()
+	if i := strings.LastIndexByte(table, '.'); i >= 0 {
+		db, table = table[:i], table[i+1:]
+	}
+	if d == ClickHouse {
+		where := "database = currentDatabase()"
+		if db != "" {
+			where = "database = " + d.quoteString(db)
+		}
+		return Query{SQL: "SELECT name FROM system.columns WHERE " + where + " AND table = " + d.quoteString(table), Dialect: d}
+	}
+	where := "table_schema = current_schema()"
+	if db != "" {
+		where = "table_schema = " + d.quoteString(db)
+	}
+	return Query{SQL: "SELECT column_name FROM information_schema.columns WHERE " + where + " AND table_name = " + d.quoteString(table), Dialect: d}
 }

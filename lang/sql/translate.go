@@ -11,6 +11,7 @@ import (
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/check"
 	"github.com/katafilter/katafilter/lang/diag"
+	"github.com/katafilter/katafilter/lang/eval"
 )
 
 // Query is a SQL text and its arguments, written with the placeholders of the dialect's
@@ -180,7 +181,7 @@ func (t *translator) expr(x ast.Expr) (string, error) {
 func (t *translator) atom(f *ast.Field, op ast.CmpOp, vals []*ast.Literal, x ast.Expr) (string, error) {
 	keys := t.info.Path(f)
 	for _, k := range keys {
-		if !nameable(k) {
+		if !eval.NameableKey(k) {
 			return "", fmt.Errorf("sql: the field %s has a key that is not a name (the checker refuses it)", f.Name)
 		}
 	}
