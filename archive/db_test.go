@@ -97,3 +97,40 @@ func hostPort(t *testing.T, raw string) string {
 	}
 	return u.Host
 }
+
+// TestOtherLayout: a table whose columns are not the layout's (made by another version of
+// katafilter) is refused with a message that says what differs and what to do, before any
+// event is sent.
+func TestOtherLayout(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			table := archivetest.Table(t, db)
+			create := "CREATE TABLE " + table + " (id String, ts Int64, raw String, f_FileName Array(String)) ENGINE = MergeTree ORDER BY ts"
+			if dialect == sql.Postgres {
+				create = "CREATE TABLE " + table + " (id text PRIMARY KEY, ts bigint, raw bytea, f_filename text[])"
+			}
+			if err := db.Exec(ctx, create); err != nil {
+				t.Fatal(err)
+			}
+			_, err := db.NewLoader(ctx, table, archive.LoadOptions{})
+			if err == nil {
+				t.Fatal("a loader into a table of another layout")
+			}
+			for _, want := range []string{table, "another version", "it lacks s_", " more", "f_filename", "--table"} {
+				if !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
+					t.Errorf("the error does not say %q: %v", want, err)
+				}
+			}
+			// The table made by the layout itself passes.
+			good := archivetest.Table(t, db)
+			if err := db.EnsureTable(ctx, good); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.EnsureTable(ctx, good); err != nil {
+				t.Errorf("the layout's own table, again: %v", err)
+			}
+		})
+	}
+}

@@ -3,8 +3,10 @@ package archive
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -13,20 +15,44 @@ import (
 )
 
 // Loader stores events into the table of an archive in batches. Each batch is committed at
-// once (one INSERT); an event already in the table is not stored again, so loading the same
-// events twice, or again after an interrupted load, leaves each once. A Loader is not safe
-// for concurrent use.
+// once (one INSERT on ClickHouse, one transaction on PostgreSQL), its events sent to the
+// database in blocks of at most [BlockSize] as they come; an event already in the table is
+// not stored again, so loading the same events twice, or again after an interrupted load,
+// leaves each once. A Loader is not safe for concurrent use.
 type Loader struct {
 	db     *DB
 	layout sql.Layout
 	batch  int
 	skip   func(where string, err error)
 
-	pending []pendingEvent
+	pending []pendingEvent // the next block
 	stats   LoadStats
+
+	// The batch under way (nil when none) and the events it holds. Its blocks are sent on a
+	// goroutine (sending) while the loader reads and makes the next block, and a full batch
+	// is committed on another (committing) while the next one fills: only waitSend touches
+	// open and openNew while a send may run.
+	open       txn
+	openIDs    map[string]bool
+	openNew    int64           // how many events the batch stores when it commits
+	sealed     map[string]bool // the events of the batch being committed, until it is
+	sending    *flight
+	committing *flight
 }
 
-// pendingEvent is an event waiting for its batch: its bytes and where it was read.
+// flight is the sending of a block, or the commit of a batch, on a goroutine of its own.
+type flight struct {
+	done   chan struct{}
+	sent   int64 // the rows sent
+	stored int64 // how many the batch stores of them; of a commit, of the whole batch
+	err    error
+}
+
+// BlockSize is the most events a [Loader] sends to the database at once: a batch is sent in
+// blocks, so that its size does not bound the memory of the loader.
+const BlockSize = 20000
+
+// pendingEvent is an event waiting for its block: its bytes and where it was read.
 type pendingEvent struct {
 	raw   []byte
 	where string
@@ -45,57 +71,215 @@ func (db *DB) NewLoader(ctx context.Context, table string, opt LoadOptions) (*Lo
 	if skip == nil {
 		skip = func(string, error) {}
 	}
-	return &Loader{db: db, layout: db.Layout(table), batch: opt.Batch, skip: skip}, nil
+	return &Loader{db: db, layout: db.Layout(table), batch: opt.Batch, skip: skip, openIDs: map[string]bool{}, sealed: map[string]bool{}}, nil
 }
 
-// EnsureTable creates the table if it does not exist.
+// EnsureTable creates the table if it does not exist, and checks that an existing one has
+// the layout's columns: a table made by another version of katafilter is an error that says
+// what to do, not a failed insert.
 func (db *DB) EnsureTable(ctx context.Context, table string) error {
 	if err := CheckTableName(table); err != nil {
 		return err
 	}
-	for _, stmt := range db.Layout(table).CreateStatements() {
+	layout := db.Layout(table)
+	for _, stmt := range layout.CreateStatements() {
 		if err := db.exec(ctx, stmt); err != nil {
 			return err
 		}
 	}
-	return nil
+	return db.checkColumns(ctx, layout)
 }
 
-// Add queues one event (a JSON object, one line of JSON lines; the loader keeps a copy) and
-// commits the batch when it is full. where says where the event was read (file:line), for
-// the report of an event the layout refuses. The error is the database's.
+// checkColumns compares the columns of the layout's table with the layout's.
+func (db *DB) checkColumns(ctx context.Context, layout sql.Layout) error {
+	q := layout.ColumnsQuery()
+	have := map[string]bool{}
+	var name string
+	if err := db.query(ctx, q.SQL, q.Args, []any{&name}, func() error { have[name] = true; return nil }); err != nil {
+		return err
+	}
+	var missing []string
+	for _, c := range layout.StoredColumns() {
+		if !have[c] {
+			missing = append(missing, c)
+		}
+		delete(have, c)
+	}
+	if len(missing) == 0 && len(have) == 0 {
+		return nil
+	}
+	extra := slices.Sorted(maps.Keys(have))
+	return fmt.Errorf("%s: the table %s was made by another version of katafilter (%s): load into a new table (--table NAME), or drop it and load its events again",
+		db, layout.Table, columnDiff(missing, extra))
+}
+
+// columnDiff says which columns a table lacks and which it should not have.
+func columnDiff(missing, extra []string) string {
+	const show = 4
+	list := func(cols []string) string {
+		if len(cols) > show {
+			return strings.Join(cols[:show], ", ") + fmt.Sprintf(" and %d more", len(cols)-show)
+		}
+		return strings.Join(cols, ", ")
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "it lacks "+list(missing))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, "it has "+list(extra)+", which the layout has not")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Add queues one event (a JSON object, one line of JSON lines; the loader keeps a copy), sends
+// the block when it is full and commits the batch when it is. where says where the event was
+// read (file:line), for the report of an event the layout refuses. The error is the
+// database's; after an error, the batch under way is not stored.
 func (l *Loader) Add(ctx context.Context, raw []byte, where string) error {
 	l.pending = append(l.pending, pendingEvent{raw: slices.Clone(raw), where: where})
-	if len(l.pending) >= l.batch {
-		return l.Flush(ctx)
+	if len(l.pending) >= min(l.batch, BlockSize) {
+		if err := l.send(ctx); err != nil {
+			return err
+		}
+	}
+	if len(l.openIDs) >= l.batch {
+		return l.commit(ctx)
 	}
 	return nil
 }
 
 // Flush commits the queued events. When it returns nil, they are in the table.
 func (l *Loader) Flush(ctx context.Context) error {
+	if err := l.send(ctx); err != nil {
+		return err
+	}
+	if err := l.commit(ctx); err != nil {
+		return err
+	}
+	return l.waitCommit()
+}
+
+// Close gives up the batch under way, if any: its events are not stored. Call it when a
+// load ends early; after Flush it does nothing.
+func (l *Loader) Close() {
+	l.waitSend()
+	l.waitCommit()
+	l.drop()
+}
+
+// drop gives up the batch under way.
+func (l *Loader) drop() {
+	if l.open != nil {
+		l.open.abort()
+		l.open = nil
+	}
+	clear(l.openIDs)
+	l.openNew = 0
+}
+
+// send makes the rows of the queued events and sends those not in the table yet into the
+// batch under way, on a goroutine: the error of a block may come from the next call.
+func (l *Loader) send(ctx context.Context) error {
 	if len(l.pending) == 0 {
 		return nil
 	}
 	rows := l.rows()
+	l.pending = l.pending[:0]
 	fresh, err := l.absent(ctx, rows)
 	if err != nil {
+		l.Close()
 		return err
+	}
+	l.stats.Present += int64(len(rows) - len(fresh))
+	if len(fresh) == 0 {
+		return nil
 	}
 	vals := make([][]any, len(fresh))
 	for i, r := range fresh {
 		vals[i] = r.Values
+		l.openIDs[r.ID] = true
 	}
-	stored, err := l.db.insert(ctx, l.layout, vals)
-	if err != nil {
+	if err := l.waitSend(); err != nil {
 		return err
 	}
-	if stored < 0 { // ClickHouse does not say: every row absent a moment ago was stored
-		stored = int64(len(fresh))
+	l.sending = start(int64(len(vals)), func() (int64, error) {
+		if l.open == nil {
+			t, err := l.db.begin(ctx, l.layout)
+			if err != nil {
+				return 0, err
+			}
+			l.open = t
+		}
+		stored, err := l.open.send(ctx, vals)
+		if stored < 0 { // ClickHouse does not say: every row absent a moment ago is stored
+			stored = int64(len(vals))
+		}
+		return stored, err
+	})
+	return nil
+}
+
+// commit commits the batch under way on a goroutine, once the one before is committed.
+func (l *Loader) commit(ctx context.Context) error {
+	if err := l.waitSend(); err != nil {
+		return err
 	}
-	l.stats.Loaded += stored
-	l.stats.Present += int64(len(rows)) - stored
-	l.pending = l.pending[:0]
+	if err := l.waitCommit(); err != nil {
+		l.drop()
+		return err
+	}
+	if l.open == nil {
+		return nil
+	}
+	t, stored := l.open, l.openNew
+	l.open, l.openNew = nil, 0
+	l.openIDs, l.sealed = l.sealed, l.openIDs // sealed is empty: its commit is over
+	l.committing = start(0, func() (int64, error) { return stored, t.commit(ctx) })
+	return nil
+}
+
+// start runs f, the sending of rows or a commit, on a goroutine.
+func start(sent int64, f func() (int64, error)) *flight {
+	fl := &flight{done: make(chan struct{}), sent: sent}
+	go func() {
+		defer close(fl.done)
+		fl.stored, fl.err = f()
+	}()
+	return fl
+}
+
+// waitSend waits for the block being sent and counts it. After an error, the batch under way
+// is given up.
+func (l *Loader) waitSend() error {
+	fl := l.sending
+	if fl == nil {
+		return nil
+	}
+	<-fl.done
+	l.sending = nil
+	if fl.err != nil {
+		l.drop()
+		return fl.err
+	}
+	l.openNew += fl.stored
+	l.stats.Present += fl.sent - fl.stored
+	return nil
+}
+
+// waitCommit waits for the batch being committed and counts it.
+func (l *Loader) waitCommit() error {
+	fl := l.committing
+	if fl == nil {
+		return nil
+	}
+	<-fl.done
+	l.committing = nil
+	clear(l.sealed)
+	if fl.err != nil {
+		return fl.err
+	}
+	l.stats.Loaded += fl.stored
 	return nil
 }
 
@@ -145,11 +329,23 @@ func (l *Loader) absent(ctx context.Context, rows []sql.Row) ([]sql.Row, error) 
 	if l.db.ch == nil || len(rows) == 0 {
 		return rows, nil
 	}
+	if len(l.openIDs)+len(l.sealed) > 0 { // in the batches under way, which no query sees yet
+		rows = slices.DeleteFunc(rows, func(r sql.Row) bool { return l.openIDs[r.ID] || l.sealed[r.ID] })
+	}
 	lo, hi := rows[0].Timestamp, rows[0].Timestamp
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		lo, hi = min(lo, r.Timestamp), max(hi, r.Timestamp)
 		ids[i] = r.ID
+	}
+	inRange := l.layout.AnyBetween(lo, hi)
+	var one uint8
+	found := false
+	if err := l.db.query(ctx, inRange.SQL, inRange.Args, []any{&one}, func() error { found = true; return nil }); err != nil {
+		return nil, err
+	}
+	if !found {
+		return rows, nil
 	}
 	present := map[string]bool{}
 	var id string

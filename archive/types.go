@@ -9,8 +9,9 @@ import (
 // DefaultTable is the table of events when none is named.
 const DefaultTable = "events"
 
-// DefaultBatch is how many events a [Loader] commits at once by default.
-const DefaultBatch = 20000
+// DefaultBatch is how many events a [Loader] commits at once by default (sent to the
+// database in blocks of [BlockSize]).
+const DefaultBatch = 200000
 
 // Query is a hunt: the events of a table that match a filter, in time order.
 type Query struct {

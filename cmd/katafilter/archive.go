@@ -108,6 +108,7 @@ func runArchive(env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "katafilter archive: %v\n", err)
 		return 1
 	}
+	defer ld.Close() // after Flush, nothing to give up
 
 	var read atomic.Int64
 	if isTerminal(env) {
