@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -74,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	chURL := fs.String("clickhouse", envOr("KATAFILTER_TEST_CLICKHOUSE", "clickhouse://default@127.0.0.1:9000/default"), "the ClickHouse `URL` (none: skip)")
 	pgURL := fs.String("postgres", envOr("KATAFILTER_TEST_POSTGRES", "postgres://katafilter:katafilter@127.0.0.1:5432/katafilter"), "the PostgreSQL `URL` (none: skip)")
 	table := fs.String("table", "kf_bench", "the `table` to load (dropped first)")
+	batch := fs.Int("batch", 0, "load in batches of `n` events (0: the loader's default)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the loads (this process's side) to `file`")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -105,6 +108,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "archivebench: eval: %v\n", err)
 		return 1
 	}
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "archivebench: %v\n", err)
+			return 1
+		}
+		defer stop()
+	}
 	var loads []loadFigure
 	failed := false
 	for _, d := range []struct {
@@ -114,7 +125,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if d.url == "none" {
 			continue
 		}
-		lf, err := measureDB(d.url, *table, events, queries, *runs, stderr)
+		lf, err := measureDB(d.url, *table, *batch, events, queries, *runs, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "archivebench: %s: %v\n", d.dialect, err)
 			failed = true
@@ -135,6 +146,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// startProfile starts a CPU profile into the file name; stop ends it.
+func startProfile(name string) (stop func(), err error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func envOr(name, def string) string {
@@ -191,7 +215,7 @@ func measureEval(events [][]byte, queries []*query, runs int) error {
 }
 
 // measureDB loads the events into a fresh table and times the queries there.
-func measureDB(url, table string, events [][]byte, queries []*query, runs int, stderr io.Writer) (loadFigure, error) {
+func measureDB(url, table string, batch int, events [][]byte, queries []*query, runs int, stderr io.Writer) (loadFigure, error) {
 	ctx := context.Background()
 	db, err := archive.Open(ctx, url, os.Getenv)
 	if err != nil {
@@ -203,10 +227,11 @@ func measureDB(url, table string, events [][]byte, queries []*query, runs int, s
 	}
 	lf := loadFigure{dialect: db.Dialect()}
 	t0 := time.Now()
-	ld, err := db.NewLoader(ctx, table, archive.LoadOptions{})
+	ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: batch})
 	if err != nil {
 		return lf, err
 	}
+	defer ld.Close()
 	for _, e := range events {
 		if err := ld.Add(ctx, e, ""); err != nil {
 			return lf, err
