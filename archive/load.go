@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/katafilter/katafilter/internal/jsonl"
 	"github.com/katafilter/katafilter/lang/sql"
 )
 
@@ -306,8 +308,13 @@ func (l *Loader) rows() []sql.Row {
 	out := rows[:0]
 	seen := make(map[string]bool, len(rows))
 	for i, r := range rows {
-		if errs[i] != nil {
-			l.skip(l.pending[i].where, errs[i])
+		if err := errs[i]; err != nil {
+			if !errors.Is(err, sql.ErrNUL) {
+				if e := jsonl.CheckObject(l.pending[i].raw); e != nil {
+					err = e // worded as a malformed line of JSON lines is
+				}
+			}
+			l.skip(l.pending[i].where, err)
 			l.stats.Skipped++
 			continue
 		}

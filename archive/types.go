@@ -34,8 +34,9 @@ type LoadOptions struct {
 	// Batch is how many events are committed at once; 0 means DefaultBatch.
 	Batch int
 	// Skipped, when set, is called with each event that the layout cannot store (an event the
-	// evaluator cannot read; on PostgreSQL, a string holding U+0000), and where it was read.
-	// The event is left out and the load goes on.
+	// evaluator cannot read, whose error is worded as internal/jsonl words a malformed line;
+	// on PostgreSQL, a string holding U+0000), and where it was read. The event is left out
+	// and the load goes on.
 	Skipped func(where string, err error)
 }
 

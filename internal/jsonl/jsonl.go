@@ -287,11 +287,13 @@ func (r *Reader) check(b []byte) error {
 	if r.opt.Check != nil {
 		return r.opt.Check(b)
 	}
-	return checkObject(b)
+	return CheckObject(b)
 }
 
-// checkObject reports what keeps b, which starts with "{", from being one JSON object.
-func checkObject(b []byte) error {
+// CheckObject reports what keeps b, which starts with "{", from being one JSON object, worded
+// as the reader words a malformed line: a caller that passes its own Check and reads the
+// lines later words the ones it refuses with it.
+func CheckObject(b []byte) error {
 	if json.Valid(b) {
 		return nil
 	}

@@ -12,22 +12,25 @@
 //   - raw: the event's bytes as loaded, printed unchanged by hunt;
 //   - for every string field of the built-in schema, s_<path> (dots written _): the array of
 //     every string the event holds at that path, arrays crossed (Ioa.Rules.Techniques holds
-//     the techniques of all rules), in document order; and f_<path>, the same strings folded
-//     by [Fold], for case-insensitive filters;
+//     the techniques of all rules), in document order;
 //   - for every integer field, n_<path> and a_<path>: every number at the path as a pair
 //     (n, a) of an int64 and an adjustment of -1, 0 or 1 (see below);
 //   - the generic columns, for every value that has no column of its own (a path the schema
-//     lacks, or a value of another kind than the field's): g_spath, g_s and g_sf (strings with
-//     their paths, and folded), g_npath, g_n, g_na (numbers), g_bpath, g_b (booleans).
+//     lacks, or a value of another kind than the field's): g_spath and g_s (strings with
+//     their paths), g_npath, g_n, g_na (numbers), g_bpath, g_b (booleans);
+//   - f_path and f_s: every string of the event that is not all ASCII, folded by [Fold], with
+//     its path, for case-insensitive filters (an ASCII string folds to its upper case, which
+//     the query computes: ClickHouse's upper, a translate of the letters on PostgreSQL).
 //
 // The typed columns follow the built-in schema (lang/schema/fields.json), not a --schema
 // extension, so that every program reads a table alike; a field a filter names through an
 // extension is read from the generic columns. A release whose built-in schema gains a field
 // changes the layout: a table made before must be reloaded.
 //
-// Every value of the event is in exactly one place, so a comparison reads one array. The
-// values come from the evaluator's own decoding ([eval.Decode]: the last of duplicate keys
-// wins, invalid UTF-8 is U+FFFD, numbers are exact) walked as the evaluator walks paths:
+// Every value of the event is in exactly one place (the folded copies aside), so a
+// case-sensitive comparison reads one array. The
+// values come from the evaluator's own reading ([eval.WalkScalars]: the last of duplicate keys
+// wins, invalid UTF-8 is U+FFFD, numbers are exact), walked as the evaluator walks paths:
 // arrays are transparent at every step, JSON null holds no value, and an object is not a
 // value. Keys that no filter can name (anything but letters, digits and _) are left out.
 //
@@ -58,7 +61,8 @@
 // constant compares with strings only, an integer with numbers only, a boolean with booleans
 // only. Wildcards become startsWith, endsWith, position or an anchored RE2 expression on
 // ClickHouse (match() works on UTF-8 characters, ? is one character) and LIKE ... ESCAPE '\'
-// on PostgreSQL. With IgnoreCase the folded columns are compared with the folded constant.
+// on PostgreSQL. With IgnoreCase the folded constant is compared with the ASCII strings of the
+// field, upper-cased in the query, and with the folded copies of the others.
 // docs/hunt.md has the table of every construct in both dialects. What a dialect cannot do
 // exactly is refused with an [*Error] whose code is one of diag's KF09xx.
 package sql
