@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,11 +79,57 @@ func (db *DB) Count(ctx context.Context, table string, q Query) (int64, error) {
 	if err := CheckTableName(table); err != nil {
 		return 0, err
 	}
-	sq, err := db.Layout(table).Count(q.Filter, q.options())
+	l := db.Layout(table)
+	if db.ch != nil {
+		if n, ok, err := db.countByPart(ctx, l, q); err != nil || ok {
+			return n, err
+		}
+	}
+	sq, err := l.Count(q.Filter, q.options())
 	if err != nil {
 		return 0, err
 	}
 	return db.count(ctx, sq.SQL, sq.Args)
+}
+
+// countByPart counts on ClickHouse part by part, deduplicating only among the parts whose
+// events' times overlap (see lang/sql's [sql.Overlapping]). ok is false when the parts
+// changed between its two queries: then the caller counts in one.
+func (db *DB) countByPart(ctx context.Context, l sql.Layout, q Query) (n int64, ok bool, err error) {
+	bq, err := l.CountByPart(q.Filter, q.options())
+	if err != nil {
+		return 0, false, err
+	}
+	var parts []sql.PartCount
+	var p sql.PartCount
+	if err := db.query(ctx, bq.SQL, bq.Args, []any{&p.Part, &p.Count, &p.MinTS, &p.MaxTS}, func() error {
+		parts = append(parts, p)
+		return nil
+	}); err != nil {
+		return 0, false, err
+	}
+	overlap, alone := sql.Overlapping(parts)
+	if len(overlap) == 0 {
+		return int64(alone), true, nil
+	}
+	var want uint64
+	for _, p := range parts {
+		if slices.Contains(overlap, p.Part) {
+			want += p.Count
+		}
+	}
+	iq, err := l.CountInParts(q.Filter, q.options(), overlap)
+	if err != nil {
+		return 0, false, err
+	}
+	var distinct, rows, seen uint64
+	if err := db.query(ctx, iq.SQL, iq.Args, []any{&distinct, &rows, &seen}, func() error { return nil }); err != nil {
+		return 0, false, err
+	}
+	if rows != want || seen != uint64(len(overlap)) {
+		return 0, false, nil // a merge replaced a part in between
+	}
+	return int64(alone + distinct), true, nil
 }
 
 // count runs a query of one number.

@@ -153,3 +153,27 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// TestOverlapping: parts whose times meet are deduplicated together; the others are counted.
+func TestOverlapping(t *testing.T) {
+	p := func(name string, n uint64, lo, hi int64) PartCount { return PartCount{name, n, lo, hi} }
+	for _, tt := range []struct {
+		name    string
+		parts   []PartCount
+		overlap []string
+		alone   uint64
+	}{
+		{"none", nil, nil, 0},
+		{"one", []PartCount{p("a", 5, 1, 9)}, nil, 5},
+		{"apart", []PartCount{p("b", 3, 10, 19), p("a", 5, 1, 9)}, nil, 8},
+		{"sharing an end", []PartCount{p("a", 5, 1, 9), p("b", 3, 9, 19)}, []string{"a", "b"}, 0},
+		{"one inside another", []PartCount{p("a", 5, 1, 100), p("b", 3, 40, 50), p("c", 2, 101, 200)}, []string{"a", "b"}, 2},
+		{"a chain", []PartCount{p("c", 1, 18, 30), p("a", 5, 1, 10), p("b", 3, 9, 20), p("d", 7, 31, 31)}, []string{"a", "b", "c"}, 7},
+	} {
+		overlap, alone := Overlapping(tt.parts)
+		slices.Sort(overlap)
+		if !slices.Equal(overlap, tt.overlap) || alone != tt.alone {
+			t.Errorf("%s: %v, %d; want %v, %d", tt.name, overlap, alone, tt.overlap, tt.alone)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package archive_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/katafilter/katafilter/archive"
+	"github.com/katafilter/katafilter/archive/archivetest"
+	"github.com/katafilter/katafilter/internal/workload"
+	"github.com/katafilter/katafilter/lang"
+	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/sql"
+)
+
+// TestCountDuplicates: on ClickHouse, events stored twice (as two loads running at once
+// leave them until the table merges) count once, whether the parts that hold them overlap in
+// time with others or not: the ten shared filters count what the evaluator counts, after
+// copies of some events are added in parts of their own.
+func TestCountDuplicates(t *testing.T) {
+	ctx := context.Background()
+	set, err := workload.Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := set.EventLines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := set.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries, err := set.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := archivetest.Open(t, sql.ClickHouse)
+	table := archivetest.Table(t, db)
+	ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: 1000}) // four parts, apart in time
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ld.Close()
+	for _, e := range events {
+		if err := ld.Add(ctx, e, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ld.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, e := range kfl.Split(string(queries)) {
+			f := lang.Analyze(e.Text, lang.Config{})
+			got, err := db.Count(ctx, table, archive.Query{Filter: f})
+			if err != nil || got != int64(counts[e.Line]) {
+				t.Errorf("%s: line %d: %d, %v; want %d", stage, e.Line, got, err, counts[e.Line])
+			}
+		}
+	}
+	check("loaded once")
+	name := db.Layout(table).Name()
+	// Copies of every other event, in one part that overlaps all the others in time; then
+	// copies of the first thousand again, in a part of their own.
+	for _, stmt := range []string{
+		"INSERT INTO " + name + " SELECT * FROM " + name + " WHERE cityHash64(id) % 2 = 0",
+		"INSERT INTO " + name + " SELECT * FROM " + name + " WHERE ts < (SELECT quantileExact(0.25)(ts) FROM " + name + ") LIMIT 1 BY id",
+	} {
+		if err := db.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+		check("with copies")
+	}
+	if err := db.Optimize(ctx, table); err != nil {
+		t.Fatal(err)
+	}
+	check("merged")
+}
