@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"hash/maphash"
@@ -61,7 +62,10 @@ func (snap *snapshot) pullReport(prev string) (rawResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		items = items[1 : len(items)-1] // the elements, without the array's brackets
+		items = bytes.TrimSuffix(bytes.TrimPrefix(items, []byte("[")), []byte("]")) // the elements
+		if string(items) == "null" {
+			items = nil
+		}
 		return report(prev, maphash.Bytes(resultSeed, items), [][]byte{items}), nil
 	}
 	parts := snap.encodeParts()

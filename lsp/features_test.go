@@ -533,3 +533,27 @@ func TestPullUnchanged(t *testing.T) {
 		})
 	}
 }
+
+// TestPullNothing: a document without diagnostics (a YAML file without filters, a .kfl file
+// without mistakes) gets a full report of no items, and then "unchanged".
+func TestPullNothing(t *testing.T) {
+	c := startServer(t)
+	c.initializeAs(vscodeCapabilities)
+	for _, d := range []struct{ uri, langID, text string }{
+		{"file:///work/config.yaml", "yaml", "a: 1\n"},
+		{"file:///work/good.kfl", "katafilter", "EventType == 'process'\n"},
+		{"file:///work/empty.kfl", "katafilter", ""},
+	} {
+		c.openAs(d.uri, d.langID, d.text)
+		var held documentDiagnosticReport
+		c.pullAsVSCode(d.uri, &held)
+		if held.Kind != "full" || held.ResultID == "" || held.Items == nil || len(held.Items) != 0 {
+			t.Errorf("%s: %q %q, items %v", d.uri, held.Kind, held.ResultID, held.Items)
+		}
+		var rep documentDiagnosticReport
+		c.must("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": d.uri}, "previousResultId": held.ResultID}, &rep)
+		if rep.Kind != "unchanged" {
+			t.Errorf("%s: then %q", d.uri, rep.Kind)
+		}
+	}
+}
