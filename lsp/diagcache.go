@@ -72,9 +72,11 @@ func (snap *snapshot) pullReport(prev string) (rawResult, error) {
 	var h maphash.Hash
 	h.SetSeed(resultSeed)
 	items := make([][]byte, 0, 2*len(parts))
+	var sum [8]byte
 	for _, p := range d.Parts() {
 		e := parts[partKey{p.Key, p.Line}]
-		_ = binary.Write(&h, binary.LittleEndian, e.sum)
+		binary.LittleEndian.PutUint64(sum[:], e.sum)
+		h.Write(sum[:])
 		if len(e.json) == 0 {
 			continue
 		}
