@@ -42,25 +42,36 @@ type Scalar struct {
 // Each string's Text without escapes is a part of data, others are new strings; path is
 // valid during the call only. The order of the calls is not specified. WalkScalars fails
 // exactly when Decode fails on data, with Decode's error, and then calls visit no more.
-func WalkScalars(data string, visit func(path []byte, v Scalar)) error {
+// compact reports that data has no white space outside its strings: it is what
+// encoding/json's Compact makes of it (false does not say that it has some).
+func WalkScalars(data string, visit func(path []byte, v Scalar)) (compact bool, err error) {
 	w := walkerPool.Get().(*walker)
 	defer w.release()
 	w.src = data
 	w.d = unsafe.Slice(unsafe.StringData(data), len(data))
-	i := skipWS(w.d, 0)
+	i := w.skip(0)
 	j, ok := w.value(i, 0)
-	if ok && skipWS(w.d, j) == len(w.d) {
+	if ok && w.skip(j) == len(w.d) {
 		w.emit(visit)
-		return nil
+		return !w.spaced, nil
 	}
 	// Let encoding/json word the error. Should it accept what the scanner refused (a bug:
 	// the fuzz test looks for it), walk its value instead.
 	v, err := Decode(w.d)
 	if err != nil {
-		return err
+		return false, err
 	}
 	walkDecoded(v, nil, visit)
-	return nil
+	return false, nil
+}
+
+// skip skips the white space at d[i], noting that there was some.
+func (w *walker) skip(i int) int {
+	j := skipWS(w.d, i)
+	if j != i {
+		w.spaced = true
+	}
+	return j
 }
 
 // walker is the state of one WalkScalars: the scalars found so far, each with its path in
@@ -73,6 +84,7 @@ type walker struct {
 	found  []walked
 	keys   []walkedKey
 	unquot rawScan
+	spaced bool // white space was skipped
 }
 
 // walked is a scalar found, its path arena[off:end]; dead when a later duplicate key replaced
@@ -95,7 +107,7 @@ func (w *walker) release() {
 	clear(w.found)
 	clear(w.keys)
 	w.found, w.keys, w.path, w.arena = w.found[:0], w.keys[:0], w.path[:0], w.arena[:0]
-	w.src, w.d = "", nil
+	w.src, w.d, w.spaced = "", nil, false
 	if w.unquot.buf != nil {
 		bufPool.Put(w.unquot.buf)
 		w.unquot.buf = nil
@@ -165,7 +177,7 @@ func (w *walker) object(i, depth int) (int, bool) {
 	if depth > maxDepth {
 		return i, false
 	}
-	i = skipWS(d, i+1)
+	i = w.skip(i+1)
 	if i < len(d) && d[i] == '}' {
 		return i + 1, true
 	}
@@ -180,20 +192,20 @@ func (w *walker) object(i, depth int) (int, bool) {
 			return end, false
 		}
 		key := w.text(i+1, end-1, esc)
-		i = skipWS(d, end)
+		i = w.skip(end)
 		if i >= len(d) || d[i] != ':' {
 			return i, false
 		}
-		if i, ok = w.member(key, skipWS(d, i+1), depth, open); !ok {
+		if i, ok = w.member(key, w.skip(i+1), depth, open); !ok {
 			return i, false
 		}
-		i = skipWS(d, i)
+		i = w.skip(i)
 		if i >= len(d) {
 			return i, false
 		}
 		switch d[i] {
 		case ',':
-			i = skipWS(d, i+1)
+			i = w.skip(i+1)
 		case '}':
 			return i + 1, true
 		default:
@@ -205,6 +217,7 @@ func (w *walker) object(i, depth int) (int, bool) {
 // member reads the value at d[i] of key in the object whose keys begin at w.keys[open].
 func (w *walker) member(key string, i, depth, open int) (int, bool) {
 	if !NameableKey(key) {
+		w.spaced = true // not looked at: it may have some
 		return skipValue(w.d, i, depth)
 	}
 	for k := open; k < len(w.keys); k++ {
@@ -233,7 +246,7 @@ func (w *walker) array(i, depth int) (int, bool) {
 	if depth > maxDepth {
 		return i, false
 	}
-	i = skipWS(d, i+1)
+	i = w.skip(i+1)
 	if i < len(d) && d[i] == ']' {
 		return i + 1, true
 	}
@@ -242,13 +255,13 @@ func (w *walker) array(i, depth int) (int, bool) {
 		if !ok {
 			return j, false
 		}
-		i = skipWS(d, j)
+		i = w.skip(j)
 		if i >= len(d) {
 			return i, false
 		}
 		switch d[i] {
 		case ',':
-			i = skipWS(d, i+1)
+			i = w.skip(i+1)
 		case ']':
 			return i + 1, true
 		default:

@@ -1,6 +1,8 @@
 package eval_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,9 +14,15 @@ import (
 // scalars lists what WalkScalars reports on data, one "path kind value" each, sorted.
 func scalars(t testing.TB, data string) ([]string, error) {
 	var out []string
-	err := eval.WalkScalars(data, func(path []byte, v eval.Scalar) {
+	compact, err := eval.WalkScalars(data, func(path []byte, v eval.Scalar) {
 		out = append(out, describeScalar(string(path), v))
 	})
+	if compact {
+		var b bytes.Buffer
+		if err := json.Compact(&b, []byte(data)); err != nil || b.String() != data {
+			t.Fatalf("%q: compact, but Compact makes %q of it (%v)", data, b.String(), err)
+		}
+	}
 	slices.Sort(out)
 	return out, err
 }
@@ -143,7 +151,7 @@ func FuzzWalkScalars(f *testing.F) {
 func ExampleWalkScalars() {
 	event := `{"EventType":"process","Ioa":{"Rules":[{"Techniques":["T1059","T1086"]}]},"FileSize":1e3,"Note":null}`
 	var lines []string
-	_ = eval.WalkScalars(event, func(path []byte, v eval.Scalar) {
+	_, _ = eval.WalkScalars(event, func(path []byte, v eval.Scalar) {
 		lines = append(lines, fmt.Sprintf("%s = %s", path, v.Text))
 	})
 	slices.Sort(lines)

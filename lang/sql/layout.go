@@ -133,7 +133,10 @@ func (l Layout) table() string {
 // Name returns the table name, quoted for the dialect.
 func (l Layout) Name() string { return l.Dialect.quoteTable(l.table()) }
 
-func columns() []column {
+// columns returns the layout's columns, in [Layout.Columns] order.
+func columns() []column { return columnList() }
+
+var columnList = sync.OnceValue(func() []column {
 	// On PostgreSQL an array column is NULL rather than empty (see array); the translator
 	// reads NULL as empty.
 	strs := column{ch: "Array(String)", pg: "text[]"}
@@ -158,7 +161,7 @@ func columns() []column {
 		with(strs, colNumPath), with(nums, colNum), with(adjs, colNumAdj),
 		with(strs, colBoolPath), with(bools, colBool),
 		with(strs, colFoldPath), with(strs, colFold))
-}
+})
 
 // Columns returns the names of the columns, in the order of [Row.Values].
 func (l Layout) Columns() []string {

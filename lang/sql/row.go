@@ -55,10 +55,11 @@ func (l Layout) Row(raw []byte) (Row, error) {
 	defer sc.release()
 	// One copy of the event: the raw column on ClickHouse, and the text of its strings.
 	src := string(raw)
-	if err := sc.walk(src); err != nil {
+	compact, err := sc.walk(src)
+	if err != nil {
 		return Row{}, err
 	}
-	r := Row{ID: sc.id(raw)}
+	r := Row{ID: sc.id(raw, compact)}
 	nts := 0
 	tsField := typedFields().byKind[kindNumber]["Timestamp"]
 	for _, lf := range sc.leaves {
@@ -80,7 +81,7 @@ func (l Layout) Row(raw []byte) (Row, error) {
 }
 
 // walk gathers the scalar values of the event src into sc.leaves.
-func (sc *scratch) walk(src string) error {
+func (sc *scratch) walk(src string) (compact bool, err error) {
 	t := typedFields()
 	sc.leaves = sc.leaves[:0]
 	return eval.WalkScalars(src, func(path []byte, v eval.Scalar) {
@@ -123,9 +124,13 @@ func (sc *scratch) release() {
 	scratchPool.Put(sc)
 }
 
-// id is the identity of the event raw (see [Row.ID]), which is valid JSON.
-func (sc *scratch) id(raw []byte) string {
-	c := compactValid(sc.compact[:0], raw)
+// id is the identity of the event raw (see [Row.ID]), which is valid JSON, and compact when
+// it has no white space outside its strings.
+func (sc *scratch) id(raw []byte, compact bool) string {
+	c := raw
+	if !compact {
+		c = compactValid(sc.compact[:0], raw)
+	}
 	if len(c) > 0 && len(raw) > 0 && &c[0] != &raw[0] {
 		sc.compact = c
 	}
@@ -253,7 +258,7 @@ func (l Layout) values(r Row, raw []byte, src string, sc *scratch) []any {
 		}
 		return array(pg, w, nil)
 	}
-	vals := make([]any, 0, 3+2*n+9)
+	vals := make([]any, 0, len(columns()))
 	vals = append(vals, r.ID, r.Timestamp)
 	if pg {
 		vals = append(vals, raw)
