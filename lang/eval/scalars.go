@@ -177,7 +177,7 @@ func (w *walker) object(i, depth int) (int, bool) {
 	if depth > maxDepth {
 		return i, false
 	}
-	i = w.skip(i+1)
+	i = w.skip(i + 1)
 	if i < len(d) && d[i] == '}' {
 		return i + 1, true
 	}
@@ -205,7 +205,7 @@ func (w *walker) object(i, depth int) (int, bool) {
 		}
 		switch d[i] {
 		case ',':
-			i = w.skip(i+1)
+			i = w.skip(i + 1)
 		case '}':
 			return i + 1, true
 		default:
@@ -246,7 +246,7 @@ func (w *walker) array(i, depth int) (int, bool) {
 	if depth > maxDepth {
 		return i, false
 	}
-	i = w.skip(i+1)
+	i = w.skip(i + 1)
 	if i < len(d) && d[i] == ']' {
 		return i + 1, true
 	}
@@ -261,7 +261,7 @@ func (w *walker) array(i, depth int) (int, bool) {
 		}
 		switch d[i] {
 		case ',':
-			i = w.skip(i+1)
+			i = w.skip(i + 1)
 		case ']':
 			return i + 1, true
 		default:
