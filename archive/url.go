@@ -86,10 +86,21 @@ func ParseURL(raw string, getenv func(string) string) (*Target, error) {
 		if !hasPassword && password != "" && u.Query().Get("password") == "" {
 			t.pg.ConnConfig.Password = password
 		}
+		noJIT(t.pg.ConnConfig.RuntimeParams)
 	default:
 		return nil, fmt.Errorf("%s: the scheme must be clickhouse:// or postgres://", t.Redacted)
 	}
 	return t, nil
+}
+
+// noJIT turns PostgreSQL's JIT compilation off for the archive's connections unless the URL
+// sets it (jit=on, or in options=-c jit=on): compiling a filter's expressions takes longer
+// than running them over millions of rows.
+func noJIT(params map[string]string) {
+	if _, set := params["jit"]; set || strings.Contains(params["options"], "jit") {
+		return
+	}
+	params["jit"] = "off"
 }
 
 // Database is the name of the database the URL names.

@@ -1,10 +1,13 @@
 package archive
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/katafilter/katafilter/internal/testenv"
 	"github.com/katafilter/katafilter/lang/sql"
 )
 
@@ -63,5 +66,44 @@ func TestCheckTableName(t *testing.T) {
 		if err := CheckTableName(name); (err == nil) != ok {
 			t.Errorf("CheckTableName(%q) = %v", name, err)
 		}
+	}
+}
+
+// TestJITOff: PostgreSQL connections run without JIT compilation unless the URL asks for it.
+func TestJITOff(t *testing.T) {
+	for url, want := range map[string]string{
+		"postgres://u@h/db":                        "off",
+		"postgres://u@h/db?jit=on":                 "on",
+		"postgres://u@h/db?options=-c%20jit%3Don":  "",
+		"postgres://u@h/db?application_name=hunts": "off",
+	} {
+		got, err := ParseURL(url, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if jit := got.pg.ConnConfig.RuntimeParams["jit"]; jit != want {
+			t.Errorf("%s: jit %q, want %q", url, jit, want)
+		}
+	}
+}
+
+// TestPostgresJIT: the server sees jit off on the archive's connections.
+func TestPostgresJIT(t *testing.T) {
+	url := os.Getenv("KATAFILTER_TEST_POSTGRES")
+	if url == "" {
+		url = "postgres://katafilter:katafilter@127.0.0.1:5432/katafilter"
+	}
+	db, err := Open(context.Background(), url, nil)
+	if err != nil {
+		testenv.Missing(t, "PostgreSQL server: %v (set KATAFILTER_TEST_POSTGRES, or run .ci/run)", err)
+		return
+	}
+	defer db.Close()
+	var jit string
+	if err := db.query(context.Background(), "SHOW jit", nil, []any{&jit}, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if jit != "off" {
+		t.Errorf("SHOW jit: %q, want off", jit)
 	}
 }
