@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,6 +92,7 @@ func TestArchiveAndHunt(t *testing.T) {
 			if code != 0 || !strings.Contains(stderr, "loaded 0 events into "+table) || !strings.Contains(stderr, "4000 already present") {
 				t.Fatalf("archive again: exit %d\n%s", code, stderr)
 			}
+			var evals []string
 			for _, q := range workloadCounts(t) {
 				out, stderr, code := run1(t, nil, "hunt", "--db", url, "--table", table, "--count", "-e", q.filter)
 				if code != 0 || strings.TrimSpace(out) != strconv.Itoa(q.count) {
@@ -101,12 +103,78 @@ func TestArchiveAndHunt(t *testing.T) {
 				if code != 0 || got != want {
 					t.Errorf("hunt -e %q: exit %d, %d bytes, want eval's %d bytes\n%s", q.filter, code, len(got), len(want), stderr)
 				}
+				evals = append(evals, want)
 			}
+			huntRuleFile(t, url, table, events, evals)
 		})
 	}
 }
 
-// TestHuntBounds: --since, --until, --limit, --ignore-case, a filter file and --format table.
+// huntRuleFile hunts with the workload's queries.kfl, ten filters in one file: --count prints
+// each filter's independently computed count on a line of its own, and the events printed are
+// the union of eval's outputs of the ten filters (evals), each event once, in time order.
+func huntRuleFile(t *testing.T, url, table, events string, evals []string) {
+	t.Helper()
+	queries := filepath.Join(workloadDir, "queries.kfl")
+	var want strings.Builder
+	for _, l := range strings.Split(mustRead(t, filepath.Join(workloadDir, "counts-4k.txt")), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			fmt.Fprintf(&want, "%s:%s\n", queries, l)
+		}
+	}
+	out, stderr, code := run1(t, nil, "hunt", "--db", url, "--table", table, "--count", queries)
+	if code != 0 || out != want.String() {
+		t.Errorf("hunt --count queries.kfl: exit %d\n%s\nwant\n%s\n%s", code, out, want.String(), stderr)
+	}
+	union := unionInFileOrder(t, events, evals)
+	got, stderr, code := run1(t, nil, "hunt", "--db", url, "--table", table, queries)
+	if code != 0 || got != union {
+		t.Errorf("hunt queries.kfl: exit %d, %d lines, want the union of eval's outputs, %d lines\n%s",
+			code, strings.Count(got, "\n"), strings.Count(union, "\n"), stderr)
+	}
+	got, stderr, code = run1(t, nil, "hunt", "--db", url, "--table", table, "--limit", "5", queries)
+	if lines := strings.SplitAfter(union, "\n"); code != 0 || got != strings.Join(lines[:5], "") {
+		t.Errorf("hunt --limit 5 queries.kfl: exit %d\n%s\nwant\n%s\n%s", code, got, strings.Join(lines[:5], ""), stderr)
+	}
+}
+
+// unionInFileOrder returns the lines of the event file (in time order) that are in any of
+// outputs, each event once (an event is its line: the same bytes are the same identity).
+func unionInFileOrder(t *testing.T, events string, outputs []string) string {
+	t.Helper()
+	in := map[string]bool{}
+	for _, o := range outputs {
+		for _, l := range strings.Split(strings.TrimSuffix(o, "\n"), "\n") {
+			if l != "" {
+				in[l] = true
+			}
+		}
+	}
+	f, err := os.Open(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(string(all), "\n") {
+		if line := strings.TrimSuffix(l, "\n"); in[line] {
+			b.WriteString(l)
+			delete(in, line)
+		}
+	}
+	return b.String()
+}
+
+// TestHuntBounds: --since, --until, --limit, --ignore-case, --strict, a filter file of one
+// rule and of several, and --format table.
 func TestHuntBounds(t *testing.T) {
 	dir := t.TempDir()
 	var lines []string
@@ -117,6 +185,12 @@ func TestHuntBounds(t *testing.T) {
 	os.WriteFile(events, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 	kflFile := filepath.Join(dir, "rule.kfl")
 	os.WriteFile(kflFile, []byte("# one rule\nEventType == 'process'\n    AND FileName == 'powershell.exe'\n"), 0o644)
+	rules := filepath.Join(dir, "rules.kfl")
+	os.WriteFile(rules, []byte("# four rules, one on two lines\nEventType == 'process' AND HostName == 'WS-01'\nEventType == 'process'\n"+
+		"    AND HostName in ('WS-03', 'WS-01')\nEventType == 'process' AND FileName == 'powershell.exe'\n\nEventType == 'filechange'\n"), 0o644)
+	counts := func(n ...int) string {
+		return fmt.Sprintf("%[1]s:2: %[2]d\n%[1]s:3: %[3]d\n%[1]s:5: %[4]d\n%[1]s:7: %[5]d\n", rules, n[0], n[1], n[2], n[3])
+	}
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
 			db := archivetest.Open(t, dialect)
@@ -147,6 +221,15 @@ func TestHuntBounds(t *testing.T) {
 				{[]string{"--limit", "1", "-e", "HostName == 'WS-0?' AND NOT HostName in ('WS-00', 'WS-01')"}, lines[2] + "\n"},
 				{[]string{"--format", "table", "--limit", "2", "-e", "HostName == 'WS-0?'"},
 					"#  Timestamp (UTC)          EventType  HostName\n1  2026-12-01 00:00:00.000  process    WS-00\n2  2026-12-01 01:00:00.000  process    WS-01\n"},
+				// A file of several rules: a count for each, the union of their events
+				// (--strict holds for each rule, not for their union of two event types).
+				{[]string{"--count", "--strict", rules}, counts(1, 2, 0, 0)},
+				{[]string{"--count", "--ignore-case", "--since", "2026-12-01T02:00:00Z", rules}, counts(0, 1, 8, 0)},
+				{[]string{"--strict", rules}, lines[1] + "\n" + lines[3] + "\n"},
+				{[]string{"--ignore-case", "--until", "2026-12-01T02:00:00Z", rules}, lines[0] + "\n" + lines[1] + "\n"},
+				{[]string{"--ignore-case", "--limit", "3", "--since", "2026-12-01T01:00:00Z", rules}, strings.Join(lines[1:4], "\n") + "\n"},
+				{[]string{"--format", "table", "--limit", "1", rules},
+					"#  Timestamp (UTC)          EventType  HostName  FileName\n1  2026-12-01 01:00:00.000  process    WS-01     PowerShell.exe\n"},
 			} {
 				if got := hunt(tc.args...); got != tc.want {
 					t.Errorf("hunt %q:\n%s\nwant:\n%s", tc.args, got, tc.want)
@@ -377,5 +460,21 @@ func TestFetchArchiveKilledAndRestarted(t *testing.T) {
 				t.Errorf("%d events in the archive, %q process events, want 44 of each", n, out)
 			}
 		})
+	}
+}
+
+// TestHuntRefusedRule: a rule the database's dialect cannot translate exactly (U+0000 on
+// PostgreSQL) is reported at its place in the file before anything is sent; ClickHouse takes
+// it, so hunt goes on to connect (here to a port where nothing listens).
+func TestHuntRefusedRule(t *testing.T) {
+	rules := filepath.Join(t.TempDir(), "rules.kfl")
+	os.WriteFile(rules, []byte("EventType == 'process'\n# a NUL in the second rule\nFileName == 'a\x00b'\n"), 0o644)
+	_, stderr, code := run1(t, nil, "hunt", "--db", "postgres://u@127.0.0.1:1/x", "--count", rules)
+	if code != 1 || !strings.Contains(stderr, rules+":3:13: error[KF0900]") || strings.Contains(stderr, "cannot connect") {
+		t.Errorf("postgres: exit %d, want 1 and KF0900 at 3:13 before connecting:\n%s", code, stderr)
+	}
+	_, stderr, code = run1(t, nil, "hunt", "--db", "clickhouse://u@127.0.0.1:1/x", "--count", rules)
+	if code != 1 || strings.Contains(stderr, "KF0900") || !strings.Contains(stderr, "cannot connect") {
+		t.Errorf("clickhouse: exit %d, want 1 from connecting, not KF0900:\n%s", code, stderr)
 	}
 }
