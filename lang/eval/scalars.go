@@ -181,8 +181,8 @@ func (w *walker) object(i, depth int) (int, bool) {
 	if i < len(d) && d[i] == '}' {
 		return i + 1, true
 	}
-	open := len(w.keys)
-	defer func() { clear(w.keys[open:]); w.keys = w.keys[:open] }()
+	ks := objectKeys{open: len(w.keys)}
+	defer func() { clear(w.keys[ks.open:]); w.keys = w.keys[:ks.open] }()
 	for {
 		if i >= len(d) || d[i] != '"' {
 			return i, false
@@ -196,7 +196,7 @@ func (w *walker) object(i, depth int) (int, bool) {
 		if i >= len(d) || d[i] != ':' {
 			return i, false
 		}
-		if i, ok = w.member(key, w.skip(i+1), depth, open); !ok {
+		if i, ok = w.member(key, w.skip(i+1), depth, &ks); !ok {
 			return i, false
 		}
 		i = w.skip(i)
@@ -214,19 +214,43 @@ func (w *walker) object(i, depth int) (int, bool) {
 	}
 }
 
-// member reads the value at d[i] of key in the object whose keys begin at w.keys[open].
-func (w *walker) member(key string, i, depth, open int) (int, bool) {
+// objectKeys finds the keys of the object being read: w.keys[open:], and for an object of
+// many keys an index of them, so that a hostile event of a million keys is read in linear
+// time.
+type objectKeys struct {
+	open  int
+	index map[string]int // position in w.keys, once the object has more than smallKeys
+}
+
+// smallKeys is how many keys an object has before they are indexed.
+const smallKeys = 32
+
+// find returns the position in w.keys of key, or -1.
+func (w *walker) find(ks *objectKeys, key string) int {
+	if ks.index != nil {
+		if k, ok := ks.index[key]; ok {
+			return k
+		}
+		return -1
+	}
+	for k := ks.open; k < len(w.keys); k++ {
+		if w.keys[k].key == key {
+			return k
+		}
+	}
+	return -1
+}
+
+// member reads the value at d[i] of key in the object of ks.
+func (w *walker) member(key string, i, depth int, ks *objectKeys) (int, bool) {
 	if !NameableKey(key) {
 		w.spaced = true // not looked at: it may have some
 		return skipValue(w.d, i, depth)
 	}
-	for k := open; k < len(w.keys); k++ {
-		if w.keys[k].key == key { // the last of duplicate keys wins
-			for j := w.keys[k].from; j < w.keys[k].to; j++ {
-				w.found[j].dead = true
-			}
-			w.keys = append(w.keys[:k], w.keys[k+1:]...)
-			break
+	k := w.find(ks, key)
+	if k >= 0 { // the last of duplicate keys wins
+		for j := w.keys[k].from; j < w.keys[k].to; j++ {
+			w.found[j].dead = true
 		}
 	}
 	parent := len(w.path)
@@ -237,7 +261,22 @@ func (w *walker) member(key string, i, depth, open int) (int, bool) {
 	from := len(w.found)
 	j, ok := w.value(i, depth)
 	w.path = w.path[:parent]
-	w.keys = append(w.keys, walkedKey{key: key, from: from, to: len(w.found)})
+	entry := walkedKey{key: key, from: from, to: len(w.found)}
+	switch {
+	case k >= 0:
+		w.keys[k] = entry
+	case ks.index != nil:
+		ks.index[key] = len(w.keys)
+		w.keys = append(w.keys, entry)
+	default:
+		w.keys = append(w.keys, entry)
+		if len(w.keys)-ks.open > smallKeys {
+			ks.index = make(map[string]int, 2*smallKeys)
+			for k := ks.open; k < len(w.keys); k++ {
+				ks.index[w.keys[k].key] = k
+			}
+		}
+	}
 	return j, ok
 }
 

@@ -162,3 +162,24 @@ func ExampleWalkScalars() {
 	// Ioa.Rules.Techniques = T1059
 	// Ioa.Rules.Techniques = T1086
 }
+
+// TestWalkScalarsManyKeys: an object of many keys, some of them repeated, is read as Decode
+// reads it, and in linear time (quadratic, this test would take minutes).
+func TestWalkScalarsManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"a":{`)
+	const n = 200000
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	b.WriteString(`"k7":"again","k150000":[true]},"k7":1}`)
+	got, err := scalars(t, b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n+1 || !slices.Contains(got, `a.k7 string "again"`) || slices.Contains(got, `a.k7 number 7`) ||
+		!slices.Contains(got, `a.k150000 bool true`) || !slices.Contains(got, `k7 number 1`) {
+		t.Errorf("%d scalars; a.k7, a.k150000, k7 not as expected", len(got))
+	}
+	checkWalkAgainstDecode(t, b.String()[:1000]+`"z":1}}`)
+}
