@@ -39,18 +39,11 @@ func TestLongChains(t *testing.T) {
 		t.Run(dialect.String(), func(t *testing.T) {
 			db := archivetest.Open(t, dialect)
 			table := archivetest.Table(t, db)
-			ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: 10})
-			if err != nil {
-				t.Fatal(err)
+			lines := make([][]byte, len(events))
+			for i, e := range events {
+				lines[i] = []byte(e)
 			}
-			for _, e := range events {
-				if err := ld.Add(ctx, []byte(e), ""); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := ld.Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
+			archivetest.Load(t, db, table, lines, 10)
 			for _, src := range filters {
 				f := lang.Analyze(src, lang.Config{})
 				prog, err := f.Program()

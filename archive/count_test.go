@@ -36,19 +36,7 @@ func TestCountDuplicates(t *testing.T) {
 	}
 	db := archivetest.Open(t, sql.ClickHouse)
 	table := archivetest.Table(t, db)
-	ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: 1000}) // four parts, apart in time
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ld.Close()
-	for _, e := range events {
-		if err := ld.Add(ctx, e, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := ld.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.Load(t, db, table, events, 1000) // four parts, apart in time
 	check := func(stage string) {
 		t.Helper()
 		for _, e := range kfl.Split(string(queries)) {

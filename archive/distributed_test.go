@@ -60,22 +60,7 @@ func TestDistributed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := func(table string) archive.LoadStats {
-		t.Helper()
-		ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: 1500})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range events {
-			if err := ld.Add(ctx, e, ""); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := ld.Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return ld.Stats()
-	}
+	load := func(table string) archive.LoadStats { return archivetest.Load(t, db, table, events, 1500) }
 	n := int64(len(events))
 	if st := load(dist); st.Loaded != n || st.Present != 0 {
 		t.Fatalf("through the Distributed table: %+v, want %d loaded", st, n)

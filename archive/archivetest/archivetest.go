@@ -79,3 +79,24 @@ func Table(t testing.TB, db *archive.DB) string {
 	})
 	return name
 }
+
+// Load loads events into table through a loader of batches of batch events, and returns what
+// it did; any error stops the test.
+func Load(t testing.TB, db *archive.DB, table string, events [][]byte, batch int) archive.LoadStats {
+	t.Helper()
+	ctx := context.Background()
+	ld, err := db.NewLoader(ctx, table, archive.LoadOptions{Batch: batch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ld.Close()
+	for _, e := range events {
+		if err := ld.Add(ctx, e, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ld.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ld.Stats()
+}
