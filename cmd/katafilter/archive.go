@@ -23,7 +23,8 @@ const archiveSynopsis = `archive --db URL [--table NAME] [--batch N] [FILE...]
 Archive loads events (JSON lines, one object a line, plain or gzip-compressed, from each FILE
 or from standard input when there is none or a FILE is "-") into the table NAME of the
 database at URL, creating the table when it does not exist (docs/hunt.md describes its
-layout). "katafilter hunt" then runs filters there.
+layout; a table made by another version of katafilter is refused, and docs/hunt.md says how
+to move its events). "katafilter hunt" then runs filters there.
 
   --db clickhouse://[user[:password]@]host[:9000]/database[?secure=true&skip_verify=true]
   --db postgres://user[:password]@host[:5432]/database[?sslmode=verify-full&sslrootcert=FILE]
@@ -32,8 +33,9 @@ The database must exist. A password missing from the URL is taken from $KATAFILT
 else from the driver's usual place ($PGPASSWORD or ~/.pgpass; $CLICKHOUSE_PASSWORD).
 
 Loading is idempotent: an event already in the table (the same event loaded before, or by a
-load that was interrupted) is not stored twice. Events are committed in batches; an
-interrupted load keeps the batches committed and may simply be run again. A malformed line
+load that was interrupted) is not stored twice. Events are committed in batches (sent in
+blocks of 20,000 as they are read); an interrupted load keeps the batches committed and may
+simply be run again. A malformed line
 is reported as file:line: message and skipped. On a terminal, stderr shows the progress;
 at the end, a summary: events loaded, already present, lines skipped.
 
