@@ -33,7 +33,7 @@ func TestArchive(t *testing.T) {
 			if err := l.Flush(ctx); err != nil {
 				t.Fatal(err)
 			}
-			s := New(Options{Backend: repl.NewArchiveBackend(db, table, lang.Config{}), MaxEvents: 4})
+			s := New(Options{Backend: repl.NewArchiveBackend(db, table, lang.Config{}, 0), MaxEvents: 4})
 			var a, b struct {
 				ID       string
 				Count    int

@@ -28,6 +28,7 @@ type sourceFlags struct {
 	cacert        listFlag
 	generate      float64
 	archive       *archiveFlags
+	poll          time.Duration
 }
 
 // multiString is a flag that may be repeated.
@@ -48,7 +49,8 @@ const sourceSynopsis = `Where the events come from:
                --id, --cert and --key as for "katafilter fetch"
   --events     JSON-lines files of events (.gz too), evaluated in process
   --db URL     an archive in ClickHouse or PostgreSQL (see "katafilter archive --help"), in the
-               table --table; filters run in the database, as "katafilter hunt" runs them`
+               table --table; filters run in the database, as "katafilter hunt" runs them, and
+               a tail follows the archive, asking it for new events every --poll (1s)`
 
 func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	sf := &sourceFlags{cmd: cmd}
@@ -60,6 +62,7 @@ func addSourceFlags(fs *flag.FlagSet, cmd string) *sourceFlags {
 	fs.Var(&sf.events, "events", "a JSON-lines `file` of events (.gz too) to evaluate in process (repeatable; more files may follow)")
 	fs.Float64Var(&sf.generate, "generate", 20, "the built-in emulator's `rate` of generated events per second")
 	sf.archive = addArchiveFlags(fs, "db", "the database `URL` of an archive (clickhouse://... or postgres://...)")
+	fs.DurationVar(&sf.poll, "poll", repl.DefaultArchivePoll, "how often a tail asks the archive for new events (`duration`; with --db)")
 	return sf
 }
 
@@ -74,6 +77,9 @@ func (sf *sourceFlags) check(env *cmdEnv, rest []string) (int, bool) {
 	}
 	if sf.generate < 0 {
 		return usageError(env, sf.cmd, "--generate must not be negative"), false
+	}
+	if sf.poll <= 0 {
+		return usageError(env, sf.cmd, "--poll must be positive"), false
 	}
 	if n := btoi(len(sf.urls) > 0) + btoi(len(sf.events) > 0) + btoi(sf.archive.db != ""); n > 1 {
 		return usageError(env, sf.cmd, "--url, --events and --db exclude each other"), false
@@ -97,7 +103,7 @@ func (sf *sourceFlags) open(ctx context.Context, env *cmdEnv, cfg lang.Config) (
 		if err != nil {
 			return nil, err
 		}
-		return repl.NewArchiveBackend(db, sf.archive.table, cfg), nil
+		return repl.NewArchiveBackend(db, sf.archive.table, cfg, sf.poll), nil
 	case len(sf.events) > 0:
 		return loadEvents(env, sf.events)
 	case len(sf.urls) > 0:
