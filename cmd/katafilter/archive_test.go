@@ -20,6 +20,7 @@ import (
 	"github.com/katafilter/katafilter/archive/archivetest"
 	"github.com/katafilter/katafilter/internal/testenv"
 	"github.com/katafilter/katafilter/lang/kfl"
+	"github.com/katafilter/katafilter/lang/sql"
 )
 
 // These tests run the real binary (katafilter archive, hunt) against the real databases:
@@ -193,11 +194,7 @@ func TestHuntBounds(t *testing.T) {
 	}
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
-			db := archivetest.Open(t, dialect)
-			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
-			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events); code != 0 {
-				t.Fatalf("archive: %s", stderr)
-			}
+			url, table := archived(t, dialect, events)
 			hunt := func(args ...string) string {
 				t.Helper()
 				out, stderr, code := run1(t, nil, append([]string{"hunt", "--db", url, "--table", table}, args...)...)
@@ -273,6 +270,18 @@ func TestArchiveMalformed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// archived loads the event files into a new table of the test server of dialect, with the
+// archive command, and returns the server's URL and the table.
+func archived(t *testing.T, dialect sql.Dialect, files ...string) (url, table string) {
+	t.Helper()
+	db := archivetest.Open(t, dialect)
+	url, table = archivetest.URL(t, dialect), archivetest.Table(t, db)
+	if _, stderr, code := run1(t, nil, append([]string{"archive", "--db", url, "--table", table}, files...)...); code != 0 {
+		t.Fatalf("archive: exit %d\n%s", code, stderr)
+	}
+	return url, table
 }
 
 func total(t *testing.T, db *archive.DB, table string) int64 {
@@ -378,11 +387,7 @@ func TestReplArchive(t *testing.T) {
 	os.WriteFile(events, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
-			db := archivetest.Open(t, dialect)
-			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
-			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events); code != 0 {
-				t.Fatalf("archive: %s", stderr)
-			}
+			url, table := archived(t, dialect, events)
 			script := "HostName == 'WS-0?' AND NOT HostName == 'WS-00'\nHostName == 'WS-0?' AND NOT HostName == 'WS-00'\nEventType == 'proces'\n"
 			out, stderr, code := runStdin(t, nil, strings.NewReader(script), "repl", "--db", url, "--table", table, "--format", "jsonl", "--limit", "3")
 			if want := strings.Join(lines[1:7], "\n") + "\n"; out != want {

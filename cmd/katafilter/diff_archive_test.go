@@ -20,11 +20,7 @@ func TestDiffArchive(t *testing.T) {
 	}
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
-			db := archivetest.Open(t, dialect)
-			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
-			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, events); code != 0 {
-				t.Fatalf("archive: exit %d\n%s", code, stderr)
-			}
+			url, table := archived(t, dialect, events)
 			for _, p := range pairs {
 				want := diffCounts(t, "--events", events, "-e", p[0], "-e", p[1])
 				got := diffCounts(t, "--db", url, "--table", table, "-e", p[0], "-e", p[1])

@@ -32,11 +32,7 @@ func TestReplTailArchive(t *testing.T) {
 	second := write("second.jsonl", event(3, "WS-03"), event(4, "SRV-04"), event(5, "WS-05"), event(0, "WS-00"))
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
-			db := archivetest.Open(t, dialect)
-			url, table := archivetest.URL(t, dialect), archivetest.Table(t, db)
-			if _, stderr, code := run1(t, nil, "archive", "--db", url, "--table", table, first); code != 0 {
-				t.Fatalf("archive: %s", stderr)
-			}
+			url, table := archived(t, dialect, first)
 			term := startBinary(t, "katafilter", []string{"NO_COLOR=1", "TERM=xterm", "KATAFILTER_HISTORY=none"},
 				"repl", "--db", url, "--table", table, "--format", "jsonl", "--limit", "2", "--poll", "100ms")
 			term.waitFor(0, `kata> `)
