@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
 	"github.com/katafilter/katafilter/lang"
 )
@@ -23,23 +22,13 @@ func TestArchiveFollow(t *testing.T) {
 			table := archivetest.Table(t, db)
 			load := func(hosts ...string) {
 				t.Helper()
-				ctx := context.Background()
-				l, err := db.NewLoader(ctx, table, archive.LoadOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer l.Close()
+				var events [][]byte
 				for _, h := range hosts {
 					var i int
 					fmt.Sscanf(h[len(h)-2:], "%d", &i)
-					raw := fmt.Sprintf(`{"EventType":"process","HostName":%q,"Timestamp":%d}`, h, 1764000000000000+int64(i))
-					if err := l.Add(ctx, []byte(raw), h); err != nil {
-						t.Fatal(err)
-					}
+					events = append(events, fmt.Appendf(nil, `{"EventType":"process","HostName":%q,"Timestamp":%d}`, h, 1764000000000000+int64(i)))
 				}
-				if err := l.Flush(ctx); err != nil {
-					t.Fatal(err)
-				}
+				archivetest.Load(t, db, table, events, 0)
 			}
 			load("WS-00", "SRV-01", "WS-02", "WS-03")
 			b := NewArchiveBackend(db, table, lang.Config{}, 20*time.Millisecond)
