@@ -3,8 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
@@ -52,6 +56,39 @@ func TestArchive(t *testing.T) {
 				if want := fmt.Sprintf("WS-%02d", 18-2*i); r.Cells[1] != "process" || r.Cells[2] != want {
 					t.Errorf("row %d: %v, want a process of %s", i, r.Cells, want)
 				}
+			}
+		})
+	}
+}
+
+// TestArchiveTail: a live tail over an archive shows the matches loaded after the query, as
+// they are loaded, and only those.
+func TestArchiveTail(t *testing.T) {
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			db := archivetest.Open(t, dialect)
+			table := archivetest.Table(t, db)
+			at := func(i int, typ string) []byte {
+				return fmt.Appendf(nil, `{"EventType":%q,"HostName":"WS-%02d","Timestamp":%d}`, typ, i, 1764000000000000+int64(i))
+			}
+			archivetest.Load(t, db, table, [][]byte{at(1, "process"), at(2, "module")}, 0)
+			ts := httptest.NewServer(New(Options{Backend: repl.NewArchiveBackend(db, table, lang.Config{}, 20*time.Millisecond)}))
+			defer ts.Close()
+			_, next, stop := queryAndTail(t, ctx, ts.URL, "EventType == 'process'")
+			defer stop()
+			if name, data := next(); name != "ready" || data != `{"count":1}` {
+				t.Fatalf("first event %s %s", name, data)
+			}
+			archivetest.Load(t, db, table, [][]byte{at(3, "module"), at(4, "process"), at(5, "process")}, 0)
+			var got []string
+			for _, rw := range tailedRows(t, next, 2) {
+				got = append(got, rw.Cells[1]+" "+rw.Cells[2])
+			}
+			slices.Sort(got) // one answer or two, as the polls fall
+			if s := strings.Join(got, ", "); s != "process WS-04, process WS-05" {
+				t.Errorf("tailed rows %s, want the processes of WS-04 and WS-05", s)
 			}
 		})
 	}

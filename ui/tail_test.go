@@ -40,43 +40,8 @@ func TestTailEmbedded(t *testing.T) {
 	ts := httptest.NewServer(New(Options{Backend: b}))
 	defer ts.Close()
 
-	var q struct {
-		ID    string
-		Count int
-	}
-	resp, err := http.Get(ts.URL + "/api/query?q=" + url.QueryEscape("EventType == 'process'"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	json.NewDecoder(resp.Body).Decode(&q)
-	resp.Body.Close()
-	if q.Count != 1 {
-		t.Fatalf("query: %+v", q)
-	}
-	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/tail?id="+q.ID, nil)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-		t.Fatalf("Content-Type %q", ct)
-	}
-	sc := bufio.NewScanner(resp.Body)
-	next := func() (string, string) {
-		var name string
-		for sc.Scan() {
-			line := sc.Text()
-			if n, ok := strings.CutPrefix(line, "event: "); ok {
-				name = n
-			}
-			if d, ok := strings.CutPrefix(line, "data: "); ok {
-				return name, d
-			}
-		}
-		t.Fatalf("the stream ended: %v", sc.Err())
-		return "", ""
-	}
+	id, next, stop := queryAndTail(t, ctx, ts.URL, "EventType == 'process'")
+	defer stop()
 	if name, data := next(); name != "ready" || data != `{"count":1}` {
 		t.Fatalf("first event %s %s", name, data)
 	}
@@ -84,28 +49,17 @@ func TestTailEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []int
-	for len(got) < 2 {
-		name, data := next()
-		if name != "rows" {
-			t.Fatalf("event %s %s", name, data)
+	for _, rw := range tailedRows(t, next, 2) {
+		if rw.Cells[1] != "process" {
+			t.Errorf("a row that does not match: %v", rw)
 		}
-		var r struct {
-			Count int
-			Rows  []row
-		}
-		json.Unmarshal([]byte(data), &r)
-		for _, rw := range r.Rows {
-			if rw.Cells[1] != "process" {
-				t.Errorf("a row that does not match: %v", rw)
-			}
-			got = append(got, rw.N)
-		}
+		got = append(got, rw.N)
 	}
 	if fmt.Sprint(got) != "[3 2]" && fmt.Sprint(got) != "[2 3]" {
 		t.Errorf("tailed rows %v, want events 2 and 3 of the result", got)
 	}
 	// A second tail of the same result is refused while the first runs.
-	r, err := http.Get(ts.URL + "/api/tail?id=" + q.ID)
+	r, err := http.Get(ts.URL + "/api/tail?id=" + id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,4 +129,64 @@ func TestNodes(t *testing.T) {
 	if strings.Join(names, ",") != "scn1,pcn" {
 		t.Errorf("rows' nodes %v, want scn1,pcn (newest first)", names)
 	}
+}
+
+// queryAndTail runs filter as a query on the console at base and opens a tail of its result:
+// it returns the result's id, a reader of the tail's events (see sseEvents) and a function
+// that closes the tail (to call before the server is closed).
+func queryAndTail(t *testing.T, ctx context.Context, base, filter string) (string, func() (string, string), func()) {
+	t.Helper()
+	var q struct{ ID string }
+	resp, err := http.Get(base + "/api/query?q=" + url.QueryEscape(filter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&q)
+	resp.Body.Close()
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/tail?id="+q.ID, nil)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		resp.Body.Close()
+		t.Fatalf("Content-Type %q", ct)
+	}
+	return q.ID, sseEvents(t, resp), func() { resp.Body.Close() }
+}
+
+// sseEvents reads the server-sent events of a tail's response: each call returns the next
+// event's name and data, and stops the test when the stream ends.
+func sseEvents(t *testing.T, resp *http.Response) func() (string, string) {
+	sc := bufio.NewScanner(resp.Body)
+	return func() (string, string) {
+		t.Helper()
+		var name string
+		for sc.Scan() {
+			line := sc.Text()
+			if n, ok := strings.CutPrefix(line, "event: "); ok {
+				name = n
+			}
+			if d, ok := strings.CutPrefix(line, "data: "); ok {
+				return name, d
+			}
+		}
+		t.Fatalf("the stream ended: %v", sc.Err())
+		return "", ""
+	}
+}
+
+// tailedRows reads "rows" events until n rows have come; any other event stops the test.
+func tailedRows(t *testing.T, next func() (string, string), n int) []row {
+	t.Helper()
+	var rows []row
+	for len(rows) < n {
+		name, data := next()
+		if name != "rows" {
+			t.Fatalf("event %s %s", name, data)
+		}
+		var r struct{ Rows []row }
+		json.Unmarshal([]byte(data), &r)
+		rows = append(rows, r.Rows...)
+	}
+	return rows
 }
