@@ -79,25 +79,40 @@ func runHunt(env *cmdEnv, args []string) int {
 		return usageError(env, "hunt", "--limit must not be negative")
 	}
 	q := archive.Query{Limit: *limit}
-	now := time.Now()
-	for _, b := range []struct {
-		flag, value string
-		into        *time.Time
-	}{{"--since", *since, &q.Since}, {"--until", *until, &q.Until}} {
-		if b.value == "" {
-			continue
-		}
-		t, err := archive.ParseTime(b.value, now)
-		if err != nil {
-			return usageError(env, "hunt", "%s: %v", b.flag, err)
-		}
-		*b.into = t
+	if code, ok := huntBounds(env, &q, *since, *until); !ok {
+		return code
 	}
 	cfg, err := lf.config()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter hunt: %v\n", err)
 		return 1
 	}
+	return hunt(env, af, filter, files, cfg, q, *count, *format == "table")
+}
+
+// huntBounds reads --since and --until into q; a time that cannot be read is a usage error,
+// whose exit status it returns with false.
+func huntBounds(env *cmdEnv, q *archive.Query, since, until string) (int, bool) {
+	now := time.Now()
+	for _, b := range []struct {
+		flag, value string
+		into        *time.Time
+	}{{"--since", since, &q.Since}, {"--until", until, &q.Until}} {
+		if b.value == "" {
+			continue
+		}
+		t, err := archive.ParseTime(b.value, now)
+		if err != nil {
+			return usageError(env, "hunt", "%s: %v", b.flag, err), false
+		}
+		*b.into = t
+	}
+	return 0, true
+}
+
+// hunt checks the filters, and only then connects and runs them: the count of each, or the
+// events that match any.
+func hunt(env *cmdEnv, af *archiveFlags, filter *onceString, files []string, cfg lang.Config, q archive.Query, count, asTable bool) int {
 	target, err := archive.ParseURL(af.db, env.getenv)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter hunt: %v\n", err)
@@ -108,7 +123,7 @@ func runHunt(env *cmdEnv, args []string) int {
 		return 1
 	}
 	q.IgnoreCase = cfg.IgnoreCase
-	if !*count {
+	if !count {
 		if q.Filter, err = huntUnion(rules, cfg); err != nil {
 			fmt.Fprintf(env.stderr, "katafilter hunt: %s: %v\n", src.name, err)
 			return 1
@@ -123,10 +138,10 @@ func runHunt(env *cmdEnv, args []string) int {
 		return 1
 	}
 	defer db.Close()
-	if *count {
+	if count {
 		return huntCounts(ctx, env, db, af.table, q, src, rules)
 	}
-	return huntEvents(ctx, env, db, af.table, q, *format == "table")
+	return huntEvents(ctx, env, db, af.table, q, asTable)
 }
 
 // huntRule is one filter of a hunt: where it starts in its source, and the analysed filter.
