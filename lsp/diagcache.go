@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.lsp.dev/protocol"
+
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/ast"
 	"github.com/katafilter/katafilter/lang/kfl"
@@ -100,6 +102,18 @@ func report(prev string, sum uint64, items [][]byte) rawResult {
 	out := make(rawResult, 0, len(items)+2)
 	out = append(out, []byte(`{"kind":"full","resultId":"`+id+`","items":[`))
 	return append(append(out, items...), []byte("]}"))
+}
+
+// prepareReport starts making the report that a client that pulls diagnostics will ask for
+// after a change of the .kfl document uri (the pull usually follows the completion that
+// follows a keystroke): the edited filter is analysed and its part encoded meanwhile, on the
+// other processor. A client that does not pull gets its diagnostics pushed after a delay.
+func (s *server) prepareReport(uri protocol.DocumentURI) {
+	snap := s.docs.view()[uri]
+	if !s.pulls.Load() || snap == nil || snap.kfl == nil || snap.kfl.Contains(rulefile.SuppressionMarker) {
+		return
+	}
+	go snap.encodeParts()
 }
 
 // encodeParts returns the encoded diagnostics of each part of a .kfl document without

@@ -73,6 +73,7 @@ func init() {
 			return newSnapshot(td.URI, td.Version, td.Text, info, nil)
 		})
 		s.diags.schedule(td.URI)
+		s.prepareReport(td.URI)
 		return nil, nil
 	}})
 	register("textDocument/didChange", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
@@ -96,6 +97,7 @@ func init() {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "didChange for %s, which is not open", td.URI)
 		}
 		s.diags.schedule(td.URI)
+		s.prepareReport(td.URI)
 		return nil, nil
 	}})
 	register("textDocument/didClose", route{notification: true, run: func(ctx context.Context, s *server, v view, params json.RawMessage) (any, error) {
