@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -66,9 +67,10 @@ func newRuleDoc(text string, kind rulefile.Kind, ck *rulefile.Checker, selected 
 // reading the file again: only when the edit stays inside one filter value, on one line, and
 // deletes and inserts only characters that the value's style reads as they are (no quote or
 // escape of that style, no line break, no blank where the style would drop it; in a plain
-// scalar no `:` or `#`, and no `,[]{}` inside a flow collection; nothing at its start). The other
-// filters keep their analyses and findings, moved. ok is false otherwise: the caller reads the
-// file again.
+// scalar no `:` or `#`, and no `,[]{}` inside a flow collection; nothing at its start), or
+// when it cuts a line of a literal block in two (see [ruleDoc.lineBreak]). The other filters
+// keep their analyses and findings, moved. ok is false otherwise: the caller reads the file
+// again.
 func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	k, _, ok := d.siteAt(a)
 	if !ok || a > b || b > len(d.text) {
@@ -81,6 +83,40 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	if !utf8.ValidString(ins) || a < len(d.text) && !utf8.RuneStart(d.text[a]) || b < len(d.text) && !utf8.RuneStart(d.text[b]) {
 		return nil, false // a character cut in two
 	}
+	text := d.text[:a] + ins + d.text[b:]
+	m, lines, ok := d.lineBreak(s, a, b, ins)
+	if !ok {
+		m, ok = d.inPlace(s, text, a, b, ins)
+	}
+	if !ok {
+		return nil, false
+	}
+	return d.spliced(k, m, text, a, b, len(ins)-(b-a), lines), true
+}
+
+// lineBreak returns the map of filter s after ins, a line break and blanks, is inserted at a,
+// inside a line of a literal block (|) scalar: the line is cut in two, both with text, and the
+// second part indented at least as the block. lines is the number of lines it adds (1).
+func (d *ruleDoc) lineBreak(s *rulefile.Site, a, b int, ins string) (*rulefile.TextMap, int, bool) {
+	if d.kind != rulefile.YAML || s.Scalar == nil || s.Scalar.Style != '|' || a != b || !strings.HasPrefix(ins, "\n") ||
+		strings.Trim(ins[1:], " ") != "" {
+		return nil, 0, false
+	}
+	ls := strings.LastIndexByte(d.text[:a], '\n') + 1
+	le := len(d.text)
+	if i := strings.IndexByte(d.text[a:], '\n'); i >= 0 {
+		le = a + i
+	}
+	if strings.TrimSpace(d.text[ls:a]) == "" || strings.Trim(d.text[a:le], " ") == "" || strings.ContainsAny(d.text[ls:le], "\r\t") {
+		return nil, 0, false // a part without text, or a line the block may read otherwise
+	}
+	m, ok := s.Map.SpliceBreak(a, len(ins)-1, s.Scalar.Indent)
+	return m, 1, ok
+}
+
+// inPlace returns the map of filter s after the bytes [a, b) are replaced by ins on one line,
+// making text, if the value's style reads them as they are (see [ruleDoc.edit]).
+func (d *ruleDoc) inPlace(s *rulefile.Site, text string, a, b int, ins string) (*rulefile.TextMap, bool) {
 	changed := d.text[a:b] + ins
 	special := "\n\r\t"
 	switch {
@@ -100,7 +136,6 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	if strings.ContainsAny(changed, special) || d.kind == rulefile.JSON && !ascii(ins) || strings.HasSuffix(s.Map.Text, "\n") && b >= s.Map.Span(ast.Span{Start: len(s.Map.Text)}).Start {
 		return nil, false
 	}
-	text := d.text[:a] + ins + d.text[b:]
 	// No blank where the style may drop it: at the start of a line of the value, at the start
 	// and end of a plain scalar, at the end of a line of a plain or quoted one (a block
 	// keeps its trailing blanks, a quoted scalar its blanks inside the quotes).
@@ -126,11 +161,13 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 			return nil, false
 		}
 	}
-	m, ok := s.Map.Splice(a, b, ins)
-	if !ok {
-		return nil, false
-	}
-	delta := len(ins) - (b - a)
+	return s.Map.Splice(a, b, ins)
+}
+
+// spliced returns the document of text, made by replacing the bytes [a, b) of filter k's
+// value with others, delta more, whose new map is m, and adding lines line breaks: the filters
+// after it move, with their findings.
+func (d *ruleDoc) spliced(k int, m *rulefile.TextMap, text string, a, b, delta, lines int) *ruleDoc {
 	n := &ruleDoc{text: text, kind: d.kind, ck: d.ck, lines: ast.NewLineTable(text), byStart: d.byStart,
 		sites: make([]*rulefile.Site, len(d.sites)), filters: make([]*lang.Filter, len(d.sites)),
 		perSite: make([][]rulefile.Finding, len(d.sites))}
@@ -144,23 +181,31 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 				sc.Map, sc.End = m, sc.End+delta
 				c.Scalar = &sc
 			}
-			for j := range c.Samples { // the tests come after the filter
-				if c.Samples[j].Span.Start >= b {
-					c.Samples[j].Span = c.Samples[j].Span.Shift(delta)
-				}
-			}
+			c.Samples = movedAfter(c.Samples, b, delta) // the tests come after the filter
 			n.sites[i] = &c
 			n.filters[i] = lang.Analyze(m.Text, d.ck.Lang)
 			n.perSite[i] = rulefile.SiteFindings(i, &c, n.filters[i], d.ck)
 		case t.Start >= b:
 			n.sites[i] = t.Shifted(delta)
+			n.sites[i].KeyLine += lines
 			n.filters[i] = d.filters[i]
 			n.perSite[i] = make([]rulefile.Finding, len(d.perSite[i]))
 			for j, f := range d.perSite[i] {
 				n.perSite[i][j] = f.Shifted(delta, i)
 			}
-		default:
+		default: // before the edit; its tests may follow the edited filter (a list of filters)
 			n.sites[i], n.filters[i], n.perSite[i] = t, d.filters[i], d.perSite[i]
+			if slices.ContainsFunc(t.Samples, func(smp rulefile.Sample) bool { return smp.Span.Start >= b }) {
+				c := *t
+				c.Samples = movedAfter(t.Samples, b, delta)
+				n.sites[i] = &c
+				n.perSite[i] = slices.Clone(d.perSite[i])
+				for j, f := range n.perSite[i] {
+					if f.Span.Start >= b {
+						n.perSite[i][j] = f.Shifted(delta, i)
+					}
+				}
+			}
 		}
 	}
 	n.probs = make([]rulefile.Problem, len(d.probs))
@@ -170,7 +215,18 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 		}
 		n.probs[i] = p
 	}
-	return n, true
+	return n
+}
+
+// movedAfter returns a copy of samples in which those at or after b are moved by delta.
+func movedAfter(samples []rulefile.Sample, b, delta int) []rulefile.Sample {
+	out := slices.Clone(samples)
+	for j := range out {
+		if out[j].Span.Start >= b {
+			out[j].Span = out[j].Span.Shift(delta)
+		}
+	}
+	return out
 }
 
 // Text returns the file's text.

@@ -303,14 +303,19 @@ func TestRuleDocEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("yaml", func(t *testing.T) {
-		ruleDocEdits(t, ck, rulefile.YAML, ruleYAML+strings.Replace(benchRules(20), "rules:", "more:", 1), 1000, 300)
+		// A rule with two filters and tests after both: an edit of the second moves the
+		// tests, and the failures, of the first.
+		listed := "listed:\n  - filter:\n      - |\n        EventType == 'process'\n      - |\n        FileName == 'x'\n" +
+			"    tests:\n      match:\n        - {EventType: module, FileName: y}\n"
+		ruleDocEdits(t, ck, rulefile.YAML, ruleYAML+listed+strings.Replace(benchRules(20), "rules:", "more:", 1), 1000, 300)
 	})
 	t.Run("json", func(t *testing.T) { ruleDocEdits(t, ck, rulefile.JSON, ruleJSON, 300, 100) })
 }
 
 func ruleDocEdits(t *testing.T, ck *rulefile.Checker, kind rulefile.Kind, text string, wantFast, wantSlow int) {
 	d := newRuleDoc(text, kind, ck, true, nil)
-	inserts := []string{"x", "A", " ", "Ж", "==", "'", `"`, ":", "\\", "\n", "#", "", ",", "[", "}", "' '"}
+	inserts := []string{"x", "A", " ", "Ж", "==", "'", `"`, ":", "\\", "\n", "#", "", ",", "[", "}", "' '",
+		"\n      ", "\n        ", "\n          ", "\n  "}
 	fast, slow := 0, 0
 	for i := range 3000 {
 		s := d.sites[i%len(d.sites)]
@@ -470,6 +475,35 @@ func TestRuleDocEditTyping(t *testing.T) {
 		}
 		if got := strings.TrimRight(d.sites[0].Map.Text, "\n"); got != "EventType == 'process'"+want {
 			t.Errorf("%s: typed %q", tt.name, got)
+		}
+	}
+}
+
+// TestRuleDocEditListedFilters: in a rule with a list of filters and tests after them, an edit
+// of the second filter on the fast path (a character; a line break in its literal block) moves
+// the tests of the first, and the failure reported there, as reading the file again does.
+func TestRuleDocEditListedFilters(t *testing.T) {
+	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "listed:\n  - filter:\n      - |\n        EventType == 'process'\n      - |\n        FileName == 'x'\n" +
+		"    tests:\n      match:\n        - {EventType: module, FileName: y}\n"
+	d := newRuleDoc(text, rulefile.YAML, ck, true, nil)
+	at := d.sites[1].Map.Span(ast.Span{Start: 3}).Start
+	for _, ins := range []string{"x", "\n        ", "\n          "} {
+		next, ok := d.edit(at, at, ins)
+		if !ok {
+			t.Fatalf("%q: read the file again", ins)
+		}
+		ref := newRuleDoc(next.text, rulefile.YAML, ck, true, nil)
+		if g, w := fmt.Sprint(next.Findings()), fmt.Sprint(ref.Findings()); g != w || !strings.Contains(w, "KL0006") {
+			t.Errorf("%q: findings\n%s\nread again:\n%s", ins, g, w)
+		}
+		for i, s := range ref.sites {
+			if g, w := fmt.Sprint(next.sites[i].Samples), fmt.Sprint(s.Samples); g != w || next.sites[i].KeyLine != s.KeyLine {
+				t.Errorf("%q: filter %d: tests %s line %d, read again %s line %d", ins, i, g, next.sites[i].KeyLine, w, s.KeyLine)
+			}
 		}
 	}
 }

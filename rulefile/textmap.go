@@ -105,12 +105,40 @@ func (m *TextMap) Shifted(delta int) *TextMap {
 // otherwise: the caller makes sure). a and b must fall on the edges of decoded characters
 // (not inside an escape, not in the indentation of a line); ok is false otherwise.
 func (m *TextMap) Splice(a, b int, ins string) (*TextMap, bool) {
-	n := m.len()
-	if !m.Exact || n == 0 || a > b {
+	from := make([]int, len(ins))
+	for i := range from {
+		from[i] = a + i
+	}
+	return m.splice(a, b, ins, from, len(ins))
+}
+
+// SpliceBreak returns the map of a literal block scalar (|) after a line break and blanks
+// spaces are inserted at file offset a, which must lie inside a line of the block's content,
+// before a character of it: the line is cut in two, and the second part indented by blanks
+// spaces. indent is the block's indentation; the spaces beyond it are content. ok is false
+// when a is not inside a line or blanks is less than indent.
+func (m *TextMap) SpliceBreak(a, blanks, indent int) (*TextMap, bool) {
+	if blanks < indent {
+		return nil, false
+	}
+	text := "\n" + strings.Repeat(" ", blanks-indent)
+	from := make([]int, len(text))
+	from[0] = a
+	for i := 1; i < len(text); i++ {
+		from[i] = a + indent + i
+	}
+	return m.splice(a, a, text, from, 1+blanks)
+}
+
+// splice returns the map after the file bytes [a, b) are replaced by n bytes that decode to
+// text, whose byte i comes from the one file byte at from[i].
+func (m *TextMap) splice(a, b int, text string, from []int, n int) (*TextMap, bool) {
+	size := m.len()
+	if !m.Exact || size == 0 || a > b {
 		return nil, false
 	}
 	ka, kb := m.Offset(a), m.Offset(b)
-	edge := func(k, off int) bool { return k < n && m.from(k) == off || k == n && m.to(n-1) == off }
+	edge := func(k, off int) bool { return k < size && m.from(k) == off || k == size && m.to(size-1) == off }
 	// The bytes just before a must be a decoded character's, or blanks that the style drops
 	// (at the end of a line) could become text.
 	if !edge(ka, a) || !edge(kb, b) || ka > 0 && m.to(ka-1) != a {
@@ -121,15 +149,16 @@ func (m *TextMap) Splice(a, b int, ins string) (*TextMap, bool) {
 			return nil, false
 		}
 	}
-	delta := len(ins) - (b - a)
-	out := &TextMap{Text: m.Text[:ka] + ins + m.Text[kb:], Exact: true, src: make([]int, 0, n+delta), srcEnd: make([]int, 0, n+delta)}
+	delta := n - (b - a)
+	grow := len(text) - (kb - ka)
+	out := &TextMap{Text: m.Text[:ka] + text + m.Text[kb:], Exact: true, src: make([]int, 0, size+grow), srcEnd: make([]int, 0, size+grow)}
 	for k := range ka {
 		out.src, out.srcEnd = append(out.src, m.from(k)), append(out.srcEnd, m.to(k))
 	}
-	for i := range len(ins) {
-		out.src, out.srcEnd = append(out.src, a+i), append(out.srcEnd, a+i+1)
+	for _, f := range from {
+		out.src, out.srcEnd = append(out.src, f), append(out.srcEnd, f+1)
 	}
-	for k := kb; k < n; k++ {
+	for k := kb; k < size; k++ {
 		out.src, out.srcEnd = append(out.src, m.from(k)+delta), append(out.srcEnd, m.to(k)+delta)
 	}
 	return out, true
