@@ -102,13 +102,7 @@ type textLines struct {
 }
 
 func newTextLines(text string) *textLines {
-	t := &textLines{text: text, starts: []int{0}}
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			t.starts = append(t.starts, i+1)
-		}
-	}
-	return t
+	return &textLines{text: text, starts: ast.LineStarts(text)}
 }
 
 func (t *textLines) Len() int       { return len(t.text) }

@@ -2,6 +2,7 @@ package ast
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -23,13 +24,24 @@ type LineTable struct {
 // NewLineTable indexes the lines of src. A UTF-8 byte order mark at the start of src is not
 // part of the first line: editors do not show it, so columns are counted after it.
 func NewLineTable(src string) *LineTable {
-	t := &LineTable{src: src, starts: []int{len(bomPrefix(src))}}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			t.starts = append(t.starts, i+1)
-		}
-	}
+	t := &LineTable{src: src, starts: LineStarts(src)}
+	t.starts[0] = len(bomPrefix(src))
 	return t
+}
+
+// LineStarts returns the byte offsets at which the lines of src start: 0, and the offset after
+// each "\n".
+func LineStarts(src string) []int {
+	starts := make([]int, 1, strings.Count(src, "\n")+1)
+	for i := strings.IndexByte(src, '\n'); i >= 0; {
+		starts = append(starts, i+1)
+		j := strings.IndexByte(src[i+1:], '\n')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return starts
 }
 
 // Source returns the indexed text.
