@@ -40,18 +40,19 @@ func TestLineTable(t *testing.T) {
 }
 
 func TestLineStarts(t *testing.T) {
-	for src, want := range map[string]string{
-		"":                "[0]",
-		"a":               "[0]",
-		"\n":              "[0 1]",
-		"ab\ncd\n":        "[0 3 6]",
-		"\n\n\nx":         "[0 1 2 3]",
-		"\r\nИ\r\n":       "[0 2 6]",
-		"\ufeffa\nb":      "[0 5]", // a byte order mark is the first line's (NewLineTable skips it)
-		"no break at end": "[0]",
-	} {
-		if got := fmt.Sprint(ast.LineStarts(src)); got != want {
-			t.Errorf("LineStarts(%q) = %s, want %s", src, got, want)
+	tests := []struct{ src, want string }{
+		{"", "[0]"},
+		{"a", "[0]"},
+		{"\n", "[0 1]"},
+		{"ab\ncd\n", "[0 3 6]"},
+		{"\n\n\nx", "[0 1 2 3]"},
+		{"\r\nИ\r\n", "[0 2 6]"},
+		{"\ufeffa\nb", "[0 5]"}, // a byte order mark is the first line's (NewLineTable skips it)
+	}
+	for _, tt := range tests {
+		got := fmt.Sprint(ast.LineStarts(tt.src))
+		if got != tt.want {
+			t.Errorf("LineStarts(%q) = %s, want %s", tt.src, got, tt.want)
 		}
 	}
 }
