@@ -83,6 +83,12 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	if !utf8.ValidString(ins) || a < len(d.text) && !utf8.RuneStart(d.text[a]) || b < len(d.text) && !utf8.RuneStart(d.text[b]) {
 		return nil, false // a character cut in two
 	}
+	if changed := d.text[a:b] + ins; !utf8.ValidString(changed) || strings.ContainsFunc(changed, unprintable) {
+		return nil, false // YAML refuses it (JSON inside a string too), and the file says so
+	}
+	if d.testOnLine(a, b) {
+		return nil, false
+	}
 	text := d.text[:a] + ins + d.text[b:]
 	m, lines, ok := d.lineBreak(s, a, b, ins)
 	if !ok {
@@ -92,6 +98,24 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 		return nil, false
 	}
 	return d.spliced(k, m, text, a, b, len(ins)-(b-a), lines), true
+}
+
+// testOnLine reports whether a rule test, or a problem of the file, is written on a line of
+// the bytes [a, b): what is said about it may quote that line (an event that does not read),
+// which the edit changes.
+func (d *ruleDoc) testOnLine(a, b int) bool {
+	ls := strings.LastIndexByte(d.text[:a], '\n') + 1
+	le := len(d.text)
+	if i := strings.IndexByte(d.text[b:], '\n'); i >= 0 {
+		le = b + i
+	}
+	on := func(sp ast.Span) bool { return sp.Start <= le && sp.End >= ls }
+	for _, s := range d.sites {
+		if slices.ContainsFunc(s.Samples, func(smp rulefile.Sample) bool { return on(smp.Span) }) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(d.probs, func(p rulefile.Problem) bool { return on(p.Span) })
 }
 
 // lineBreak returns the map of filter s after ins, a line break and blanks, is inserted at a,
@@ -155,13 +179,21 @@ func (d *ruleDoc) inPlace(s *rulefile.Site, text string, a, b int, ins string) (
 		return nil, false
 	}
 	if plain {
-		// A plain scalar ends at ": " or " #", and its first character may be an indicator.
+		// A plain scalar ends at ": " or " #", and its first character may be an indicator;
+		// so may the first of a line that continues it (the YAML library then places the
+		// scalar elsewhere).
 		near := text[max(ls, a-1):min(le, end+1)]
-		if a == first || strings.Contains(near, ": ") || strings.Contains(near, " #") || strings.HasSuffix(strings.TrimRight(text[:le], "\r"), ":") {
+		cont := strings.TrimLeft(text[ls:le], " ")
+		if a == first || strings.Contains(near, ": ") || strings.Contains(near, " #") || strings.HasSuffix(strings.TrimRight(text[:le], "\r"), ":") ||
+			ls > first && cont != "" && strings.ContainsRune("-?:", rune(cont[0])) {
 			return nil, false
 		}
 	}
-	return s.Map.Splice(a, b, ins)
+	m, ok := s.Map.Splice(a, b, ins)
+	if ok && plain && (!rulefile.PlainString(m.Text) || strings.ContainsRune(m.Text, '\t')) {
+		return nil, false // it became a number, a boolean or null; or the YAML library drops its tabs
+	}
+	return m, ok
 }
 
 // spliced returns the document of text, made by replacing the bytes [a, b) of filter k's
@@ -216,6 +248,19 @@ func (d *ruleDoc) spliced(k int, m *rulefile.TextMap, text string, a, b, delta, 
 		n.probs[i] = p
 	}
 	return n
+}
+
+// unprintable reports whether r is a character that a YAML file may not hold (YAML's
+// c-printable, less the byte order mark), which includes those a JSON string may not hold
+// unescaped.
+func unprintable(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return false
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0xd800 && r < 0xe000 || r == 0xfeff || r == 0xfffe || r == 0xffff:
+		return true
+	}
+	return false
 }
 
 // movedAfter returns a copy of samples in which those at or after b are moved by delta.

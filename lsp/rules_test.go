@@ -334,33 +334,66 @@ func ruleDocEdits(t *testing.T, ck *rulefile.Checker, kind rulefile.Kind, text s
 			continue
 		}
 		fast++
-		if next.text != want {
-			t.Fatalf("text differs")
-		}
-		ref := newRuleDoc(want, kind, ck, true, nil)
-		if len(ref.sites) != len(next.sites) {
-			t.Fatalf("edit %d (%q at %v): %d filters, read again %d", i, ins, span, len(next.sites), len(ref.sites))
-		}
-		for j, rs := range ref.sites {
-			ns := next.sites[j]
-			if ns.Map.Text != rs.Map.Text || ns.Start != rs.Start || ns.End != rs.End {
-				t.Fatalf("edit %d (%q at %v): filter %d is %q [%d,%d), read again %q [%d,%d)", i, ins, span, j,
-					ns.Map.Text, ns.Start, ns.End, rs.Map.Text, rs.Start, rs.End)
-			}
-			for o := 0; o <= len(rs.Map.Text); o++ {
-				if a, b := ns.Map.Span(ast.Span{Start: o, End: o + 1}), rs.Map.Span(ast.Span{Start: o, End: o + 1}); a != b {
-					t.Fatalf("edit %d: filter %d byte %d maps to %v, read again %v", i, j, o, a, b)
-				}
-			}
-		}
-		if g, w := fmt.Sprint(next.Findings()), fmt.Sprint(ref.Findings()); g != w {
-			t.Fatalf("edit %d (%q at %v): findings differ:\n%s\nread again:\n%s", i, ins, span, g, w)
-		}
+		sameAsReadAgain(t, next, want, kind, ck, fmt.Sprintf("edit %d (%q at %v)", i, ins, span))
 		text, d = want, next
 	}
 	if fast < wantFast || slow < wantSlow {
 		t.Errorf("%d edits took the fast path, %d read the file again", fast, slow)
 	}
+}
+
+// sameAsReadAgain fails t unless next, a document made on the fast path, has the text want
+// and the filters, maps, tests and findings of want read again.
+func sameAsReadAgain(t *testing.T, next *ruleDoc, want string, kind rulefile.Kind, ck *rulefile.Checker, what string) {
+	t.Helper()
+	if next.text != want {
+		t.Fatalf("%s: the text differs", what)
+	}
+	ref := newRuleDoc(want, kind, ck, true, nil)
+	if len(ref.sites) != len(next.sites) {
+		t.Fatalf("%s: %d filters, read again %d", what, len(next.sites), len(ref.sites))
+	}
+	for j, rs := range ref.sites {
+		ns := next.sites[j]
+		if ns.Map.Text != rs.Map.Text || ns.Start != rs.Start || ns.End != rs.End || ns.KeyLine != rs.KeyLine ||
+			fmt.Sprint(ns.Samples) != fmt.Sprint(rs.Samples) {
+			t.Fatalf("%s: filter %d is %q [%d,%d) line %d, read again %q [%d,%d) line %d", what, j,
+				ns.Map.Text, ns.Start, ns.End, ns.KeyLine, rs.Map.Text, rs.Start, rs.End, rs.KeyLine)
+		}
+		for o := 0; o <= len(rs.Map.Text); o++ {
+			if a, b := ns.Map.Span(ast.Span{Start: o, End: o + 1}), rs.Map.Span(ast.Span{Start: o, End: o + 1}); a != b {
+				t.Fatalf("%s: filter %d byte %d maps to %v, read again %v", what, j, o, a, b)
+			}
+		}
+	}
+	if g, w := fmt.Sprint(next.Findings()), fmt.Sprint(ref.Findings()); g != w {
+		t.Fatalf("%s: findings differ:\n%s\nread again:\n%s", what, g, w)
+	}
+}
+
+// FuzzRuleDocEdit checks every edit that takes the fast path against the file read again, on
+// any YAML or JSON text and edit.
+func FuzzRuleDocEdit(f *testing.F) {
+	ck, err := rulefile.NewChecker(rulefile.DefaultConfig(f.TempDir()))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(ruleYAML, 60, 60, "x", false)
+	f.Add(ruleYAML, 200, 200, "\n      ", false)
+	f.Add(benchRules(4), 70, 70, "' ,", false)
+	f.Add("a: [{filter: x == 'y'}, {filter: |\n    a == 1\n    b == 2\n}]\n", 18, 19, ",", false)
+	f.Add(ruleJSON, 30, 31, "a", true)
+	f.Fuzz(func(t *testing.T, text string, a, b int, ins string, isJSON bool) {
+		kind := rulefile.YAML
+		if isJSON {
+			kind = rulefile.JSON
+		}
+		a, b = max(0, min(a, len(text))), max(0, min(b, len(text)))
+		d := newRuleDoc(text, kind, ck, true, nil)
+		if next, ok := d.edit(min(a, b), max(a, b), ins); ok {
+			sameAsReadAgain(t, next, text[:min(a, b)]+ins+text[max(a, b):], kind, ck, fmt.Sprintf("%q at [%d,%d) of %q", ins, a, b, text))
+		}
+	})
 }
 
 // TestHoverSinceHead: in a rule file of a git work tree, the hover on a filter says how the

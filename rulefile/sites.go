@@ -77,6 +77,12 @@ func attachTests(direct, below []*Site, samples []Sample, typo string) {
 	}
 }
 
+// PlainString reports whether a plain (unquoted) YAML scalar whose value is text reads as a
+// string, as a filter must: not as a number, a boolean or null ("1", "0x1f", "true", "~").
+func PlainString(text string) bool {
+	return token.New(text, text, &token.Position{}).Type == token.StringType
+}
+
 // Shifted returns the site moved by delta bytes in the file (the text before it changed
 // length), sharing what did not move.
 func (s *Site) Shifted(delta int) *Site {

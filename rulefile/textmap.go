@@ -449,8 +449,8 @@ func traceBlock(src string, pos int, style byte, parent int) *Scalar {
 		header = header[:k]
 	}
 	header = strings.TrimRight(header, " \t\r")
-	if len(header) > 3 {
-		return nil
+	if len(header) == 0 || len(header) > 3 || header[0] != '|' && header[0] != '>' {
+		return nil // not where the library said: a line break the library counts and we do not (a lone \r)
 	}
 	chomp := byte(0)
 	indent := -1
