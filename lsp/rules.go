@@ -77,7 +77,7 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 		return nil, false
 	}
 	s := d.sites[k]
-	if !s.Map.Contains(b) {
+	if !s.Map.Contains(b) || s.Scalar != nil && (s.Scalar.Style == '|' || s.Scalar.Style == '>') && !d.wellIndented(s) {
 		return nil, false
 	}
 	if !utf8.ValidString(ins) || a < len(d.text) && !utf8.RuneStart(d.text[a]) || b < len(d.text) && !utf8.RuneStart(d.text[b]) {
@@ -100,9 +100,17 @@ func (d *ruleDoc) edit(a, b int, ins string) (*ruleDoc, bool) {
 	return d.spliced(k, m, text, a, b, len(ins)-(b-a), lines), true
 }
 
+// wellIndented reports whether the block scalar of s is YAML as written: not inside a flow
+// collection, its content indented more than its key (the YAML library reads some blocks that
+// are neither, but not as it reads them once edited).
+func (d *ruleDoc) wellIndented(s *rulefile.Site) bool {
+	key := strings.Index(d.lines.Line(s.KeyLine), s.Key+":")
+	return !s.Scalar.Flow && key >= 0 && s.Scalar.Indent > key
+}
+
 // testOnLine reports whether a rule test, or a problem of the file, is written on a line of
-// the bytes [a, b): what is said about it may quote that line (an event that does not read),
-// which the edit changes.
+// the bytes [a, b), or a problem quotes lines of the file: what is said about them may quote
+// the line (an event that does not read), which the edit changes.
 func (d *ruleDoc) testOnLine(a, b int) bool {
 	ls := strings.LastIndexByte(d.text[:a], '\n') + 1
 	le := len(d.text)
@@ -115,7 +123,8 @@ func (d *ruleDoc) testOnLine(a, b int) bool {
 			return true
 		}
 	}
-	return slices.ContainsFunc(d.probs, func(p rulefile.Problem) bool { return on(p.Span) })
+	// A problem that quotes the file (the YAML library's excerpt of lines) may quote any line.
+	return slices.ContainsFunc(d.probs, func(p rulefile.Problem) bool { return on(p.Span) || strings.Contains(p.Message, "\n") })
 }
 
 // lineBreak returns the map of filter s after ins, a line break and blanks, is inserted at a,
@@ -131,8 +140,11 @@ func (d *ruleDoc) lineBreak(s *rulefile.Site, a, b int, ins string) (*rulefile.T
 	if i := strings.IndexByte(d.text[a:], '\n'); i >= 0 {
 		le = a + i
 	}
-	if strings.TrimSpace(d.text[ls:a]) == "" || strings.Trim(d.text[a:le], " ") == "" || strings.ContainsAny(d.text[ls:le], "\r\t") {
-		return nil, 0, false // a part without text, or a line the block may read otherwise
+	line, rest := d.text[ls:le], strings.TrimLeft(d.text[a:le], " ")
+	if strings.TrimSpace(d.text[ls:a]) == "" || rest == "" || strings.ContainsAny(line, "\r\t") ||
+		strings.ContainsRune("-?:#,[]{}&*!|>'\"%@`", rune(rest[0])) ||
+		strings.Contains(line, ": ") || strings.Contains(line, " #") || strings.HasSuffix(strings.TrimRight(d.text[ls:a], " "), ":") {
+		return nil, 0, false // a part without text, or a line that the YAML library may read otherwise
 	}
 	m, ok := s.Map.SpliceBreak(a, len(ins)-1, s.Scalar.Indent)
 	return m, 1, ok
@@ -223,7 +235,7 @@ func (d *ruleDoc) spliced(k int, m *rulefile.TextMap, text string, a, b, delta, 
 			n.filters[i] = d.filters[i]
 			n.perSite[i] = make([]rulefile.Finding, len(d.perSite[i]))
 			for j, f := range d.perSite[i] {
-				n.perSite[i][j] = f.Shifted(delta, i)
+				n.perSite[i][j] = f.Shifted(movedBy(f.Span, b, delta), i) // (an empty filter's sits at 0)
 			}
 		default: // before the edit; its tests may follow the edited filter (a list of filters)
 			n.sites[i], n.filters[i], n.perSite[i] = t, d.filters[i], d.perSite[i]
@@ -233,18 +245,14 @@ func (d *ruleDoc) spliced(k int, m *rulefile.TextMap, text string, a, b, delta, 
 				n.sites[i] = &c
 				n.perSite[i] = slices.Clone(d.perSite[i])
 				for j, f := range n.perSite[i] {
-					if f.Span.Start >= b {
-						n.perSite[i][j] = f.Shifted(delta, i)
-					}
+					n.perSite[i][j] = f.Shifted(movedBy(f.Span, b, delta), i)
 				}
 			}
 		}
 	}
 	n.probs = make([]rulefile.Problem, len(d.probs))
 	for i, p := range d.probs {
-		if p.Span.Start >= b {
-			p.Span = p.Span.Shift(delta)
-		}
+		p.Span = p.Span.Shift(movedBy(p.Span, b, delta))
 		n.probs[i] = p
 	}
 	return n
@@ -263,13 +271,20 @@ func unprintable(r rune) bool {
 	return false
 }
 
+// movedBy returns how far an edit of delta bytes at b moves span: delta if it starts at or
+// after b, else 0.
+func movedBy(span ast.Span, b, delta int) int {
+	if span.Start >= b {
+		return delta
+	}
+	return 0
+}
+
 // movedAfter returns a copy of samples in which those at or after b are moved by delta.
 func movedAfter(samples []rulefile.Sample, b, delta int) []rulefile.Sample {
 	out := slices.Clone(samples)
 	for j := range out {
-		if out[j].Span.Start >= b {
-			out[j].Span = out[j].Span.Shift(delta)
-		}
+		out[j].Span = out[j].Span.Shift(movedBy(out[j].Span, b, delta))
 	}
 	return out
 }

@@ -393,6 +393,7 @@ func (y *yamlWalker) filterValue(key string, line, parent int, n yast.Node) []*S
 		} else {
 			sc = &Scalar{Style: style, Map: pointMap(v.Value.Value, pos, y.src), Start: pos, End: pos}
 		}
+		sc.Flow = y.flow > 0 // not YAML, but the library reads it
 		return []*Site{{Key: key, KeyLine: line, Map: sc.Map, Scalar: sc, Start: sc.Start, End: sc.End}}
 	case *yast.SequenceNode:
 		var out []*Site

@@ -190,7 +190,7 @@ type Scalar struct {
 	// end of the last non-blank line (header and trailing line break excluded).
 	Start, End int
 	Indent     int  // block scalars: the content's indentation
-	Flow       bool // inside a flow collection ({…} or […]), where , [ ] { } end a plain scalar
+	Flow       bool // inside a flow collection ({…} or […]), where , [ ] { } end a plain scalar (and no block may be)
 }
 
 // traceScalar follows the scalar that starts at file offset pos in the given style and
