@@ -6,7 +6,6 @@ import (
 
 	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
-	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/lang/sql"
@@ -18,14 +17,7 @@ import (
 // copies of some events are added in parts of their own.
 func TestCountDuplicates(t *testing.T) {
 	ctx := context.Background()
-	set, err := workload.Slice()
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := set.EventLines()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, events := archivetest.Slice(t)
 	counts, err := set.Counts()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
 	"github.com/katafilter/katafilter/internal/testenv"
-	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/lang/kfl"
 	"github.com/katafilter/katafilter/lang/sql"
@@ -52,14 +51,7 @@ func TestDistributed(t *testing.T) {
 		}
 	}
 
-	set, err := workload.Slice()
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := set.EventLines()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, events := archivetest.Slice(t)
 	load := func(table string) archive.LoadStats { return archivetest.Load(t, db, table, events, 1500) }
 	n := int64(len(events))
 	if st := load(dist); st.Loaded != n || st.Present != 0 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/internal/testenv"
+	"github.com/katafilter/katafilter/internal/workload"
 	"github.com/katafilter/katafilter/lang/sql"
 )
 
@@ -99,4 +100,19 @@ func Load(t testing.TB, db *archive.DB, table string, events [][]byte, batch int
 		t.Fatal(err)
 	}
 	return ld.Stats()
+}
+
+// Slice returns the committed 4,000-event slice of the workload and its events, one JSON
+// line each; an error stops the test.
+func Slice(t testing.TB) (*workload.Set, [][]byte) {
+	t.Helper()
+	set, err := workload.Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := set.EventLines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, events
 }
