@@ -1,7 +1,10 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/katafilter/katafilter/archive"
@@ -56,4 +59,53 @@ func TestCountDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("merged")
+}
+
+// TestPagesSameTime pages one event at a time through events that share their time, some
+// stored twice: each comes once, in the order of their id, whatever the page's size.
+func TestPagesSameTime(t *testing.T) {
+	ctx := context.Background()
+	var events [][]byte
+	for i := range 9 {
+		events = append(events, []byte(fmt.Sprintf(`{"EventType":"process","Timestamp":%d,"RecordId":%d}`, 5+i/3*10, i)))
+	}
+	events = append(events, []byte(`{"EventType":"module","Timestamp":5}`))
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			table := archivetest.Table(t, db)
+			archivetest.Load(t, db, table, events, 1000)
+			if dialect == sql.ClickHouse { // copies, in a part of their own
+				name := db.Layout(table).Name()
+				if err := db.Exec(ctx, "INSERT INTO "+name+" SELECT * FROM "+name+" WHERE ts = 5"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f := lang.Analyze("EventType == 'process'", lang.Config{})
+			all := huntAll(t, db, table, archive.Query{Filter: f})
+			for _, limit := range []int{1, 2, 3, 100} {
+				var got bytes.Buffer
+				q := archive.Query{Filter: f, Limit: limit}
+				for page := 0; ; page++ {
+					n := 0
+					next, err := db.Hunt(ctx, table, q, func(raw []byte) error {
+						got.Write(raw)
+						got.WriteByte('\n')
+						n++
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n < limit || page > 10 {
+						break
+					}
+					q.After = next
+				}
+				if got.String() != string(all) || strings.Count(got.String(), "\n") != 9 {
+					t.Errorf("pages of %d:\n%s\nwant\n%s", limit, got.String(), all)
+				}
+			}
+		})
+	}
 }

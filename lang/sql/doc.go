@@ -49,7 +49,8 @@
 // [Layout.InsertStatement] skips a present event (ON CONFLICT DO NOTHING). On ClickHouse the
 // table is a ReplacingMergeTree sorted by (ts, id), which removes duplicates when it merges,
 // some time after the insert; until then the queries remove them: [Layout.Count] counts
-// uniqExact(id) and [Layout.Select] keeps one row per id (LIMIT 1 BY id). Through a
+// uniqExact(id) (or, through [Layout.CountByPart], only among the parts whose matches' times
+// overlap) and [Layout.Select] keeps one row per id (LIMIT 1 BY id). Through a
 // Distributed table ([Layout.DistributedStatements]) rows are sharded by a hash of id, so both
 // copies of an event are on the same shard and the same holds. Queries are thus exact at every
 // moment, without FINAL and without the loader having to look first.

@@ -46,21 +46,47 @@ func (l Layout) Select(f *lang.Filter, opts QueryOptions) (Query, error) {
 		where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + where.SQL + order + limit
 		return where, nil
 	}
-	// ClickHouse: one row per id (a duplicate not merged away yet). With a limit, the events
-	// are chosen first by (ts, id) alone and their raw bytes read after, for those only: read
-	// with the condition, the bytes of every matching event would be read and sorted. On a
-	// Distributed table the subquery runs on each shard over its local table
-	// (distributed_product_mode 'local'): each shard's first events, which the server then
-	// merges, as the copies of an event are on one shard. (GLOBAL IN is several times slower.)
+	// ClickHouse: one row per id (a duplicate not merged away yet).
 	dedup := " LIMIT 1 BY " + colID
 	if limit == "" {
 		where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup
 		return where, nil
 	}
-	where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE (" + colTS + ", " + colID + ") IN (SELECT " +
-		colTS + ", " + colID + " FROM " + l.Name() + " WHERE " + where.SQL + order + dedup + limit + ")" + order + dedup + limit +
-		" SETTINGS distributed_product_mode = 'local'"
+	bound, err := l.pageBound(f, opts)
+	if err != nil {
+		return Query{}, err
+	}
+	where.SQL = "SELECT " + cols + " FROM " + l.Name() + " WHERE " + colTS + " <= " + bound.SQL + " AND " + where.SQL + order + dedup + limit
+	where.Args = append(bound.Args, where.Args...)
 	return where, nil
+}
+
+// pageBound is, for a page of ClickHouse (opts.Limit > 0), a bound on the times of its events,
+// so that the id and raw bytes of the matches up to that time only are read and sorted, not
+// those of every match: the largest of the Limit smallest distinct times of the matches after
+// the cursor. Each of those times has an event, so at least Limit events come at or before
+// the bound, and the page's events are among them (two copies of an event have one time, and
+// an event at the cursor's time comes first); with fewer times, the bound is the last match's.
+// No match after the cursor's time: the bound is the cursor's, for the events at that time.
+func (l Layout) pageBound(f *lang.Filter, opts QueryOptions) (Query, error) {
+	after := opts.After
+	opts.After = nil
+	q, err := l.where(f, opts)
+	if err != nil {
+		return Query{}, err
+	}
+	if after != nil {
+		t := &translator{d: l.Dialect}
+		cond, args := t.finish(colTS+" > "+t.arg(after.Timestamp), len(q.Args))
+		q.SQL, q.Args = q.SQL+" AND "+cond, append(q.Args, args...)
+	}
+	q.SQL = "(SELECT max(" + colTS + ") FROM (SELECT " + colTS + " FROM " + l.Name() + " WHERE " + q.SQL +
+		" ORDER BY " + colTS + " LIMIT 1 BY " + colTS + " LIMIT " + strconv.Itoa(opts.Limit) + "))"
+	if after != nil {
+		q.SQL = "greatest(" + q.SQL + ", toInt64(" + l.Dialect.placeholder(len(q.Args)+1) + "))"
+		q.Args = append(q.Args, after.Timestamp)
+	}
+	return q, nil
 }
 
 // Count returns the query of the number of events that match f: one row, one column, a
