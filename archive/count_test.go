@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/katafilter/katafilter/archive"
@@ -84,26 +83,9 @@ func TestPagesSameTime(t *testing.T) {
 			f := lang.Analyze("EventType == 'process'", lang.Config{})
 			all := huntAll(t, db, table, archive.Query{Filter: f})
 			for _, limit := range []int{1, 2, 3, 100} {
-				var got bytes.Buffer
-				q := archive.Query{Filter: f, Limit: limit}
-				for page := 0; ; page++ {
-					n := 0
-					next, err := db.Hunt(ctx, table, q, func(raw []byte) error {
-						got.Write(raw)
-						got.WriteByte('\n')
-						n++
-						return nil
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if n < limit || page > 10 {
-						break
-					}
-					q.After = next
-				}
-				if got.String() != string(all) || strings.Count(got.String(), "\n") != 9 {
-					t.Errorf("pages of %d:\n%s\nwant\n%s", limit, got.String(), all)
+				got := huntPages(t, db, table, archive.Query{Filter: f}, limit)
+				if string(got) != string(all) || bytes.Count(got, []byte("\n")) != 9 {
+					t.Errorf("pages of %d:\n%s\nwant\n%s", limit, got, all)
 				}
 			}
 		})

@@ -91,9 +91,36 @@ func TestDistributed(t *testing.T) {
 		if err1 != nil || err2 != nil || one != two || one != int64(counts[e.Line]) {
 			t.Errorf("%s: one node %d (%v), Distributed %d (%v), want %d", e.Text, one, err1, two, err2, counts[e.Line])
 		}
-		if a, b := huntAll(t, db, local, q), huntAll(t, db, dist, q); !bytes.Equal(a, b) {
+		a := huntAll(t, db, local, q)
+		if b := huntAll(t, db, dist, q); !bytes.Equal(a, b) {
 			t.Errorf("%s: the Distributed table's events differ from one node's", e.Text)
 		}
+		if b := huntPages(t, db, dist, q, 97); !bytes.Equal(a, b) {
+			t.Errorf("%s: the Distributed table's pages of 97 differ from one node's events", e.Text)
+		}
+	}
+}
+
+// huntPages returns the events of a hunt read in pages of limit, one per line.
+func huntPages(t *testing.T, db *archive.DB, table string, q archive.Query, limit int) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	q.Limit = limit
+	for {
+		n := 0
+		next, err := db.Hunt(context.Background(), table, q, func(raw []byte) error {
+			out.Write(raw)
+			out.WriteByte('\n')
+			n++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < limit {
+			return out.Bytes()
+		}
+		q.After = next
 	}
 }
 
