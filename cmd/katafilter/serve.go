@@ -47,6 +47,8 @@ func runServe(env *cmdEnv, args []string) int {
 	keyFile := fs.String("key", "", "the key `file` of --cert")
 	seed := fs.Uint64("seed", 1, "seed of the event generator")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	var limits serveLimits
+	limits.register(fs)
 	lf := addLangFlags(fs, true)
 	if code, ok := parseFlags(env, fs, args); !ok {
 		return code
@@ -71,6 +73,9 @@ func runServe(env *cmdEnv, args []string) int {
 		fmt.Fprintln(env.stderr, "katafilter serve: --max-pending must be at least 1")
 		return 2
 	}
+	if problem := limits.problem(); problem != "" {
+		return usageError(env, "serve", "%s", problem)
+	}
 	if problem := serveRangeProblem(*maxLimit, *maxDefault, *retention, *retentionEvery); problem != "" {
 		fmt.Fprintf(env.stderr, "katafilter serve: %s\n", problem)
 		return 2
@@ -89,7 +94,7 @@ func runServe(env *cmdEnv, args []string) int {
 	srv, err := server.New(server.Config{
 		StateDir: *stateDir, Node: *node, ApproveAll: *approveAll, MaxPending: *maxPending, Retention: *retention, RetentionInterval: *retentionEvery,
 		MaxEventsDefault: *maxDefault, MaxEventsLimit: *maxLimit, AnswerEarly: *early, Lang: lcfg,
-		CertFile: *certFile, KeyFile: *keyFile, Hosts: hosts, Logger: logger,
+		CertFile: *certFile, KeyFile: *keyFile, Hosts: hosts, Logger: logger, Limits: limits.limits(),
 	})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "katafilter serve: %v\n", err)

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -470,5 +472,56 @@ func TestFetchFollow(t *testing.T) {
 	}
 	if st, err := client.LoadState(state); err != nil || st.Tokens[p.url] == "" {
 		t.Fatalf("no token saved: %+v %v", st, err)
+	}
+}
+
+// TestServeLimitFlags: the limits that serve's flags set reach the server: a client that
+// stops in the middle of its headers is cut after --header-timeout, and a client holding
+// --conns-per-client connections gets its next one closed unanswered.
+func TestServeLimitFlags(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, dir, "--header-timeout", "300ms", "--conns-per-client", "1")
+	pem, err := os.ReadFile(filepath.Join(dir, "server.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	u, err := url.Parse(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := func() *tls.Conn {
+		t.Helper()
+		c, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(8 * time.Second)) // the default header timeout is 10 s
+		return c
+	}
+	// Headers begun and never finished: closed by the server, not by this test's deadline.
+	a := dial()
+	fmt.Fprintf(a, "GET /nowhere HTTP/1.1\r\nHost: x\r\n")
+	if b, err := io.ReadAll(a); err != nil {
+		t.Fatalf("the server kept a connection with unfinished headers open: %v (read %q)", err, b)
+	}
+	a.Close()
+	// One connection held (a request answered, kept alive): a second one is closed unanswered.
+	held := dial()
+	defer held.Close()
+	fmt.Fprintf(held, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+	if status, err := bufio.NewReader(held).ReadString('\n'); err != nil || !strings.HasPrefix(status, "HTTP/1.1 404") {
+		t.Fatalf("the first connection: %q %v", status, err)
+	}
+	c, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})
+	if err != nil {
+		return // closed during the handshake
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(8 * time.Second))
+	fmt.Fprintf(c, "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	if b, _ := io.ReadAll(c); len(b) > 0 {
+		t.Errorf("a second connection of the client was answered: %q", b)
 	}
 }
