@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/katafilter/katafilter/archive"
@@ -87,6 +88,28 @@ func TestPagesSameTime(t *testing.T) {
 				if string(got) != string(all) || bytes.Count(got, []byte("\n")) != 9 {
 					t.Errorf("pages of %d:\n%s\nwant\n%s", limit, got, all)
 				}
+			}
+		})
+	}
+}
+
+// TestLoadRepeatsInOneBatch: events repeated in a later block of the same batch (the same
+// file given twice to one load) are stored once and counted as already present.
+func TestLoadRepeatsInOneBatch(t *testing.T) {
+	var events [][]byte
+	for i := range archive.BlockSize {
+		events = append(events, fmt.Appendf(nil, `{"EventType":"process","Timestamp":%d}`, 1764000000000000+int64(i)))
+	}
+	for _, dialect := range archivetest.Dialects {
+		t.Run(dialect.String(), func(t *testing.T) {
+			db := archivetest.Open(t, dialect)
+			table := archivetest.Table(t, db)
+			st := archivetest.Load(t, db, table, append(slices.Clone(events), events...), 3*archive.BlockSize)
+			if st.Loaded != int64(len(events)) || st.Present != int64(len(events)) {
+				t.Errorf("%+v, want %d loaded and %d present", st, len(events), len(events))
+			}
+			if n, err := db.Total(context.Background(), table); err != nil || n != int64(len(events)) {
+				t.Errorf("the table holds %d events (%v), want %d", n, err, len(events))
 			}
 		})
 	}

@@ -278,6 +278,9 @@ func (l *Loader) absent(ctx context.Context, rows []sql.Row) ([]sql.Row, error) 
 	}
 	if len(l.openIDs)+len(l.sealed) > 0 { // in the batches under way, which no query sees yet
 		rows = slices.DeleteFunc(rows, func(r sql.Row) bool { return l.openIDs[r.ID] || l.sealed[r.ID] })
+		if len(rows) == 0 {
+			return rows, nil
+		}
 	}
 	lo, hi := rows[0].Timestamp, rows[0].Timestamp
 	ids := make([]string, len(rows))
