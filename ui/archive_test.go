@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/katafilter/katafilter/archive"
 	"github.com/katafilter/katafilter/archive/archivetest"
 	"github.com/katafilter/katafilter/lang"
 	"github.com/katafilter/katafilter/repl"
@@ -21,22 +20,13 @@ import (
 func TestArchive(t *testing.T) {
 	for _, dialect := range archivetest.Dialects {
 		t.Run(dialect.String(), func(t *testing.T) {
-			ctx := context.Background()
 			db := archivetest.Open(t, dialect)
 			table := archivetest.Table(t, db)
-			l, err := db.NewLoader(ctx, table, archive.LoadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			var events [][]byte
 			for i := range 20 {
-				raw := fmt.Sprintf(`{"EventType":%q,"HostName":"WS-%02d","Timestamp":%d}`, []string{"process", "module"}[i%2], i, 1764000000000000+int64(i)*1000)
-				if err := l.Add(ctx, []byte(raw), fmt.Sprint(i+1)); err != nil {
-					t.Fatal(err)
-				}
+				events = append(events, fmt.Appendf(nil, `{"EventType":%q,"HostName":"WS-%02d","Timestamp":%d}`, []string{"process", "module"}[i%2], i, 1764000000000000+int64(i)*1000))
 			}
-			if err := l.Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
+			archivetest.Load(t, db, table, events, 0)
 			s := New(Options{Backend: repl.NewArchiveBackend(db, table, lang.Config{}, 0), MaxEvents: 4})
 			var a, b struct {
 				ID       string

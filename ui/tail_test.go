@@ -21,17 +21,25 @@ func event(i int, typ string) []byte {
 	return fmt.Appendf(nil, `{"EventType":%q,"HostName":"WS-%02d","Timestamp":%d}`, typ, i, time.Now().UnixMicro())
 }
 
-// TestTailEmbedded runs a query and tails it against the events API server in process, through
-// the real client over loopback TLS: events added after the query arrive as server-sent
-// events, and only those that match.
-func TestTailEmbedded(t *testing.T) {
+// startEmbedded starts the events API server in process with two events (a process and a
+// module), stopped when the test ends, and returns the test's context.
+func startEmbedded(t *testing.T) (context.Context, *embedded.Instance) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	inst, err := embedded.Start(ctx, embedded.Options{Events: [][]byte{event(1, "process"), event(2, "module")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer inst.Close()
+	t.Cleanup(func() { inst.Close() })
+	return ctx, inst
+}
+
+// TestTailEmbedded runs a query and tails it against the events API server in process, through
+// the real client over loopback TLS: events added after the query arrive as server-sent
+// events, and only those that match.
+func TestTailEmbedded(t *testing.T) {
+	ctx, inst := startEmbedded(t)
 	c, err := inst.NewClient(lang.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -95,13 +103,7 @@ func TestTailFiles(t *testing.T) {
 // TestNodes: with several nodes (a PCN and its SCNs), the result says so and each row names
 // the node that returned its event.
 func TestNodes(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	inst, err := embedded.Start(ctx, embedded.Options{Events: [][]byte{event(1, "process"), event(2, "module")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close()
+	_, inst := startEmbedded(t)
 	var nodes []repl.APINode
 	for _, name := range []string{"pcn", "scn1"} {
 		c, err := inst.NewClient(lang.Config{})

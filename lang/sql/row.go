@@ -216,7 +216,7 @@ func (l Layout) values(r Row, raw []byte, src string, sc *scratch) []any {
 	gsp, gs := make([]string, 0, gstr), make([]string, 0, gstr)
 	gnp, gn, gna := make([]string, 0, gnum), make([]int64, 0, gnum), make([]int8, 0, gnum)
 	gbp, gb := make([]string, 0, gbool), make([]bool, 0, gbool)
-	var fp, fs []string // the strings that are not all ASCII, folded: SQL folds the others
+	var fp, fs []string // the strings that are not all ASCII, folded ([Fold]): SQL folds the others
 	for _, lf := range sc.leaves {
 		if f := lf.field; f >= 0 {
 			at := sc.end[f]
@@ -224,7 +224,7 @@ func (l Layout) values(r Row, raw []byte, src string, sc *scratch) []any {
 			if lf.kind == kindString {
 				strs[at] = lf.s
 				if !isASCII(lf.s) {
-					fp, fs = append(fp, t.list[f].path), append(fs, Fold(lf.s))
+					fp, fs = append(fp, t.list[f].path), append(fs, foldUnicode(lf.s))
 				}
 			} else {
 				nums[at], adjs[at] = lf.n, lf.adj
@@ -235,7 +235,7 @@ func (l Layout) values(r Row, raw []byte, src string, sc *scratch) []any {
 		case kindString:
 			gsp, gs = append(gsp, lf.path), append(gs, lf.s)
 			if !isASCII(lf.s) {
-				fp, fs = append(fp, lf.path), append(fs, Fold(lf.s))
+				fp, fs = append(fp, lf.path), append(fs, foldUnicode(lf.s))
 			}
 		case kindNumber:
 			gnp, gn, gna = append(gnp, lf.path), append(gn, lf.n), append(gna, lf.adj)
